@@ -1,0 +1,196 @@
+/* cmd: option tables -> getopt_long, usage text, strict number parsing, messages.
+ * Used only by the subcommands; prints, never exits. */
+#include "cmd.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cmd_usage(const cmd_spec *spec, FILE *fp)
+{
+	fprintf(fp, "Usage: plmem %s %s\n%s\n\nOptions:\n", spec->name, spec->synopsis, spec->summary);
+	for (const cmd_opt *o = spec->opts; o->lname != NULL; o++) {
+		char left[96];
+		int n;
+		if (o->key < CMD_LONG)
+			n = snprintf(left, sizeof left, "  -%c, --%s", o->key, o->lname);
+		else
+			n = snprintf(left, sizeof left, "      --%s", o->lname);
+		if (o->arg != NULL && n > 0 && (size_t)n < sizeof left)
+			snprintf(left + n, sizeof left - (size_t)n, " %s", o->arg);
+		if (strlen(left) > 28)
+			fprintf(fp, "%s\n%30s", left, "");
+		else
+			fprintf(fp, "%-30s", left);
+		fprintf(fp, "%s", o->help);
+		if (o->def != NULL)
+			fprintf(fp, " [%s]", o->def);
+		fputc('\n', fp);
+	}
+	if (spec->details != NULL)
+		fprintf(fp, "\n%s\n", spec->details);
+	fprintf(fp, "\nSee man plmem-%s for details.\n", spec->name);
+}
+
+void cmd_parser_init(cmd_parser *p, const cmd_spec *spec)
+{
+	memset(p, 0, sizeof *p);
+	p->spec = spec;
+	size_t n = 0, s = 0;
+	p->sopts[s++] = ':';
+	for (const cmd_opt *o = spec->opts; o->lname != NULL && n < CMD_MAX_OPTS; o++, n++) {
+		p->lopts[n].name = o->lname;
+		p->lopts[n].has_arg = o->arg ? required_argument : no_argument;
+		p->lopts[n].flag = NULL;
+		p->lopts[n].val = o->key;
+		if (o->key < CMD_LONG) {
+			p->sopts[s++] = (char)o->key;
+			if (o->arg)
+				p->sopts[s++] = ':';
+		}
+	}
+	p->sopts[s] = '\0';
+	optind = 1;
+	opterr = 0;
+}
+
+int cmd_next(cmd_parser *p, int argc, char **argv)
+{
+	int prev = optind;
+	int c = getopt_long(argc, argv, p->sopts, p->lopts, NULL);
+	if (c == '?' || c == ':') {
+		const char *what = (prev < argc) ? argv[prev] : "";
+		if (c == ':')
+			cmd_usage_error(p->spec, "option '%s' needs an argument", what);
+		else if (optopt != 0 && optopt < CMD_LONG && strncmp(what, "--", 2) != 0)
+			cmd_usage_error(p->spec, "unknown option '-%c'", optopt);
+		else
+			cmd_usage_error(p->spec, "unknown option '%s'", what);
+		return '?';
+	}
+	return c;
+}
+
+void cmd_error(const cmd_spec *spec, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "plmem %s: ", spec->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cmd_usage_error(const cmd_spec *spec, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "plmem %s: ", spec->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'plmem %s -h'.\n", spec->name);
+	return CMD_EXIT_USAGE;
+}
+
+int cmd_parse_double(const cmd_spec *spec, const char *opt, const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(v)) {
+		cmd_usage_error(spec, "--%s: '%s' is not a number", opt, s);
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		cmd_usage_error(spec, "--%s: %s is outside [%g, %g]", opt, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_parse_long(const cmd_spec *spec, const char *opt, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0) {
+		cmd_usage_error(spec, "--%s: '%s' is not an integer", opt, s);
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		cmd_usage_error(spec, "--%s: %s is outside [%ld, %ld]", opt, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_parse_size(const cmd_spec *spec, const char *opt, const char *s, size_t lo, size_t hi, size_t *out)
+{
+	char *end;
+	errno = 0;
+	if (s[0] == '-') {
+		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
+		return -1;
+	}
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0) {
+		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		cmd_usage_error(spec, "--%s: %s is outside [%zu, %zu]", opt, s, lo, hi);
+		return -1;
+	}
+	*out = (size_t)v;
+	return 0;
+}
+
+int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (s[0] == '-') {
+		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
+		return -1;
+	}
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0) {
+		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_parse_threads(const cmd_spec *spec, const char *s, int *threads)
+{
+	long v;
+	if (cmd_parse_long(spec, "threads", s, 0, 4096, &v) != 0)
+		return -1;
+	*threads = (int)v;
+	return 0;
+}
+
+char *cmd_join_argv(int argc, char **argv)
+{
+	size_t n = 1;
+	for (int k = 0; k < argc; k++)
+		n += strlen(argv[k]) + 1;
+	char *s = malloc(n);
+	if (s == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (int k = 0; k < argc; k++) {
+		if (k)
+			strcat(s, " ");
+		strcat(s, argv[k]);
+	}
+	return s;
+}

@@ -1,0 +1,77 @@
+/* cmd: the option tables, usage text, value parsing and messages shared by the subcommands.
+ * Only cmd_*.c and plmem.c use it; it prints to stdout/stderr but never calls exit(). */
+#ifndef PLMEM_CMD_H
+#define PLMEM_CMD_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses of every subcommand. */
+enum { CMD_EXIT_OK = 0, CMD_EXIT_FAIL = 1, CMD_EXIT_USAGE = 2 };
+
+/* One option.  KEY is the short letter, or a value >= CMD_LONG for a long-only option.
+ * ARG names the argument (NULL for a flag); DEF is the default shown by -h (NULL: none).
+ * Each default is defined once, as a macro, and its text reaches -h through CMD_STR. */
+typedef struct cmd_opt {
+	const char *lname;
+	int key;
+	const char *arg;
+	const char *def;
+	const char *help;
+} cmd_opt;
+
+#define CMD_LONG 256
+#define CMD_STR_(x) #x
+#define CMD_STR(x) CMD_STR_(x)
+
+/* Options every subcommand shares. */
+#define CMD_OPT_HELP { "help", 'h', NULL, NULL, "print this help and exit" }
+#define CMD_OPT_THREADS { "threads", 't', "N", "all cores", "number of threads" }
+
+typedef struct cmd_spec {
+	const char *name;     /* subcommand name */
+	const char *synopsis; /* arguments after the options, e.g. "[options] MSA" */
+	const char *summary;  /* one line for plmem -h */
+	const char *details;  /* optional paragraph printed after the options, or NULL */
+	const cmd_opt *opts;  /* terminated by an entry whose lname is NULL */
+} cmd_spec;
+
+#define CMD_MAX_OPTS 96
+
+typedef struct cmd_parser {
+	const cmd_spec *spec;
+	struct option lopts[CMD_MAX_OPTS + 1];
+	char sopts[3 * CMD_MAX_OPTS + 2];
+} cmd_parser;
+
+void cmd_usage(const cmd_spec *spec, FILE *fp);
+void cmd_parser_init(cmd_parser *p, const cmd_spec *spec);
+/* Next option: its key (optarg holds the argument), -1 at the end of the options,
+ * or '?' after printing "plmem SUB: ..." for an unknown option or a missing argument. */
+int cmd_next(cmd_parser *p, int argc, char **argv);
+
+/* "plmem SUB: message" on stderr. */
+void cmd_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "plmem SUB: message\nTry 'plmem SUB -h'." on stderr; returns CMD_EXIT_USAGE. */
+int cmd_usage_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict value parsers for option OPT (long name): print a usage error and return -1
+ * when S is not a number in [lo, hi]. */
+int cmd_parse_double(const cmd_spec *spec, const char *opt, const char *s, double lo, double hi, double *out);
+int cmd_parse_long(const cmd_spec *spec, const char *opt, const char *s, long lo, long hi, long *out);
+int cmd_parse_size(const cmd_spec *spec, const char *opt, const char *s, size_t lo, size_t hi, size_t *out);
+int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned long long *out);
+/* -t N: N >= 1, or 0 for all cores.  Stores the count in *threads. */
+int cmd_parse_threads(const cmd_spec *spec, const char *s, int *threads);
+
+/* The command line joined with spaces, for provenance (caller frees). */
+char *cmd_join_argv(int argc, char **argv);
+
+/* Every subcommand's entry point and spec (see plmem.c for the table). */
+typedef struct cmd_entry {
+	const cmd_spec *spec;
+	int (*run)(int argc, char **argv);
+} cmd_entry;
+
+#endif

@@ -1,0 +1,63 @@
+/* rng: xoshiro256** (Blackman and Vigna's public-domain design), written from its definition. */
+#include "rng.h"
+
+#include <math.h>
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+void rng_seed(plm_rng *r, uint64_t seed, uint64_t stream)
+{
+	uint64_t x = seed ^ (0xd1b54a32d192ed03ULL * (stream + 1));
+	for (int k = 0; k < 4; k++)
+		r->s[k] = splitmix64(&x);
+}
+
+uint64_t rng_next(plm_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+double rng_uniform(plm_rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+uint64_t rng_below(plm_rng *r, uint64_t n)
+{
+	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+	uint64_t x;
+	do
+		x = rng_next(r);
+	while (x >= limit);
+	return x % n;
+}
+
+double rng_normal(plm_rng *r)
+{
+	double u1, u2;
+	do
+		u1 = rng_uniform(r);
+	while (u1 <= 0.0);
+	u2 = rng_uniform(r);
+	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}

@@ -1,0 +1,176 @@
+/* util: checked sizes, allocation, atomic output files, clocks.  No printing, no exit. */
+#include "config.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+void openblas_set_num_threads(int);
+#endif
+
+int size_mul(size_t a, size_t b, size_t *out)
+{
+	if (a != 0 && b > SIZE_MAX / a)
+		return -1;
+	*out = a * b;
+	return 0;
+}
+
+void *plm_calloc(size_t n, size_t size, const char *what, plm_err *err)
+{
+	size_t bytes;
+	if (size_mul(n, size, &bytes) != 0) {
+		plm_fail(err, PLM_ENOMEM, "%s: size overflow (%zu x %zu bytes)", what, n, size);
+		return NULL;
+	}
+	void *p = calloc(bytes ? bytes : 1, 1);
+	if (p == NULL)
+		plm_fail(err, PLM_ENOMEM, "out of memory (%zu bytes for %s)", bytes, what);
+	return p;
+}
+
+void *plm_calloc_aligned(size_t n, size_t size, const char *what, plm_err *err)
+{
+	size_t bytes;
+	if (size_mul(n, size, &bytes) != 0 || bytes > SIZE_MAX - 64) {
+		plm_fail(err, PLM_ENOMEM, "%s: size overflow (%zu x %zu bytes)", what, n, size);
+		return NULL;
+	}
+	bytes = (bytes + 63) / 64 * 64;
+	if (bytes == 0)
+		bytes = 64;
+	void *p = NULL;
+	if (posix_memalign(&p, 64, bytes) != 0) {
+		plm_fail(err, PLM_ENOMEM, "out of memory (%zu bytes for %s)", bytes, what);
+		return NULL;
+	}
+	memset(p, 0, bytes);
+	return p;
+}
+
+char *plm_strdup(const char *s, plm_err *err)
+{
+	char *d = strdup(s ? s : "");
+	if (d == NULL)
+		plm_fail(err, PLM_ENOMEM, "out of memory");
+	return d;
+}
+
+int outfile_open(plm_outfile *o, const char *path, plm_err *err)
+{
+	memset(o, 0, sizeof *o);
+	if (strcmp(path, "-") == 0) {
+		o->fp = stdout;
+		o->path = plm_strdup("-", err);
+		return o->path ? PLM_OK : PLM_ENOMEM;
+	}
+	size_t n = strlen(path);
+	o->path = plm_strdup(path, err);
+	o->tmp = malloc(n + 16);
+	if (o->path == NULL || o->tmp == NULL) {
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return plm_fail(err, PLM_ENOMEM, "out of memory");
+	}
+	snprintf(o->tmp, n + 16, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		plm_fail_errno(err, PLM_EIO, "%s: cannot create a temporary file", path);
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return PLM_EIO;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	o->fp = fdopen(fd, "wb");
+	if (o->fp == NULL) {
+		close(fd);
+		unlink(o->tmp);
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
+	}
+	return PLM_OK;
+}
+
+int outfile_commit(plm_outfile *o, plm_err *err)
+{
+	int status = PLM_OK;
+	if (o->fp == NULL)
+		return plm_fail(err, PLM_EINVAL, "output file not open");
+	if (o->tmp == NULL) {
+		if (fflush(o->fp) != 0 || ferror(o->fp))
+			status = plm_fail_errno(err, PLM_EIO, "standard output: write error");
+	} else {
+		int bad = ferror(o->fp);
+		if (fclose(o->fp) != 0 || bad) {
+			status = plm_fail_errno(err, PLM_EIO, "%s: write error", o->path);
+			unlink(o->tmp);
+		} else if (rename(o->tmp, o->path) != 0) {
+			status = plm_fail_errno(err, PLM_EIO, "%s: cannot rename %s into place", o->path, o->tmp);
+			unlink(o->tmp);
+		}
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+	return status;
+}
+
+void outfile_abort(plm_outfile *o)
+{
+	if (o == NULL || o->fp == NULL)
+		return;
+	if (o->tmp != NULL) {
+		fclose(o->fp);
+		unlink(o->tmp);
+	} else {
+		fflush(o->fp);
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+}
+
+double plm_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int plm_num_cores(void)
+{
+#ifdef _OPENMP
+	int n = omp_get_num_procs();
+#else
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+	return n > 0 ? (int)n : 1;
+}
+
+int plm_set_threads(int n)
+{
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+	openblas_set_num_threads(1);
+#endif
+	if (n <= 0)
+		n = plm_num_cores();
+#ifdef _OPENMP
+	omp_set_num_threads(n);
+	return n;
+#else
+	return 1;
+#endif
+}

@@ -1,0 +1,46 @@
+/* check_common.h: helpers shared by the Check suites: a main() that runs one suite without
+ * forking (CK_FORK=no, since Check's fork mode and libgomp can hang), and the location of
+ * the shared real data (tests that need it skip when it is absent). */
+#ifndef PLMEM_CHECK_COMMON_H
+#define PLMEM_CHECK_COMMON_H
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Path of FILE under ../shared/data (PLMEM_SHARED), or NULL when it is absent. */
+static inline const char *shared_path(const char *file, char *buf, size_t n)
+{
+	const char *dir = getenv("PLMEM_SHARED");
+	struct stat st;
+	if (dir == NULL)
+		dir = PLMEM_SRCDIR "/../shared/data";
+	snprintf(buf, n, "%s/%s", dir, file);
+	if (stat(buf, &st) != 0) {
+		fprintf(stderr, "skip: %s is absent\n", buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Path of FILE in the source tree. */
+static inline const char *src_path(const char *file, char *buf, size_t n)
+{
+	const char *dir = getenv("PLMEM_SRCDIR");
+	snprintf(buf, n, "%s/%s", dir ? dir : PLMEM_SRCDIR, file);
+	return buf;
+}
+
+static inline int run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+#endif
