@@ -1,0 +1,68 @@
+/* model: the in-memory Potts model (fields h, couplings J, the map to the user's columns,
+ * training settings and per-site convergence) and its versioned binary file format
+ * (magic, version, little-endian fields, CRC32), documented in plmem-model(5).
+ * It stores and checks; it never prints. */
+#ifndef PLMEM_MODEL_H
+#define PLMEM_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alphabet.h"
+#include "err.h"
+
+/* Per-site convergence status. */
+enum model_site_status { SITE_CONVERGED = 0, SITE_MAX_ITER, SITE_LINESEARCH, SITE_NOT_FITTED };
+
+typedef struct plm_model {
+	size_t L;            /* positions */
+	size_t q;            /* states */
+	plm_alphabet abc;
+	float *h;            /* L x q: h[i * q + a] */
+	float *J;            /* L x L x q x q: J[((i * L + j) * q + a) * q + b] = J_ij(a, b), with a the
+	                        state at i and b the state at j; J_ii = 0.  Asymmetric as fitted. */
+
+	/* the user's numbering */
+	size_t ncol_in;      /* columns of the training alignment (after insert removal) */
+	size_t *col;         /* position -> 0-based column of the training alignment */
+	long *resnum;        /* position -> focus residue number, or NULL without a focus */
+	char *focus;         /* focus sequence name, or NULL */
+	char *refseq;        /* L letters of the focus (else the first) training sequence, or NULL */
+
+	/* training settings and data (provenance) */
+	char rule[16];       /* "plm" (pseudo-likelihood) or "hebb" */
+	double lambda_h, lambda_j, theta, max_gap_seq, max_gap_col, tol;
+	int no_fields;       /* 1 when h was fixed at 0 */
+	uint64_t max_iter;
+	uint64_t nseq_in;    /* sequences read */
+	uint64_t nseq;       /* sequences kept */
+	uint64_t nunique;    /* distinct kept sequences */
+	double meff;         /* sum of the weights */
+	char *source;        /* training alignment path */
+	char *cmdline;       /* command line that made the model */
+	char *version;       /* plmem version that made it */
+
+	/* per-site convergence (NULL for rules with no optimisation) */
+	uint32_t *iters;     /* L: L-BFGS iterations */
+	uint32_t *evals;     /* L: objective + gradient evaluations */
+	uint8_t *status;     /* L: enum model_site_status */
+	double *gnorm;       /* L: final gradient norm */
+	double *fx;          /* L: final objective (regularised negative log-pseudo-likelihood) */
+} plm_model;
+
+/* A zeroed model with h, J, col and the per-site arrays allocated.  Refuses (PLM_ERANGE)
+ * sizes whose J would not fit in memory, with a message giving the bytes needed. */
+int model_create(size_t L, size_t q, plm_model **out, plm_err *err);
+void model_destroy(plm_model *m);
+
+static inline float *model_J(const plm_model *m, size_t i, size_t j)
+{
+	return m->J + (i * m->L + j) * m->q * m->q;
+}
+
+/* Write through a temporary file and rename(); read checks magic, version, sizes against
+ * the file length and the CRC32, and names the problem when it refuses a file. */
+int model_write(const plm_model *m, const char *path, plm_err *err);
+int model_read(const char *path, plm_model **out, plm_err *err);
+
+#endif

@@ -1,0 +1,75 @@
+/* msa: an alignment read from a file (FASTA, A2M, A3M, Stockholm, one-sequence-per-line,
+ * binary patterns; gzip or stdin), encoded in an alphabet, with the sequence and column
+ * filters applied and the map from model positions back to the user's columns.
+ * It parses and filters; it computes no statistics (see weights). */
+#ifndef PLMEM_MSA_H
+#define PLMEM_MSA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alphabet.h"
+#include "err.h"
+
+typedef enum msa_format {
+	MSA_FORMAT_AUTO = 0, /* detect from the content */
+	MSA_FORMAT_FASTA,    /* FASTA; lowercase letters are ordinary residues */
+	MSA_FORMAT_A2M,      /* FASTA whose lowercase letters and '.' are insert states, removed */
+	MSA_FORMAT_A3M,      /* as A2M, rows may differ in raw length */
+	MSA_FORMAT_STOCKHOLM,
+	MSA_FORMAT_LINES,    /* one sequence per line, no names (PSICOV/CCMpred .aln; 0/1 patterns) */
+	MSA_FORMAT_NUMBERS   /* one pattern per line as whitespace-separated numbers (+1/-1, 0/1) */
+} msa_format;
+
+/* What to do with a letter the alphabet calls ambiguous or unknown (X, B, Z, N, ...). */
+typedef enum msa_unknown_policy {
+	MSA_UNKNOWN_GAP = 0, /* read it as a gap (alphabets without a gap: drop the sequence) */
+	MSA_UNKNOWN_DROP,    /* drop the sequence (reported by plmem weights) */
+	MSA_UNKNOWN_REJECT   /* fail with FILE:LINE */
+} msa_unknown_policy;
+
+typedef struct msa_opts {
+	msa_format format;          /* MSA_FORMAT_AUTO by default */
+	const char *alphabet;       /* spec for alphabet_init(); NULL = "protein" */
+	const char *focus;          /* focus sequence name (plmc's focus mode), or NULL */
+	msa_unknown_policy unknown;
+	double max_gap_seq;         /* drop sequences whose gap fraction exceeds this (1 = keep all) */
+	double max_gap_col;         /* drop columns whose gap fraction exceeds this (1 = keep all) */
+} msa_opts;
+
+void msa_opts_default(msa_opts *o);
+
+/* Why an input sequence is not in the kept set. */
+enum msa_seq_status { MSA_KEPT = 0, MSA_DROP_UNKNOWN, MSA_DROP_GAPS };
+
+typedef struct msa {
+	plm_alphabet abc;
+	msa_format format;   /* the format read (detected or forced) */
+	char *path;          /* as given ("-" for stdin) */
+
+	/* every input sequence, in input order */
+	size_t nin;
+	char **in_names;
+	unsigned char *in_status; /* enum msa_seq_status */
+	size_t ncol_in;           /* aligned columns of the input, after insert states are removed */
+
+	/* the kept sequences and columns */
+	size_t n;          /* kept sequences */
+	size_t L;          /* kept columns (model positions) */
+	uint8_t *seq;      /* n x L states, row-major: seq[s * L + i] */
+	size_t *in_index;  /* kept sequence s -> its input index */
+	size_t *col;       /* position i -> 0-based column of the aligned input */
+	long *resnum;      /* position i -> focus residue number, or NULL without a focus */
+	char *focus;       /* focus name, or NULL */
+} msa;
+
+/* Read PATH ("-": stdin; gzip detected by content).  On failure *out is NULL and ERR holds
+ * "PATH:LINE: problem". */
+int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err);
+void msa_destroy(msa *m);
+
+const char *msa_format_name(msa_format f);
+/* "fasta", "a2m", "a3m", "stockholm", "lines", "numbers" or "auto"; -1 when unknown. */
+int msa_format_parse(const char *name, msa_format *f);
+
+#endif
