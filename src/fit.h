@@ -1,0 +1,51 @@
+/* fit: learns a Potts model by pseudo-likelihood: one L2-regularised multinomial logistic
+ * regression per site (asymmetric couplings), each solved by L-BFGS, sites in parallel with
+ * OpenMP; records per-site convergence.  It neither parses options nor prints. */
+#ifndef PLMEM_FIT_H
+#define PLMEM_FIT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "model.h"
+#include "msa.h"
+
+/* Defaults, each defined once (shown by plmem fit -h through CMD_STR). */
+#define FIT_DEFAULT_LAMBDA_H 0.01
+#define FIT_DEFAULT_LAMBDA_J 0.01
+#define FIT_DEFAULT_TOL 1e-4
+#define FIT_DEFAULT_MAX_ITER 500
+#define FIT_DEFAULT_LBFGS_M 8
+
+/* Progress: called from a single thread (never concurrently) with the number of sites
+ * finished so far and the total.  It must not touch the fit's data. */
+typedef void (*fit_progress_fn)(void *ctx, size_t done, size_t total);
+
+typedef struct fit_opts {
+	double lambda_h;     /* L2 weight on the fields h_i */
+	double lambda_j;     /* L2 weight on the couplings J_ij, j != i */
+	double tol;          /* a site stops when the Euclidean norm of the gradient of its objective
+	                        f_i (over all its free parameters, weights summing to 1) is <= tol */
+	size_t max_iter;     /* L-BFGS iterations per site (SITE_MAX_ITER when reached) */
+	size_t lbfgs_m;      /* L-BFGS history length */
+	int no_fields;       /* 1: h fixed at 0 */
+	fit_progress_fn progress; /* optional, NULL for none */
+	void *progress_ctx;
+} fit_opts;
+
+void fit_opts_default(fit_opts *o);
+
+/* Bytes fit_model() needs for a problem (model + shared data + per-thread workspaces), so
+ * a caller can refuse it early.  NTHREADS = number of OpenMP threads that will run. */
+size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o);
+
+/* Fit the kept sequences of M with weights W (one per kept sequence, NULL = all 1; the
+ * objective uses w_s / sum(w)).  Identical sequences are merged first (their weights summed).
+ * On success *OUT gets a new model (rule "plm") with h, J, the per-site records and every
+ * provenance field fit_model knows (lambdas, tol, max_iter, nseq_in, nseq, nunique, meff,
+ * source, version, col, resnum, focus, ncol_in, refseq).  The caller sets theta, the filters
+ * and cmdline.  Refuses with PLM_ERANGE a problem whose memory exceeds the physical memory.
+ * Results are bit-identical for any number of threads. */
+int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err);
+
+#endif
