@@ -65,4 +65,20 @@ static inline float *model_J(const plm_model *m, size_t i, size_t j)
 int model_write(const plm_model *m, const char *path, plm_err *err);
 int model_read(const char *path, plm_model **out, plm_err *err);
 
+/* Position i (0-based) in the user's numbering: the focus residue number when the model has
+ * a focus, else the 1-based column of the training alignment. */
+long model_user_index(const plm_model *m, size_t i);
+
+/* Convergence summary over the sites (have = 0 when the model has no per-site records). */
+typedef struct model_conv {
+	int have;
+	size_t nstatus[SITE_NOT_FITTED + 1]; /* sites per enum model_site_status */
+	uint32_t iters[3], evals[3];         /* min, median, max */
+	double max_gnorm;
+	size_t max_gnorm_site;               /* 0-based */
+	double total_fx;                     /* sum of the per-site objectives */
+} model_conv;
+
+int model_conv_summary(const plm_model *m, model_conv *s, plm_err *err);
+
 #endif

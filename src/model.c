@@ -1,0 +1,723 @@
+/* model: create/destroy the in-memory Potts model and read/write its binary file format
+ * (plmem-model(5)): explicit little-endian encoding, sizes checked before any large
+ * allocation, CRC32 over the content.  Never prints; never dumps raw structs. */
+#include "config.h"
+#include "model.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util.h"
+
+#define MODEL_MAGIC "PLMEMMOD"
+#define MODEL_FORMAT_VERSION 1u
+#define MODEL_HEADER_LEN 64u
+#define MODEL_ALIGN 64u
+#define MODEL_NULL_STR 0xFFFFFFFFu
+#define MODEL_MAX_STR (1u << 26) /* 64 MiB: no string of a model is longer */
+#define MODEL_CHUNK ((size_t)1 << 20) /* floats per I/O chunk (4 MiB) */
+
+/* ---- create / destroy ------------------------------------------------------------ */
+
+static size_t phys_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+	long psize = sysconf(_SC_PAGESIZE);
+	size_t bytes;
+	if (pages <= 0 || psize <= 0 || size_mul((size_t)pages, (size_t)psize, &bytes) != 0)
+		return SIZE_MAX;
+	return bytes;
+}
+
+/* Bytes of J for L, q, or -1 on overflow. */
+static int j_bytes(size_t L, size_t q, size_t *out)
+{
+	size_t a, b;
+	if (size_mul(L, L, &a) || size_mul(q, q, &b) || size_mul(a, b, &a) || size_mul(a, sizeof(float), out))
+		return -1;
+	return 0;
+}
+
+int model_create(size_t L, size_t q, plm_model **out, plm_err *err)
+{
+	*out = NULL;
+	if (L == 0 || q < 2 || q > ALPHABET_MAXQ)
+		return plm_fail(err, PLM_EINVAL, "model: invalid size L = %zu, q = %zu", L, q);
+	size_t jb, mem = phys_memory();
+	if (j_bytes(L, q, &jb) != 0)
+		return plm_fail(err, PLM_ERANGE,
+		                "model: L = %zu, q = %zu: the couplings (L*L*q*q floats) overflow this machine's sizes",
+		                L, q);
+	if (jb > mem)
+		return plm_fail(err, PLM_ERANGE,
+		                "model: L = %zu, q = %zu needs %zu bytes (%.1f GiB) for the couplings J, more than "
+		                "this machine's %zu bytes (%.1f GiB) of memory",
+		                L, q, jb, (double)jb / 1073741824.0, mem, (double)mem / 1073741824.0);
+	plm_model *m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return plm_fail(err, PLM_ENOMEM, "out of memory");
+	m->L = L;
+	m->q = q;
+	strcpy(m->rule, "plm");
+	m->h = plm_calloc_aligned(L * q, sizeof(float), "fields h", err);
+	m->J = m->h ? plm_calloc_aligned(jb / sizeof(float), sizeof(float), "couplings J", err) : NULL;
+	m->col = m->J ? plm_calloc(L, sizeof *m->col, "column map", err) : NULL;
+	m->iters = m->col ? plm_calloc(L, sizeof *m->iters, "convergence", err) : NULL;
+	m->evals = m->iters ? plm_calloc(L, sizeof *m->evals, "convergence", err) : NULL;
+	m->status = m->evals ? plm_calloc(L, sizeof *m->status, "convergence", err) : NULL;
+	m->gnorm = m->status ? plm_calloc(L, sizeof *m->gnorm, "convergence", err) : NULL;
+	m->fx = m->gnorm ? plm_calloc(L, sizeof *m->fx, "convergence", err) : NULL;
+	if (m->fx == NULL) {
+		model_destroy(m);
+		return PLM_ENOMEM;
+	}
+	for (size_t i = 0; i < L; i++)
+		m->col[i] = i;
+	m->ncol_in = L;
+	*out = m;
+	return PLM_OK;
+}
+
+void model_destroy(plm_model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->h);
+	free(m->J);
+	free(m->col);
+	free(m->resnum);
+	free(m->focus);
+	free(m->refseq);
+	free(m->source);
+	free(m->cmdline);
+	free(m->version);
+	free(m->iters);
+	free(m->evals);
+	free(m->status);
+	free(m->gnorm);
+	free(m->fx);
+	free(m);
+}
+
+long model_user_index(const plm_model *m, size_t i)
+{
+	if (m->resnum != NULL)
+		return m->resnum[i];
+	return (long)m->col[i] + 1;
+}
+
+/* ---- little-endian encoding -------------------------------------------------------- */
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int k = 0; k < 4; k++)
+		p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+	for (int k = 0; k < 8; k++)
+		p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	uint32_t v = 0;
+	for (int k = 3; k >= 0; k--)
+		v = (v << 8) | p[k];
+	return v;
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int k = 7; k >= 0; k--)
+		v = (v << 8) | p[k];
+	return v;
+}
+
+static uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static float bits_f32(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static uint64_t f64_bits(double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, 8);
+	return u;
+}
+
+static double bits_f64(uint64_t u)
+{
+	double d;
+	memcpy(&d, &u, 8);
+	return d;
+}
+
+/* A growable byte buffer for the metadata section. */
+typedef struct wbuf {
+	uint8_t *p;
+	size_t n, cap;
+	int oom;
+} wbuf;
+
+static uint8_t *wb_grow(wbuf *b, size_t k)
+{
+	if (b->oom)
+		return NULL;
+	if (b->n + k > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + k)
+			cap *= 2;
+		uint8_t *np = realloc(b->p, cap);
+		if (np == NULL) {
+			b->oom = 1;
+			return NULL;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	uint8_t *q = b->p + b->n;
+	b->n += k;
+	return q;
+}
+
+static void wb_u8(wbuf *b, uint8_t v)
+{
+	uint8_t *p = wb_grow(b, 1);
+	if (p)
+		*p = v;
+}
+
+static void wb_u32(wbuf *b, uint32_t v)
+{
+	uint8_t *p = wb_grow(b, 4);
+	if (p)
+		put_u32(p, v);
+}
+
+static void wb_u64(wbuf *b, uint64_t v)
+{
+	uint8_t *p = wb_grow(b, 8);
+	if (p)
+		put_u64(p, v);
+}
+
+static void wb_f64(wbuf *b, double v)
+{
+	wb_u64(b, f64_bits(v));
+}
+
+static void wb_str(wbuf *b, const char *s)
+{
+	if (s == NULL) {
+		wb_u32(b, MODEL_NULL_STR);
+		return;
+	}
+	size_t n = strlen(s);
+	if (n >= MODEL_MAX_STR)
+		n = MODEL_MAX_STR - 1;
+	wb_u32(b, (uint32_t)n);
+	uint8_t *p = wb_grow(b, n);
+	if (p)
+		memcpy(p, s, n);
+}
+
+/* A bounds-checked reader of the metadata section. */
+typedef struct rbuf {
+	const uint8_t *p;
+	size_t n, off;
+	int bad;
+} rbuf;
+
+static const uint8_t *rb_take(rbuf *b, size_t k)
+{
+	if (b->bad || k > b->n - b->off) {
+		b->bad = 1;
+		return NULL;
+	}
+	const uint8_t *q = b->p + b->off;
+	b->off += k;
+	return q;
+}
+
+static uint8_t rb_u8(rbuf *b)
+{
+	const uint8_t *p = rb_take(b, 1);
+	return p ? *p : 0;
+}
+
+static uint32_t rb_u32(rbuf *b)
+{
+	const uint8_t *p = rb_take(b, 4);
+	return p ? get_u32(p) : 0;
+}
+
+static uint64_t rb_u64(rbuf *b)
+{
+	const uint8_t *p = rb_take(b, 8);
+	return p ? get_u64(p) : 0;
+}
+
+static double rb_f64(rbuf *b)
+{
+	return bits_f64(rb_u64(b));
+}
+
+/* A new string (NULL for the null string); sets b->bad on a malformed or unallocatable one. */
+static char *rb_str(rbuf *b)
+{
+	uint32_t n = rb_u32(b);
+	if (b->bad || n == MODEL_NULL_STR)
+		return NULL;
+	const uint8_t *p = rb_take(b, n);
+	if (p == NULL)
+		return NULL;
+	if (memchr(p, '\0', n) != NULL) {
+		b->bad = 1;
+		return NULL;
+	}
+	char *s = malloc((size_t)n + 1);
+	if (s == NULL) {
+		b->bad = 1;
+		return NULL;
+	}
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* ---- layout --------------------------------------------------------------------------- */
+
+/* Offsets of the data section and of the whole file for L, q and a metadata length.
+ * Returns -1 when they overflow 64 bits. */
+static int layout(uint64_t L, uint64_t q, uint64_t meta_len, uint64_t *data_off, uint64_t *file_len)
+{
+	const uint64_t max = UINT64_MAX / 8;
+	if (L == 0 || q == 0 || L > max || q > max || meta_len > max)
+		return -1;
+	uint64_t off = MODEL_HEADER_LEN + meta_len;
+	off = (off + MODEL_ALIGN - 1) / MODEL_ALIGN * MODEL_ALIGN;
+	if (L > UINT32_MAX || q > UINT32_MAX)
+		return -1;
+	uint64_t lq = L * q; /* < 2^64 since both < 2^32 */
+	if (lq != 0 && lq > max / lq)
+		return -1;
+	uint64_t floats = lq + lq * lq;
+	if (floats > (max - off) / 4)
+		return -1;
+	*data_off = off;
+	*file_len = off + 4 * floats + 4;
+	return 0;
+}
+
+static void encode_meta(const plm_model *m, wbuf *b)
+{
+	size_t L = m->L;
+	wb_str(b, m->abc.name);
+	wb_str(b, m->abc.letters);
+	wb_u64(b, m->ncol_in);
+	for (size_t i = 0; i < L; i++)
+		wb_u64(b, m->col[i]);
+	wb_u8(b, m->resnum != NULL);
+	if (m->resnum != NULL)
+		for (size_t i = 0; i < L; i++)
+			wb_u64(b, (uint64_t)(int64_t)m->resnum[i]);
+	wb_str(b, m->focus);
+	wb_str(b, m->refseq);
+	char rule[sizeof m->rule + 1];
+	memcpy(rule, m->rule, sizeof m->rule);
+	rule[sizeof m->rule] = '\0';
+	wb_str(b, rule);
+	wb_f64(b, m->lambda_h);
+	wb_f64(b, m->lambda_j);
+	wb_f64(b, m->theta);
+	wb_f64(b, m->max_gap_seq);
+	wb_f64(b, m->max_gap_col);
+	wb_f64(b, m->tol);
+	wb_u32(b, (uint32_t)(m->no_fields != 0));
+	wb_u64(b, m->max_iter);
+	wb_u64(b, m->nseq_in);
+	wb_u64(b, m->nseq);
+	wb_u64(b, m->nunique);
+	wb_f64(b, m->meff);
+	wb_str(b, m->source);
+	wb_str(b, m->cmdline);
+	wb_str(b, m->version);
+	int conv = m->iters && m->evals && m->status && m->gnorm && m->fx;
+	wb_u8(b, (uint8_t)conv);
+	if (conv) {
+		for (size_t i = 0; i < L; i++)
+			wb_u32(b, m->iters[i]);
+		for (size_t i = 0; i < L; i++)
+			wb_u32(b, m->evals[i]);
+		for (size_t i = 0; i < L; i++)
+			wb_u8(b, m->status[i]);
+		for (size_t i = 0; i < L; i++)
+			wb_f64(b, m->gnorm[i]);
+		for (size_t i = 0; i < L; i++)
+			wb_f64(b, m->fx[i]);
+	}
+}
+
+/* ---- write ----------------------------------------------------------------------------- */
+
+/* Write n bytes and fold them into the CRC. */
+static int put_bytes(FILE *fp, const uint8_t *p, size_t n, uLong *crc)
+{
+	while (n > 0) {
+		size_t k = n > (1u << 30) ? (1u << 30) : n;
+		*crc = crc32(*crc, p, (uInt)k);
+		if (fwrite(p, 1, k, fp) != k)
+			return -1;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static int put_floats(FILE *fp, const float *x, size_t n, uint8_t *buf, uLong *crc)
+{
+	while (n > 0) {
+		size_t k = n < MODEL_CHUNK ? n : MODEL_CHUNK;
+		for (size_t t = 0; t < k; t++)
+			put_u32(buf + 4 * t, f32_bits(x[t]));
+		if (put_bytes(fp, buf, 4 * k, crc) != 0)
+			return -1;
+		x += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int model_write(const plm_model *m, const char *path, plm_err *err)
+{
+	if (m == NULL || m->h == NULL || m->J == NULL || m->col == NULL)
+		return plm_fail(err, PLM_EINVAL, "%s: model_write: incomplete model", path);
+	if (m->refseq != NULL && strlen(m->refseq) != m->L)
+		return plm_fail(err, PLM_EINVAL, "%s: model_write: refseq has %zu letters, not L = %zu", path,
+		                strlen(m->refseq), m->L);
+	wbuf meta = { 0 };
+	encode_meta(m, &meta);
+	uint64_t data_off, file_len;
+	if (meta.oom || layout(m->L, m->q, meta.n, &data_off, &file_len) != 0) {
+		free(meta.p);
+		return plm_fail(err, meta.oom ? PLM_ENOMEM : PLM_ERANGE, "%s: model too large to write", path);
+	}
+	uint8_t head[MODEL_HEADER_LEN] = { 0 };
+	memcpy(head, MODEL_MAGIC, 8);
+	put_u32(head + 8, MODEL_FORMAT_VERSION);
+	put_u32(head + 12, MODEL_HEADER_LEN);
+	put_u64(head + 16, file_len);
+	put_u64(head + 24, m->L);
+	put_u64(head + 32, m->q);
+	put_u64(head + 40, meta.n);
+	put_u64(head + 48, data_off);
+	/* 56..63: reserved, zero */
+
+	uint8_t *buf = malloc(4 * MODEL_CHUNK);
+	if (buf == NULL) {
+		free(meta.p);
+		return plm_fail(err, PLM_ENOMEM, "out of memory");
+	}
+	plm_outfile o;
+	int rc = outfile_open(&o, path, err);
+	if (rc != PLM_OK) {
+		free(meta.p);
+		free(buf);
+		return rc;
+	}
+	uLong crc = crc32(0L, Z_NULL, 0);
+	static const uint8_t zeros[MODEL_ALIGN] = { 0 };
+	size_t pad = (size_t)(data_off - MODEL_HEADER_LEN - meta.n);
+	int bad = put_bytes(o.fp, head, sizeof head, &crc) || put_bytes(o.fp, meta.p, meta.n, &crc) ||
+	          put_bytes(o.fp, zeros, pad, &crc) || put_floats(o.fp, m->h, m->L * m->q, buf, &crc) ||
+	          put_floats(o.fp, m->J, m->L * m->L * m->q * m->q, buf, &crc);
+	free(meta.p);
+	free(buf);
+	if (!bad) {
+		uint8_t tail[4];
+		put_u32(tail, (uint32_t)crc);
+		bad = fwrite(tail, 1, 4, o.fp) != 4;
+	}
+	if (bad) {
+		plm_fail_errno(err, PLM_EIO, "%s: write error", path);
+		outfile_abort(&o);
+		return PLM_EIO;
+	}
+	return outfile_commit(&o, err);
+}
+
+/* ---- read ------------------------------------------------------------------------------ */
+
+static int get_floats(FILE *fp, float *x, size_t n, uint8_t *buf, uLong *crc)
+{
+	while (n > 0) {
+		size_t k = n < MODEL_CHUNK ? n : MODEL_CHUNK;
+		if (fread(buf, 1, 4 * k, fp) != 4 * k)
+			return -1;
+		*crc = crc32(*crc, buf, (uInt)(4 * k));
+		for (size_t t = 0; t < k; t++)
+			x[t] = bits_f32(get_u32(buf + 4 * t));
+		x += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Fill m's metadata from the (checksummed) metadata section. */
+static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *path, plm_err *err)
+{
+	rbuf b = { p, n, 0, 0 };
+	size_t L = m->L;
+	char *aname = rb_str(&b), *aletters = rb_str(&b);
+	int rc = PLM_OK;
+	if (b.bad || aname == NULL || aletters == NULL) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: malformed metadata (alphabet)", path);
+	} else {
+		plm_err e2;
+		if (alphabet_init(&m->abc, aname, &e2) != PLM_OK || strcmp(m->abc.letters, aletters) != 0)
+			rc = plm_fail(err, PLM_EFORMAT, "%s: unknown alphabet '%s' (letters %s)", path, aname, aletters);
+		else if (m->abc.q != m->q)
+			rc = plm_fail(err, PLM_EFORMAT, "%s: alphabet '%s' has %zu states, the model q = %zu", path,
+			              aname, m->abc.q, m->q);
+	}
+	free(aname);
+	free(aletters);
+	if (rc != PLM_OK)
+		return rc;
+	m->ncol_in = rb_u64(&b);
+	for (size_t i = 0; i < L; i++)
+		m->col[i] = rb_u64(&b);
+	if (rb_u8(&b)) {
+		m->resnum = plm_calloc(L, sizeof *m->resnum, "residue numbers", err);
+		if (m->resnum == NULL)
+			return PLM_ENOMEM;
+		for (size_t i = 0; i < L; i++)
+			m->resnum[i] = (long)(int64_t)rb_u64(&b);
+	}
+	m->focus = rb_str(&b);
+	m->refseq = rb_str(&b);
+	char *rule = rb_str(&b);
+	if (rule != NULL && strlen(rule) < sizeof m->rule)
+		strcpy(m->rule, rule);
+	else
+		b.bad = 1;
+	free(rule);
+	m->lambda_h = rb_f64(&b);
+	m->lambda_j = rb_f64(&b);
+	m->theta = rb_f64(&b);
+	m->max_gap_seq = rb_f64(&b);
+	m->max_gap_col = rb_f64(&b);
+	m->tol = rb_f64(&b);
+	m->no_fields = (int)rb_u32(&b);
+	m->max_iter = rb_u64(&b);
+	m->nseq_in = rb_u64(&b);
+	m->nseq = rb_u64(&b);
+	m->nunique = rb_u64(&b);
+	m->meff = rb_f64(&b);
+	m->source = rb_str(&b);
+	m->cmdline = rb_str(&b);
+	m->version = rb_str(&b);
+	if (rb_u8(&b)) {
+		for (size_t i = 0; i < L; i++)
+			m->iters[i] = rb_u32(&b);
+		for (size_t i = 0; i < L; i++)
+			m->evals[i] = rb_u32(&b);
+		for (size_t i = 0; i < L; i++)
+			m->status[i] = rb_u8(&b);
+		for (size_t i = 0; i < L; i++)
+			m->gnorm[i] = rb_f64(&b);
+		for (size_t i = 0; i < L; i++)
+			m->fx[i] = rb_f64(&b);
+	} else {
+		free(m->iters);
+		free(m->evals);
+		free(m->status);
+		free(m->gnorm);
+		free(m->fx);
+		m->iters = NULL;
+		m->evals = NULL;
+		m->status = NULL;
+		m->gnorm = NULL;
+		m->fx = NULL;
+	}
+	if (b.bad || b.off != b.n)
+		return plm_fail(err, PLM_EFORMAT, "%s: malformed metadata section", path);
+	for (size_t i = 0; i < L; i++)
+		if (m->col[i] >= m->ncol_in)
+			return plm_fail(err, PLM_EFORMAT, "%s: position %zu maps to column %zu of %zu", path, i + 1,
+			                m->col[i] + 1, m->ncol_in);
+	if (m->refseq != NULL && strlen(m->refseq) != L)
+		return plm_fail(err, PLM_EFORMAT, "%s: reference sequence has %zu letters, not L = %zu", path,
+		                strlen(m->refseq), L);
+	if (m->status != NULL)
+		for (size_t i = 0; i < L; i++)
+			if (m->status[i] > SITE_NOT_FITTED)
+				return plm_fail(err, PLM_EFORMAT, "%s: site %zu has an unknown status %u", path, i + 1,
+				                (unsigned)m->status[i]);
+	return PLM_OK;
+}
+
+int model_read(const char *path, plm_model **out, plm_err *err)
+{
+	*out = NULL;
+	FILE *fp = fopen(path, "rb");
+	if (fp == NULL)
+		return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0) {
+		fclose(fp);
+		return plm_fail_errno(err, PLM_EIO, "%s: cannot stat", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fclose(fp);
+		return plm_fail(err, PLM_EIO, "%s: not a regular file", path);
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	uint8_t head[MODEL_HEADER_LEN];
+	size_t got = fread(head, 1, sizeof head, fp);
+	int rc = PLM_OK;
+	if (got < 8 && memcmp(head, MODEL_MAGIC, got) == 0) {
+		rc = got == 0 ? plm_fail(err, PLM_EFORMAT, "%s: not a plmem model (empty file)", path)
+		              : plm_fail(err, PLM_EFORMAT, "%s: truncated: expected at least %u bytes, found %zu",
+		                         path, MODEL_HEADER_LEN, got);
+	} else if (memcmp(head, MODEL_MAGIC, 8) != 0) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: not a plmem model (bad magic)", path);
+	} else if (got < sizeof head) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: truncated: expected at least %u bytes, found %zu", path,
+		              MODEL_HEADER_LEN, got);
+	}
+	if (rc != PLM_OK) {
+		fclose(fp);
+		return rc;
+	}
+	uint32_t version = get_u32(head + 8);
+	uint64_t file_len = get_u64(head + 16), L = get_u64(head + 24), q = get_u64(head + 32);
+	uint64_t meta_len = get_u64(head + 40), data_off = get_u64(head + 48), want_off, want_len;
+	if (version == 0 || version > MODEL_FORMAT_VERSION) {
+		rc = plm_fail(err, PLM_EFORMAT,
+		              "%s: model format version %u is not supported (this plmem reads version %u%s)", path,
+		              version, MODEL_FORMAT_VERSION, version > MODEL_FORMAT_VERSION ? "; upgrade plmem" : "");
+	} else if (get_u32(head + 12) != MODEL_HEADER_LEN || q < 2 || q > ALPHABET_MAXQ ||
+	           layout(L, q, meta_len, &want_off, &want_len) != 0 || want_off != data_off ||
+	           want_len != file_len) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: damaged header (the sizes do not agree)", path);
+	} else if (size < file_len) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: truncated: expected %llu bytes, found %llu", path,
+		              (unsigned long long)file_len, (unsigned long long)size);
+	} else if (size > file_len) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: %llu unexpected bytes after the end of the model (expected %llu bytes, found %llu)",
+		              path, (unsigned long long)(size - file_len), (unsigned long long)file_len,
+		              (unsigned long long)size);
+	}
+	if (rc != PLM_OK) {
+		fclose(fp);
+		return rc;
+	}
+	/* the file length agrees with the header: the allocations below are bounded by it */
+	uLong crc = crc32(0L, Z_NULL, 0);
+	crc = crc32(crc, head, sizeof head);
+	size_t rest = (size_t)(data_off - MODEL_HEADER_LEN);
+	uint8_t *meta = malloc(rest ? rest : 1);
+	uint8_t *buf = malloc(4 * MODEL_CHUNK);
+	plm_model *m = NULL;
+	if (meta == NULL || buf == NULL) {
+		rc = plm_fail(err, PLM_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (fread(meta, 1, rest, fp) != rest) {
+		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+		goto done;
+	}
+	crc = crc32(crc, meta, (uInt)rest);
+	rc = model_create((size_t)L, (size_t)q, &m, err);
+	if (rc != PLM_OK)
+		goto done;
+	if (get_floats(fp, m->h, m->L * m->q, buf, &crc) != 0 ||
+	    get_floats(fp, m->J, m->L * m->L * m->q * m->q, buf, &crc) != 0) {
+		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+		goto done;
+	}
+	uint8_t tail[4];
+	if (fread(tail, 1, 4, fp) != 4) {
+		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+		goto done;
+	}
+	if (get_u32(tail) != (uint32_t)crc) {
+		rc = plm_fail(err, PLM_EFORMAT, "%s: checksum mismatch: the file is damaged", path);
+		goto done;
+	}
+	for (size_t k = (size_t)meta_len; k < rest; k++)
+		if (meta[k] != 0) {
+			rc = plm_fail(err, PLM_EFORMAT, "%s: malformed metadata section (padding)", path);
+			goto done;
+		}
+	rc = decode_meta(m, meta, (size_t)meta_len, path, err);
+done:
+	free(meta);
+	free(buf);
+	fclose(fp);
+	if (rc != PLM_OK) {
+		model_destroy(m);
+		return rc;
+	}
+	*out = m;
+	return PLM_OK;
+}
+
+/* ---- convergence summary ------------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void min_med_max(const uint32_t *v, size_t L, uint32_t *tmp, uint32_t out[3])
+{
+	memcpy(tmp, v, L * sizeof *tmp);
+	qsort(tmp, L, sizeof *tmp, cmp_u32);
+	out[0] = tmp[0];
+	out[1] = (L % 2) ? tmp[L / 2] : (uint32_t)(((uint64_t)tmp[L / 2 - 1] + tmp[L / 2]) / 2);
+	out[2] = tmp[L - 1];
+}
+
+int model_conv_summary(const plm_model *m, model_conv *s, plm_err *err)
+{
+	memset(s, 0, sizeof *s);
+	if (m->iters == NULL)
+		return PLM_OK;
+	s->have = 1;
+	uint32_t *tmp = plm_calloc(m->L, sizeof *tmp, "convergence summary", err);
+	if (tmp == NULL)
+		return PLM_ENOMEM;
+	for (size_t i = 0; i < m->L; i++) {
+		if (m->status[i] <= SITE_NOT_FITTED)
+			s->nstatus[m->status[i]]++;
+		if (m->gnorm[i] > s->max_gnorm || i == 0) {
+			s->max_gnorm = m->gnorm[i];
+			s->max_gnorm_site = i;
+		}
+		s->total_fx += m->fx[i];
+	}
+	min_med_max(m->iters, m->L, tmp, s->iters);
+	min_med_max(m->evals, m->L, tmp, s->evals);
+	free(tmp);
+	return PLM_OK;
+}

@@ -1,0 +1,377 @@
+/* check_model: the model file format: a round trip keeps every field; a flipped byte, a
+ * truncation, a wrong magic, a future version or a missing file is refused with a message. */
+#include "check_common.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "rng.h"
+
+static char tmpdir[256];
+
+static const char *tmp_file(const char *name, char *buf, size_t n)
+{
+	if (tmpdir[0] == '\0') {
+		const char *t = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof tmpdir, "%s/check_model.XXXXXX", t ? t : "/tmp");
+		ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	}
+	snprintf(buf, n, "%s/%s", tmpdir, name);
+	return buf;
+}
+
+/* A small model with every field set to something recognisable. */
+static plm_model *make_model(size_t L, int focus, int conv)
+{
+	plm_model *m;
+	plm_err err;
+	ck_assert_int_eq(model_create(L, 21, &m, &err), PLM_OK);
+	ck_assert_int_eq(alphabet_init(&m->abc, "protein", &err), PLM_OK);
+	plm_rng r;
+	rng_seed(&r, 12345, 0);
+	for (size_t k = 0; k < L * 21; k++)
+		m->h[k] = (float)(rng_uniform(&r) - 0.5);
+	for (size_t k = 0; k < L * L * 21 * 21; k++)
+		m->J[k] = (float)(rng_uniform(&r) - 0.5) * 1e-3f;
+	m->J[7] = -0.0f;
+	m->J[8] = 1e-40f; /* a subnormal */
+	m->ncol_in = L + 5;
+	for (size_t i = 0; i < L; i++)
+		m->col[i] = i + (i > 2 ? 5 : 0);
+	if (focus) {
+		m->resnum = calloc(L, sizeof *m->resnum);
+		for (size_t i = 0; i < L; i++)
+			m->resnum[i] = (long)i - 3;
+		m->focus = strdup("DYR_ECOLI/1-159");
+	}
+	m->refseq = malloc(L + 1);
+	for (size_t i = 0; i < L; i++)
+		m->refseq[i] = "ACDEFGHIKLMNPQRSTVWY"[i % 20];
+	m->refseq[L] = '\0';
+	strcpy(m->rule, "plm");
+	m->lambda_h = 0.01;
+	m->lambda_j = 0.0105;
+	m->theta = 0.2;
+	m->max_gap_seq = 0.5;
+	m->max_gap_col = 0.3;
+	m->tol = 1e-5;
+	m->no_fields = 1;
+	m->max_iter = 500;
+	m->nseq_in = 1000;
+	m->nseq = 990;
+	m->nunique = 800;
+	m->meff = 321.75;
+	m->source = strdup("data/x.fasta");
+	m->cmdline = strdup("plmem fit -o m.plm data/x.fasta");
+	m->version = strdup("0.1.0");
+	if (conv) {
+		for (size_t i = 0; i < L; i++) {
+			m->iters[i] = (uint32_t)(10 + i);
+			m->evals[i] = (uint32_t)(12 + 2 * i);
+			m->status[i] = (uint8_t)(i % 4);
+			m->gnorm[i] = 1e-6 * (double)(i + 1);
+			m->fx[i] = 1.5 + (double)i;
+		}
+	} else {
+		free(m->iters);
+		free(m->evals);
+		free(m->status);
+		free(m->gnorm);
+		free(m->fx);
+		m->iters = NULL;
+		m->evals = NULL;
+		m->status = NULL;
+		m->gnorm = NULL;
+		m->fx = NULL;
+	}
+	return m;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void assert_same(const plm_model *a, const plm_model *b)
+{
+	size_t L = a->L, q = a->q;
+	ck_assert_uint_eq(b->L, L);
+	ck_assert_uint_eq(b->q, q);
+	ck_assert_str_eq(b->abc.name, a->abc.name);
+	ck_assert_str_eq(b->abc.letters, a->abc.letters);
+	ck_assert_int_eq(b->abc.gap, a->abc.gap);
+	ck_assert_int_eq(memcmp(a->h, b->h, L * q * sizeof(float)), 0);
+	ck_assert_int_eq(memcmp(a->J, b->J, L * L * q * q * sizeof(float)), 0);
+	ck_assert_uint_eq(b->ncol_in, a->ncol_in);
+	ck_assert_int_eq(memcmp(a->col, b->col, L * sizeof *a->col), 0);
+	ck_assert_int_eq(a->resnum == NULL, b->resnum == NULL);
+	if (a->resnum)
+		ck_assert_int_eq(memcmp(a->resnum, b->resnum, L * sizeof *a->resnum), 0);
+	ck_assert(str_eq(a->focus, b->focus));
+	ck_assert(str_eq(a->refseq, b->refseq));
+	ck_assert_str_eq(b->rule, a->rule);
+	ck_assert(b->lambda_h == a->lambda_h && b->lambda_j == a->lambda_j && b->theta == a->theta);
+	ck_assert(b->max_gap_seq == a->max_gap_seq && b->max_gap_col == a->max_gap_col && b->tol == a->tol);
+	ck_assert_int_eq(b->no_fields, a->no_fields);
+	ck_assert_uint_eq(b->max_iter, a->max_iter);
+	ck_assert_uint_eq(b->nseq_in, a->nseq_in);
+	ck_assert_uint_eq(b->nseq, a->nseq);
+	ck_assert_uint_eq(b->nunique, a->nunique);
+	ck_assert(b->meff == a->meff);
+	ck_assert(str_eq(a->source, b->source));
+	ck_assert(str_eq(a->cmdline, b->cmdline));
+	ck_assert(str_eq(a->version, b->version));
+	ck_assert_int_eq(a->iters == NULL, b->iters == NULL);
+	if (a->iters) {
+		ck_assert_int_eq(memcmp(a->iters, b->iters, L * sizeof *a->iters), 0);
+		ck_assert_int_eq(memcmp(a->evals, b->evals, L * sizeof *a->evals), 0);
+		ck_assert_int_eq(memcmp(a->status, b->status, L), 0);
+		ck_assert_int_eq(memcmp(a->gnorm, b->gnorm, L * sizeof *a->gnorm), 0);
+		ck_assert_int_eq(memcmp(a->fx, b->fx, L * sizeof *a->fx), 0);
+	}
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	*n = (size_t)ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	unsigned char *p = malloc(*n);
+	ck_assert_uint_eq(fread(p, 1, *n, fp), *n);
+	fclose(fp);
+	return p;
+}
+
+static void spit(const char *path, const unsigned char *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(p, 1, n, fp), n);
+	fclose(fp);
+}
+
+/* Reading PATH fails with CODE and a message containing WHAT. */
+static void assert_refused(const char *path, int code, const char *what)
+{
+	plm_model *m = (plm_model *)1;
+	plm_err err;
+	err.msg[0] = '\0';
+	int rc = model_read(path, &m, &err);
+	if (rc != code || strstr(err.msg, what) == NULL || strstr(err.msg, path) == NULL)
+		ck_abort_msg("%s: expected code %d and '%s', got %d: %s", path, code, what, rc, err.msg);
+	ck_assert_ptr_null(m);
+}
+
+START_TEST(test_round_trip)
+{
+	char path[512];
+	plm_err err;
+	for (int variant = 0; variant < 4; variant++) {
+		plm_model *a = make_model(variant == 3 ? 1 : 7, variant & 1, variant != 2), *b = NULL;
+		if (variant == 2) { /* NULL strings survive */
+			free(a->refseq);
+			a->refseq = NULL;
+			free(a->source);
+			a->source = NULL;
+			strcpy(a->rule, "hebb");
+		}
+		tmp_file("rt.plm", path, sizeof path);
+		ck_assert_int_eq(model_write(a, path, &err), PLM_OK);
+		ck_assert_int_eq(model_read(path, &b, &err), PLM_OK);
+		assert_same(a, b);
+		/* the data section starts on a 64-byte boundary and the header says where */
+		size_t n;
+		unsigned char *bytes = slurp(path, &n);
+		ck_assert_int_eq(memcmp(bytes, "PLMEMMOD", 8), 0);
+		ck_assert_uint_eq(bytes[8], 1); /* version 1, little-endian */
+		uint64_t off = 0, len = 0;
+		for (int k = 7; k >= 0; k--) {
+			off = off << 8 | bytes[48 + k];
+			len = len << 8 | bytes[16 + k];
+		}
+		ck_assert_uint_eq(len, n);
+		ck_assert_uint_eq(off % 64, 0);
+		ck_assert_uint_eq(off + 4 * (a->L * 21 + a->L * a->L * 441) + 4, n);
+		/* h[0] is the first float of the data section, little-endian */
+		uint32_t u = (uint32_t)bytes[off] | (uint32_t)bytes[off + 1] << 8 | (uint32_t)bytes[off + 2] << 16 |
+		             (uint32_t)bytes[off + 3] << 24;
+		float h0;
+		memcpy(&h0, &u, 4);
+		ck_assert(h0 == a->h[0]);
+		free(bytes);
+		model_destroy(a);
+		model_destroy(b);
+	}
+	model_destroy(NULL);
+}
+END_TEST
+
+START_TEST(test_flipped_byte)
+{
+	char path[512], bad[512];
+	plm_err err;
+	plm_model *a = make_model(4, 1, 1);
+	tmp_file("flip.plm", path, sizeof path);
+	tmp_file("flipped.plm", bad, sizeof bad);
+	ck_assert_int_eq(model_write(a, path, &err), PLM_OK);
+	size_t n;
+	unsigned char *bytes = slurp(path, &n);
+	/* every byte of the header and metadata, then a stride through h and J and the CRC */
+	for (size_t k = 0; k < n; k += (k < 2000 || k + 8 > n) ? 1 : 97) {
+		for (int bit = 0; bit < 8; bit += 7) {
+			bytes[k] ^= (unsigned char)(1u << bit);
+			spit(bad, bytes, n);
+			plm_model *m = NULL;
+			int rc = model_read(bad, &m, &err);
+			if (rc == PLM_OK)
+				ck_abort_msg("byte %zu bit %d flipped: accepted", k, bit);
+			ck_assert_ptr_null(m);
+			ck_assert_ptr_nonnull(strstr(err.msg, bad));
+			if (k >= 64) /* past the header only the CRC can tell */
+				ck_assert_ptr_nonnull(strstr(err.msg, "checksum mismatch: the file is damaged"));
+			bytes[k] ^= (unsigned char)(1u << bit);
+		}
+	}
+	free(bytes);
+	model_destroy(a);
+}
+END_TEST
+
+START_TEST(test_truncated)
+{
+	char path[512], bad[512], want[128];
+	plm_err err;
+	plm_model *a = make_model(5, 0, 1);
+	tmp_file("trunc.plm", path, sizeof path);
+	tmp_file("truncated.plm", bad, sizeof bad);
+	ck_assert_int_eq(model_write(a, path, &err), PLM_OK);
+	size_t n;
+	unsigned char *bytes = slurp(path, &n);
+	size_t cuts[] = { 0, 3, 8, 40, 63, 64, 100, 1000, n / 2, n - 5, n - 1 };
+	for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
+		spit(bad, bytes, cuts[c]);
+		if (cuts[c] == 0)
+			assert_refused(bad, PLM_EFORMAT, "empty file");
+		else if (cuts[c] < 64)
+			assert_refused(bad, PLM_EFORMAT, "truncated: expected at least 64 bytes");
+		else {
+			snprintf(want, sizeof want, "truncated: expected %zu bytes, found %zu", n, cuts[c]);
+			assert_refused(bad, PLM_EFORMAT, want);
+		}
+	}
+	/* bytes appended */
+	unsigned char *longer = calloc(n + 3, 1);
+	memcpy(longer, bytes, n);
+	spit(bad, longer, n + 3);
+	assert_refused(bad, PLM_EFORMAT, "unexpected bytes after the end");
+	free(longer);
+	free(bytes);
+	model_destroy(a);
+}
+END_TEST
+
+START_TEST(test_magic_version_missing)
+{
+	char path[512], bad[512];
+	plm_err err;
+	plm_model *a = make_model(3, 0, 0);
+	tmp_file("mv.plm", path, sizeof path);
+	tmp_file("mv_bad.plm", bad, sizeof bad);
+	ck_assert_int_eq(model_write(a, path, &err), PLM_OK);
+	size_t n;
+	unsigned char *bytes = slurp(path, &n);
+	bytes[0] = 'X';
+	spit(bad, bytes, n);
+	assert_refused(bad, PLM_EFORMAT, "not a plmem model (bad magic)");
+	spit(bad, (const unsigned char *)">seq1\nACDE\n", 11);
+	assert_refused(bad, PLM_EFORMAT, "not a plmem model (bad magic)");
+	spit(bad, (const unsigned char *)"AB", 2);
+	assert_refused(bad, PLM_EFORMAT, "not a plmem model (bad magic)");
+	bytes[0] = 'P';
+	bytes[8] = 2; /* a future format version */
+	spit(bad, bytes, n);
+	assert_refused(bad, PLM_EFORMAT, "model format version 2 is not supported");
+	bytes[8] = 1;
+	bytes[24] ^= 1; /* L disagrees with the length */
+	spit(bad, bytes, n);
+	assert_refused(bad, PLM_EFORMAT, "damaged header");
+	bytes[24] ^= 1;
+	bytes[31] = 0x80; /* L huge: refused before any allocation */
+	spit(bad, bytes, n);
+	assert_refused(bad, PLM_EFORMAT, "damaged header");
+	tmp_file("does-not-exist.plm", bad, sizeof bad);
+	assert_refused(bad, PLM_EIO, "cannot open: No such file or directory");
+	free(bytes);
+	model_destroy(a);
+}
+END_TEST
+
+START_TEST(test_create_limits)
+{
+	plm_model *m = (plm_model *)1;
+	plm_err err;
+	/* L = 2^20, q = 21: 1.8 TB of couplings */
+	ck_assert_int_eq(model_create((size_t)1 << 20, 21, &m, &err), PLM_ERANGE);
+	ck_assert_ptr_null(m);
+	ck_assert_ptr_nonnull(strstr(err.msg, "1939538511396864 bytes"));
+	ck_assert_int_eq(model_create((size_t)1 << 40, 21, &m, &err), PLM_ERANGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "overflow"));
+	ck_assert_int_eq(model_create(0, 21, &m, &err), PLM_EINVAL);
+	ck_assert_int_eq(model_create(10, 21, &m, &err), PLM_OK);
+	/* zeroed, identity column map */
+	for (size_t k = 0; k < 10 * 10 * 21 * 21; k++)
+		ck_assert(m->J[k] == 0.0f);
+	ck_assert_uint_eq(m->col[9], 9);
+	ck_assert_int_eq(model_user_index(m, 9), 10);
+	model_destroy(m);
+}
+END_TEST
+
+START_TEST(test_conv_summary)
+{
+	plm_model *a = make_model(7, 1, 1);
+	model_conv s;
+	plm_err err;
+	ck_assert_int_eq(model_conv_summary(a, &s, &err), PLM_OK);
+	ck_assert_int_eq(s.have, 1);
+	/* statuses 0,1,2,3,0,1,2 */
+	ck_assert_uint_eq(s.nstatus[SITE_CONVERGED], 2);
+	ck_assert_uint_eq(s.nstatus[SITE_MAX_ITER], 2);
+	ck_assert_uint_eq(s.nstatus[SITE_LINESEARCH], 2);
+	ck_assert_uint_eq(s.nstatus[SITE_NOT_FITTED], 1);
+	ck_assert_uint_eq(s.iters[0], 10);
+	ck_assert_uint_eq(s.iters[1], 13);
+	ck_assert_uint_eq(s.iters[2], 16);
+	ck_assert_uint_eq(s.evals[1], 18);
+	ck_assert_uint_eq(s.max_gnorm_site, 6);
+	ck_assert(fabs(s.total_fx - (7 * 1.5 + 21)) < 1e-12);
+	ck_assert_int_eq(model_user_index(a, 0), -3);
+	model_destroy(a);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_flipped_byte);
+	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_magic_version_missing);
+	tcase_add_test(tc, test_create_limits);
+	tcase_add_test(tc, test_conv_summary);
+	suite_add_tcase(s, tc);
+	int rc = run_suite(s);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (tmpdir[0])
+		(void)!system(cmd);
+	return rc;
+}
