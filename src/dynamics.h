@@ -1,0 +1,120 @@
+/* dynamics: zero-temperature dynamics of a Potts model (sequential or parallel argmax updates
+ * of the local fields, kept up to date incrementally), noisy starts, cycle detection.
+ * It computes on states in memory; it never reads files or prints. */
+#ifndef PLMEM_DYNAMICS_H
+#define PLMEM_DYNAMICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+#include "rng.h"
+
+/* The couplings arranged for the dynamics: for each site j and state b, the L x q block of
+ * J_ij(a, b) over all (i, a) is contiguous, so that a change at j updates every local field
+ * with one pass over L * q floats:  JT[((j * q + b) * L + i) * q + a] = J_ij(a, b). */
+typedef struct dyn_model {
+	size_t L, q;
+	float *h;      /* L x q, h[i * q + a] */
+	float *JT;     /* L * q * L * q, see above */
+	int symmetric; /* 1 when J_ij(a, b) = J_ji(b, a) (symmetrized, or symmetric as given):
+	                  the energy is then defined */
+} dyn_model;
+
+/* Build from M (which may be freed afterwards).  SYMMETRIZE: use (J_ij + J_ji^T) / 2.
+ * Runs in parallel with OpenMP over sites. */
+int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_err *err);
+void dyn_model_destroy(dyn_model *d);
+
+typedef enum dyn_update { DYN_UPDATE_SEQUENTIAL = 0, DYN_UPDATE_PARALLEL } dyn_update;
+typedef enum dyn_order { DYN_ORDER_FIXED = 0, DYN_ORDER_RANDOM } dyn_order;
+typedef enum dyn_status { DYN_FIXED = 0, DYN_CYCLE, DYN_MAX_SWEEPS } dyn_status;
+
+#define DYN_MAX_SWEEPS_DEFAULT 1000
+
+typedef struct dyn_opts {
+	dyn_update update;  /* sequential (default) or parallel (all sites from the previous state) */
+	dyn_order order;    /* sequential updates: sites 1..L, or a new random permutation per sweep */
+	size_t max_sweeps;  /* bound on the sweeps (parallel: steps) */
+} dyn_opts;
+
+void dyn_opts_default(dyn_opts *o);
+/* "fixed", "cycle", "max-sweeps". */
+const char *dyn_status_name(dyn_status s);
+
+typedef struct dyn_result {
+	dyn_status status;
+	size_t sweeps;   /* sweeps that changed the state (fixed), or sweeps run (cycle, max-sweeps) */
+	size_t flips;    /* single-site changes in all */
+	size_t cycle;    /* cycle length in sweeps (DYN_CYCLE), else 0 */
+	double energy;   /* energy of the end state when d->symmetric, else NAN */
+} dyn_result;
+
+/* A workspace for one run at a time (one per thread): the state, the local fields, the
+ * visited-state table. */
+typedef struct dyn_work dyn_work;
+
+int dyn_work_create(const dyn_model *d, dyn_work **out, plm_err *err);
+void dyn_work_destroy(dyn_work *w);
+
+/* Load state A (L states < q) and compute its local fields from scratch:
+ * field_i(a) = h_i(a) + sum_{j != i} J_ij(a, a_j). */
+void dyn_work_set(const dyn_model *d, dyn_work *w, const uint8_t *a);
+/* Set site J to state B and update every local field in O(L q). */
+void dyn_work_flip(const dyn_model *d, dyn_work *w, size_t j, uint8_t b);
+/* The current state (L) and local fields (L x q, doubles). */
+const uint8_t *dyn_work_state(const dyn_work *w);
+const double *dyn_work_fields(const dyn_work *w);
+
+/* Run the dynamics from A (L states); A gets the end state.  RNG is used only with
+ * DYN_ORDER_RANDOM (it may be NULL otherwise).
+ *
+ * The update rule: a site moves to the state of largest local field, except that it stays
+ * when its current state's field is within DYN_TIE_TOL * (1 + |largest|) of the largest
+ * (ties never move a site, and round-off cannot make one move); among several largest
+ * states, the lowest wins.
+ * Fixed point: a sweep that changes no site.  Cycle: the state at a sweep boundary equals the
+ * state at an earlier sweep boundary; its length is the number of sweeps between the two.
+ * (States are compared at sweep boundaries only.  With DYN_ORDER_RANDOM the sweeps are not a
+ * fixed map, so a revisited state means the run keeps returning without settling, not a
+ * strict period.)  Visited states are kept by 64-bit hash, and the latest ones in full to
+ * confirm a match; beyond that window, a hash match is taken as a revisit. */
+void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm_rng *rng,
+             dyn_result *res);
+
+/* Tolerance of the tie rule above (far below float precision of the couplings). */
+#define DYN_TIE_TOL 1e-9
+
+/* Local fields of A from scratch (L x q doubles). */
+void dyn_fields(const dyn_model *d, const uint8_t *a, double *f);
+/* 1 when A is a fixed point (by the rule above, fields from scratch). */
+int dyn_is_fixed(const dyn_model *d, const uint8_t *a);
+/* E = -sum_i h_i(a_i) - sum_{i<j} J_ij(a_i, a_j) from scratch (meaningful for symmetric J;
+ * with asymmetric J this uses J_ij for i < j). */
+double dyn_energy(const dyn_model *d, const uint8_t *a);
+
+/* Replace exactly round(FRAC * L) sites, chosen at random, by a different state drawn
+ * uniformly among the q - 1 others.  Returns the number of sites changed. */
+size_t dyn_noise(uint8_t *a, size_t L, size_t q, double frac, plm_rng *rng);
+/* Fraction of identical sites. */
+double dyn_overlap(const uint8_t *a, const uint8_t *b, size_t L);
+
+/* A batch of independent runs, in parallel with OpenMP: for start s (0 <= s < n) and repeat
+ * r (0 <= r < repeats), run k = s * repeats + r uses rng stream (seed, first_index + s) * 2^32
+ * + r, so results do not depend on the thread count nor on how the starts are batched.
+ * starts: n x L.  noisy, ends: (n * repeats) x L outputs; res: n * repeats results. */
+typedef struct dyn_batch {
+	size_t n, repeats;
+	size_t first_index;  /* index of starts[0] in the whole input (for the rng streams) */
+	double noise;        /* fraction of sites replaced before the run */
+	uint64_t seed;
+	const uint8_t *starts;
+	uint8_t *noisy;
+	uint8_t *ends;
+	dyn_result *res;
+} dyn_batch;
+
+int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *err);
+
+#endif

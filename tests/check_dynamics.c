@@ -1,0 +1,444 @@
+/* check_dynamics: zero-temperature dynamics on hand-made and random in-memory models:
+ * incremental fields, fixed points, ties, cycles worked out by hand, noise, energies,
+ * and results independent of the thread count.  Seeds are fixed and printed on failure. */
+#include "check_common.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "dynamics.h"
+#include "model.h"
+#include "rng.h"
+
+/* A bare model (h and J only) allocated here, so these tests need no model_create. */
+static plm_model *bare_model(size_t L, size_t q)
+{
+	plm_model *m = calloc(1, sizeof *m);
+	ck_assert_ptr_nonnull(m);
+	m->L = L;
+	m->q = q;
+	m->h = calloc(L * q, sizeof(float));
+	m->J = calloc(L * L * q * q, sizeof(float));
+	ck_assert_ptr_nonnull(m->h);
+	ck_assert_ptr_nonnull(m->J);
+	return m;
+}
+
+static void bare_free(plm_model *m)
+{
+	free(m->h);
+	free(m->J);
+	free(m);
+}
+
+/* Gaussian fields and couplings (asymmetric), J_ii = 0. */
+static plm_model *random_model(size_t L, size_t q, uint64_t seed, double scale)
+{
+	plm_model *m = bare_model(L, q);
+	plm_rng r;
+	rng_seed(&r, seed, 0);
+	for (size_t k = 0; k < L * q; k++)
+		m->h[k] = (float)(0.5 * rng_normal(&r));
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = 0; j < L; j++)
+			for (size_t ab = 0; ab < q * q; ab++)
+				model_J(m, i, j)[ab] = i == j ? 0.0f : (float)(scale * rng_normal(&r));
+	return m;
+}
+
+static void random_state(uint8_t *a, size_t L, size_t q, plm_rng *r)
+{
+	for (size_t i = 0; i < L; i++)
+		a[i] = (uint8_t)rng_below(r, q);
+}
+
+/* Ising spins in Potts form: state 0 -> -1, state 1 -> +1, J_ij(a, b) = K s(a) s(b). */
+static void set_ising(plm_model *m, size_t i, size_t j, float k)
+{
+	for (size_t a = 0; a < 2; a++)
+		for (size_t b = 0; b < 2; b++)
+			model_J(m, i, j)[a * 2 + b] = k * (a ? 1.0f : -1.0f) * (b ? 1.0f : -1.0f);
+}
+
+/* Incremental fields equal fields recomputed from scratch after every one of many random
+ * single-site changes. */
+START_TEST(test_incremental_fields)
+{
+	const size_t L = 17, q = 5;
+	plm_model *m = random_model(L, q, 11, 0.3);
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	uint8_t a[17];
+	double f[17 * 5];
+	plm_rng r;
+	rng_seed(&r, 12, 0);
+	random_state(a, L, q, &r);
+	dyn_work_set(d, w, a);
+	for (int step = 0; step < 2000; step++) {
+		size_t j = (size_t)rng_below(&r, L);
+		uint8_t b = (uint8_t)rng_below(&r, q);
+		dyn_work_flip(d, w, j, b);
+		a[j] = b;
+		ck_assert_mem_eq(dyn_work_state(w), a, L);
+		dyn_fields(d, a, f);
+		const double *g = dyn_work_fields(w);
+		for (size_t k = 0; k < L * q; k++)
+			ck_assert_msg(fabs(g[k] - f[k]) < 1e-9, "step %d field %zu: %.12g vs %.12g", step, k, g[k], f[k]);
+	}
+	/* and the from-scratch fields are the definition: h_i(a) + sum_{j != i} J_ij(a, a_j) */
+	for (size_t i = 0; i < L; i++)
+		for (size_t x = 0; x < q; x++) {
+			double s = m->h[i * q + x];
+			for (size_t j = 0; j < L; j++)
+				if (j != i)
+					s += model_J(m, i, j)[x * q + a[j]];
+			ck_assert_double_eq_tol(f[i * q + x], s, 1e-9);
+		}
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
+/* Every end state reported fixed is a fixed point by the from-scratch rule; cycles and
+ * max-sweeps ends are not; flips and sweeps are consistent. */
+START_TEST(test_fixed_points_random)
+{
+	const size_t L = 40, q = 4;
+	plm_model *m = random_model(L, q, 21, 0.25);
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(d->symmetric, 0);
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	plm_rng r;
+	rng_seed(&r, 22, 0);
+	size_t nfixed = 0, nother = 0;
+	for (int mode = 0; mode < 3; mode++) {
+		dyn_opts o;
+		dyn_opts_default(&o);
+		if (mode == 1)
+			o.order = DYN_ORDER_RANDOM;
+		if (mode == 2)
+			o.update = DYN_UPDATE_PARALLEL;
+		for (int t = 0; t < 60; t++) {
+			uint8_t a[40], a0[40];
+			random_state(a, L, q, &r);
+			memcpy(a0, a, L);
+			dyn_result res;
+			dyn_run(d, &o, w, a, &r, &res);
+			int fx = dyn_is_fixed(d, a);
+			if (res.status == DYN_FIXED) {
+				ck_assert_msg(fx == 1, "mode %d start %d: reported fixed, is not", mode, t);
+				nfixed++;
+			} else {
+				ck_assert_int_eq(fx, 0);
+				nother++;
+			}
+			if (res.status == DYN_CYCLE)
+				ck_assert_uint_ge(res.cycle, 1);
+			else
+				ck_assert_uint_eq(res.cycle, 0);
+			ck_assert(isnan(res.energy));
+			size_t diff = 0;
+			for (size_t i = 0; i < L; i++)
+				diff += a[i] != a0[i];
+			ck_assert_uint_ge(res.flips, diff);
+			if (res.sweeps == 0)
+				ck_assert_uint_eq(res.flips, 0);
+			else
+				ck_assert_uint_ge(res.flips, res.sweeps);
+			/* a fixed end is its own fixed point: a second run does nothing */
+			if (res.status == DYN_FIXED) {
+				uint8_t b[40];
+				memcpy(b, a, L);
+				dyn_run(d, &o, w, b, &r, &res);
+				ck_assert_int_eq(res.status, DYN_FIXED);
+				ck_assert_uint_eq(res.sweeps, 0);
+				ck_assert_uint_eq(res.flips, 0);
+				ck_assert_mem_eq(a, b, L);
+			}
+		}
+	}
+	ck_assert_uint_gt(nfixed, 0);
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
+/* The 3-spin loop: K_12 = +1 (spin 1 follows spin 2), K_23 = +1 (2 follows 3), K_31 = -1
+ * (3 takes the opposite of 1); all other couplings and the fields are 0.
+ * Sequential sweeps (sites 1, 2, 3), from (+,+,+):
+ *   sweep 1: s1 <- s2 = +, s2 <- s3 = +, s3 <- -s1 = -   -> (+,+,-)
+ *   sweep 2: s1 <- +, s2 <- -, s3 <- -                    -> (+,-,-)
+ *   sweep 3: s1 <- -, s2 <- -, s3 <- +                    -> (-,-,+)
+ *   sweep 4: s1 <- -, s2 <- +, s3 <- +                    -> (-,+,+)
+ *   sweep 5: s1 <- +, s2 <- +, s3 <- -                    -> (+,+,-) = after sweep 1
+ * so a cycle of length 4, found at sweep 5, with flips 1 + 1 + 2 + 1 + 2 = 7.
+ * Parallel updates (s1' = s2, s2' = s3, s3' = -s1) from (+,+,+):
+ *   (+,+,-), (+,-,-), (-,-,-), (-,-,+), (-,+,+), (+,+,+): a cycle of length 6 through the start,
+ * found at step 6, each step flipping exactly one spin (6 flips). */
+START_TEST(test_cycle_by_hand)
+{
+	plm_model *m = bare_model(3, 2);
+	set_ising(m, 0, 1, 1.0f);
+	set_ising(m, 1, 2, 1.0f);
+	set_ising(m, 2, 0, -1.0f);
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	dyn_opts o;
+	dyn_opts_default(&o);
+	dyn_result res;
+	uint8_t a[3] = { 1, 1, 1 };
+	dyn_run(d, &o, w, a, NULL, &res);
+	ck_assert_str_eq(dyn_status_name(res.status), "cycle");
+	ck_assert_uint_eq(res.cycle, 4);
+	ck_assert_uint_eq(res.sweeps, 5);
+	ck_assert_uint_eq(res.flips, 7);
+	const uint8_t want_seq[3] = { 1, 1, 0 };
+	ck_assert_mem_eq(a, want_seq, 3);
+
+	o.update = DYN_UPDATE_PARALLEL;
+	uint8_t b[3] = { 1, 1, 1 };
+	dyn_run(d, &o, w, b, NULL, &res);
+	ck_assert_int_eq(res.status, DYN_CYCLE);
+	ck_assert_uint_eq(res.cycle, 6);
+	ck_assert_uint_eq(res.sweeps, 6);
+	ck_assert_uint_eq(res.flips, 6);
+	const uint8_t want_par[3] = { 1, 1, 1 };
+	ck_assert_mem_eq(b, want_par, 3);
+
+	/* a bound below the detection sweep: max-sweeps, not a cycle */
+	o.update = DYN_UPDATE_SEQUENTIAL;
+	o.max_sweeps = 4;
+	uint8_t c[3] = { 1, 1, 1 };
+	dyn_run(d, &o, w, c, NULL, &res);
+	ck_assert_int_eq(res.status, DYN_MAX_SWEEPS);
+	ck_assert_uint_eq(res.sweeps, 4);
+	const uint8_t want_c[3] = { 0, 1, 1 };
+	ck_assert_mem_eq(c, want_c, 3);
+
+	/* symmetrized, the loop is K_12 = K_23 = 1/2, K_13 = -1/2 (frustrated): sequential
+	 * dynamics then reaches a fixed point and never raises the energy */
+	dyn_model *ds;
+	ck_assert_int_eq(dyn_model_create(m, 1, &ds, &err), PLM_OK);
+	ck_assert_int_eq(ds->symmetric, 1);
+	dyn_work *ws;
+	ck_assert_int_eq(dyn_work_create(ds, &ws, &err), PLM_OK);
+	o.max_sweeps = 100;
+	for (int s = 0; s < 8; s++) {
+		uint8_t e[3] = { (uint8_t)(s & 1), (uint8_t)((s >> 1) & 1), (uint8_t)((s >> 2) & 1) };
+		double e0 = dyn_energy(ds, e);
+		dyn_run(ds, &o, ws, e, NULL, &res);
+		ck_assert_int_eq(res.status, DYN_FIXED);
+		ck_assert_int_eq(dyn_is_fixed(ds, e), 1);
+		ck_assert_double_le(res.energy, e0 + 1e-12);
+		ck_assert_double_eq_tol(res.energy, dyn_energy(ds, e), 1e-9);
+	}
+	dyn_work_destroy(ws);
+	dyn_model_destroy(ds);
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
+/* Ties never move a site: with h_i(0) = h_i(1) = 1 > h_i(2) = 0 and no couplings, states 0
+ * and 1 stay where they are, state 2 moves to 0 (the lowest of the largest). */
+START_TEST(test_ties)
+{
+	plm_model *m = bare_model(4, 3);
+	for (size_t i = 0; i < 4; i++) {
+		m->h[i * 3 + 0] = 1.0f;
+		m->h[i * 3 + 1] = 1.0f;
+	}
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(d->symmetric, 1); /* J = 0 is symmetric: the energy is defined */
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	dyn_opts o;
+	dyn_opts_default(&o);
+	dyn_result res;
+	uint8_t a[4] = { 0, 1, 2, 1 };
+	dyn_run(d, &o, w, a, NULL, &res);
+	const uint8_t want[4] = { 0, 1, 0, 1 };
+	ck_assert_mem_eq(a, want, 4);
+	ck_assert_int_eq(res.status, DYN_FIXED);
+	ck_assert_uint_eq(res.sweeps, 1);
+	ck_assert_uint_eq(res.flips, 1);
+	ck_assert_double_eq_tol(res.energy, -4.0, 1e-12);
+	/* max_sweeps = 0 only checks the start */
+	o.max_sweeps = 0;
+	uint8_t b[4] = { 0, 1, 2, 1 };
+	dyn_run(d, &o, w, b, NULL, &res);
+	ck_assert_int_eq(res.status, DYN_MAX_SWEEPS);
+	dyn_run(d, &o, w, a, NULL, &res);
+	ck_assert_int_eq(res.status, DYN_FIXED);
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
+/* Noise changes exactly round(F L) sites, each to a different valid state, and every site
+ * gets chosen over many draws. */
+START_TEST(test_noise)
+{
+	const size_t L = 50;
+	plm_rng r;
+	rng_seed(&r, 31, 0);
+	size_t hit[50] = { 0 };
+	for (size_t q = 2; q <= 21; q += 19)
+		for (int t = 0; t < 400; t++) {
+			uint8_t a[50], b[50];
+			random_state(a, L, q, &r);
+			memcpy(b, a, L);
+			double frac = (t % 4) * 0.1 + 0.05; /* 2.5 rounds up to 3 sites */
+			size_t k = dyn_noise(b, L, q, frac, &r);
+			size_t want = (size_t)floor(frac * L + 0.5);
+			ck_assert_uint_eq(k, want);
+			size_t diff = 0;
+			for (size_t i = 0; i < L; i++) {
+				ck_assert_uint_lt(b[i], q);
+				if (a[i] != b[i]) {
+					diff++;
+					hit[i]++;
+				}
+			}
+			ck_assert_uint_eq(diff, want);
+			ck_assert_double_eq_tol(dyn_overlap(a, b, L), 1.0 - (double)want / L, 1e-12);
+		}
+	for (size_t i = 0; i < L; i++)
+		ck_assert_uint_gt(hit[i], 0);
+	uint8_t c[50] = { 0 };
+	ck_assert_uint_eq(dyn_noise(c, L, 2, 0.0, &r), 0);
+	ck_assert_uint_eq(dyn_noise(c, L, 2, 1.0, &r), L);
+	for (size_t i = 0; i < L; i++)
+		ck_assert_uint_eq(c[i], 1);
+}
+END_TEST
+
+/* Same seed -> the same noisy starts, ends and results for 1 and 2 threads, and when the
+ * starts are split into two batches. */
+START_TEST(test_threads_and_batches)
+{
+	const size_t L = 30, q = 3, n = 9, rep = 3;
+	plm_model *m = random_model(L, q, 41, 0.3);
+	dyn_model *d;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	uint8_t starts[9 * 30];
+	plm_rng r;
+	rng_seed(&r, 42, 0);
+	random_state(starts, n * L, q, &r);
+	dyn_opts o;
+	dyn_opts_default(&o);
+	o.order = DYN_ORDER_RANDOM;
+	uint8_t noisy[3][27 * 30], ends[3][27 * 30];
+	dyn_result res[3][27];
+	for (int v = 0; v < 3; v++) {
+#ifdef _OPENMP
+		omp_set_num_threads(v == 0 ? 1 : 2);
+#endif
+		dyn_batch b = { .n = n, .repeats = rep, .first_index = 0, .noise = 0.2, .seed = 7,
+		                .starts = starts, .noisy = noisy[v], .ends = ends[v], .res = res[v] };
+		if (v < 2) {
+			ck_assert_int_eq(dyn_run_batch(d, &o, &b, &err), PLM_OK);
+		} else { /* starts 0..3, then 4..8 */
+			b.n = 4;
+			ck_assert_int_eq(dyn_run_batch(d, &o, &b, &err), PLM_OK);
+			b.n = 5;
+			b.first_index = 4;
+			b.starts = starts + 4 * L;
+			b.noisy = noisy[v] + 4 * rep * L;
+			b.ends = ends[v] + 4 * rep * L;
+			b.res = res[v] + 4 * rep;
+			ck_assert_int_eq(dyn_run_batch(d, &o, &b, &err), PLM_OK);
+		}
+	}
+	for (int v = 1; v < 3; v++) {
+		ck_assert_mem_eq(noisy[0], noisy[v], n * rep * L);
+		ck_assert_mem_eq(ends[0], ends[v], n * rep * L);
+		for (size_t k = 0; k < n * rep; k++) {
+			ck_assert_int_eq(res[0][k].status, res[v][k].status);
+			ck_assert_uint_eq(res[0][k].sweeps, res[v][k].sweeps);
+			ck_assert_uint_eq(res[0][k].flips, res[v][k].flips);
+		}
+	}
+	/* the repeats of one start differ (their streams differ) and the noise is 6 of 30 sites */
+	ck_assert(memcmp(noisy[0], noisy[0] + L, L) != 0);
+	ck_assert_double_eq_tol(dyn_overlap(noisy[0], starts, L), 0.8, 1e-12);
+#ifdef _OPENMP
+	omp_set_num_threads(1);
+#endif
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
+/* A symmetric random model: sequential dynamics only lowers the energy, and always ends at a
+ * fixed point; the energy of the end agrees with the from-scratch sum. */
+START_TEST(test_symmetric_descends)
+{
+	const size_t L = 25, q = 4;
+	plm_model *m = random_model(L, q, 51, 0.3);
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 1, &d, &err), PLM_OK);
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	dyn_opts o;
+	dyn_opts_default(&o);
+	plm_rng r;
+	rng_seed(&r, 52, 0);
+	for (int t = 0; t < 50; t++) {
+		uint8_t a[25];
+		random_state(a, L, q, &r);
+		double e0 = dyn_energy(d, a);
+		o.order = t % 2 ? DYN_ORDER_RANDOM : DYN_ORDER_FIXED;
+		dyn_result res;
+		dyn_run(d, &o, w, a, &r, &res);
+		ck_assert_int_eq(res.status, DYN_FIXED);
+		ck_assert_double_le(res.energy, e0 + 1e-9);
+		ck_assert_double_eq_tol(res.energy, dyn_energy(d, a), 1e-6);
+	}
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
+static Suite *dynamics_suite(void)
+{
+	Suite *s = suite_create("dynamics");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_incremental_fields);
+	tcase_add_test(tc, test_fixed_points_random);
+	tcase_add_test(tc, test_cycle_by_hand);
+	tcase_add_test(tc, test_ties);
+	tcase_add_test(tc, test_noise);
+	tcase_add_test(tc, test_threads_and_batches);
+	tcase_add_test(tc, test_symmetric_descends);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(dynamics_suite());
+}
