@@ -13,10 +13,16 @@
 	extern const cmd_spec cmd_##name##_spec; \
 	int cmd_##name##_main(int argc, char **argv);
 /* (subcommand declarations: keep in the order of the table below) */
+CMD_DECLARE(info)
+CMD_DECLARE(export)
+CMD_DECLARE(generate)
 /* (end of declarations) */
 
 static const cmd_entry commands[] = {
 /* (subcommand table entries) */
+	{ &cmd_info_spec, cmd_info_main },
+	{ &cmd_export_spec, cmd_export_main },
+	{ &cmd_generate_spec, cmd_generate_main },
 	{ NULL, NULL }
 };
 
