@@ -37,6 +37,12 @@ typedef struct msa_opts {
 	double max_gap_col;         /* drop columns whose gap fraction exceeds this (1 = keep all) */
 } msa_opts;
 
+/* Defaults (shown by -h through CMD_STR). */
+#define MSA_DEFAULT_UNKNOWN MSA_UNKNOWN_DROP
+#define MSA_DEFAULT_UNKNOWN_NAME drop
+#define MSA_DEFAULT_MAX_GAP_SEQ 1
+#define MSA_DEFAULT_MAX_GAP_COL 1
+
 void msa_opts_default(msa_opts *o);
 
 /* Why an input sequence is not in the kept set. */
@@ -71,5 +77,10 @@ void msa_destroy(msa *m);
 const char *msa_format_name(msa_format f);
 /* "fasta", "a2m", "a3m", "stockholm", "lines", "numbers" or "auto"; -1 when unknown. */
 int msa_format_parse(const char *name, msa_format *f);
+/* "gap", "drop", "reject"; msa_unknown_parse returns -1 for another name. */
+const char *msa_unknown_name(msa_unknown_policy p);
+int msa_unknown_parse(const char *name, msa_unknown_policy *p);
+/* "kept", "dropped:unknown-letter", "dropped:gaps" for an in_status value. */
+const char *msa_status_name(int status);
 
 #endif

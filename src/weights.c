@@ -1,0 +1,292 @@
+/* weights: identity-threshold sequence weights over the distinct rows (O(u^2 L) with an early
+ * exit per pair and 64-byte block compares), weights files, and merging identical rows.
+ * No printing; the counts are integers, so any OpenMP split gives the same weights. */
+#include "config.h"
+#include "weights.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "util.h"
+
+#define BLOCK 64
+
+/* Distinct rows of M: uid[s] = group of kept row s; rep[u] = first row of group u. */
+typedef struct groups {
+	size_t nu;
+	size_t *uid;  /* m->n */
+	size_t *rep;  /* nu */
+} groups;
+
+static void groups_free(groups *g)
+{
+	free(g->uid);
+	free(g->rep);
+	g->uid = g->rep = NULL;
+}
+
+static uint64_t row_hash(const uint8_t *r, size_t L)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < L; i++) {
+		h ^= r[i];
+		h *= 1099511628211ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+static int groups_make(const msa *m, groups *g, plm_err *err)
+{
+	memset(g, 0, sizeof *g);
+	size_t n = m->n, L = m->L, cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	size_t *table = plm_calloc(cap, sizeof *table, "row hash table", err);
+	g->uid = plm_calloc(n ? n : 1, sizeof *g->uid, "row groups", err);
+	g->rep = plm_calloc(n ? n : 1, sizeof *g->rep, "row groups", err);
+	if (table == NULL || g->uid == NULL || g->rep == NULL) {
+		free(table);
+		groups_free(g);
+		return PLM_ENOMEM;
+	}
+	for (size_t s = 0; s < n; s++) {
+		const uint8_t *r = m->seq + s * L;
+		size_t h = (size_t)row_hash(r, L) & (cap - 1);
+		for (;;) {
+			size_t slot = table[h];
+			if (slot == 0) {
+				table[h] = g->nu + 1;
+				g->rep[g->nu] = s;
+				g->uid[s] = g->nu++;
+				break;
+			}
+			if (memcmp(m->seq + g->rep[slot - 1] * L, r, L) == 0) {
+				g->uid[s] = slot - 1;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+	}
+	free(table);
+	return PLM_OK;
+}
+
+/* Mismatching positions of two padded rows (the padding is equal), counted block by block;
+ * stops early, with some count > MAXMIS, once MAXMIS is exceeded. */
+static size_t mismatches(const uint8_t *a, const uint8_t *b, size_t Lp, size_t maxmis)
+{
+	size_t mis = 0;
+	for (size_t k = 0; k < Lp; k += BLOCK) {
+#if defined(__SSE2__)
+		uint64_t eq = 0;
+		for (int v = 0; v < BLOCK / 16; v++) {
+			__m128i x = _mm_load_si128((const __m128i *)(const void *)(a + k + 16 * (size_t)v));
+			__m128i y = _mm_load_si128((const __m128i *)(const void *)(b + k + 16 * (size_t)v));
+			eq |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) << (16 * v);
+		}
+		mis += (size_t)(BLOCK - __builtin_popcountll(eq));
+#else
+		unsigned char d = 0;
+		for (int v = 0; v < BLOCK; v++)
+			d += a[k + (size_t)v] != b[k + (size_t)v];
+		mis += d;
+#endif
+		if (mis > maxmis)
+			break;
+	}
+	return mis;
+}
+
+int weights_compute(const msa *m, double theta, double *w, plm_err *err)
+{
+	size_t n = m->n, L = m->L;
+	if (!(theta <= 1))
+		return plm_fail(err, PLM_EINVAL, "theta %g is outside [0, 1]", theta);
+	if (theta <= 0 || n == 0) {
+		for (size_t s = 0; s < n; s++)
+			w[s] = 1.0;
+		return PLM_OK;
+	}
+	/* plmc: neighbours when id >= (1 - theta) * L in double precision; for an integer id
+	 * that is id >= ceil((1 - theta) * L). */
+	double cut = (1.0 - theta) * (double)L;
+	size_t min_id = cut <= 0 ? 0 : (size_t)ceil(cut);
+	size_t maxmis = min_id >= L ? 0 : L - min_id;
+
+	groups g;
+	int rc = groups_make(m, &g, err);
+	if (rc)
+		return rc;
+	size_t nu = g.nu;
+	size_t Lp = (L + BLOCK - 1) / BLOCK * BLOCK;
+	int nt = 1;
+#ifdef _OPENMP
+	nt = omp_get_max_threads();
+	if (nt < 1)
+		nt = 1;
+#endif
+	size_t *cnt = plm_calloc(nu, sizeof *cnt, "group sizes", err);
+	uint8_t *rows = NULL;
+	size_t *acc = NULL, rsz, asz;
+	if (cnt == NULL || size_mul(nu, Lp, &rsz) != 0 || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
+	    size_mul((size_t)nt, nu, &asz) != 0 || (acc = plm_calloc(asz, sizeof *acc, "neighbour counts", err)) == NULL) {
+		free(cnt);
+		free(rows);
+		groups_free(&g);
+		return err && err->code ? err->code : plm_fail(err, PLM_ENOMEM, "weights: problem too large");
+	}
+	for (size_t s = 0; s < n; s++)
+		cnt[g.uid[s]]++;
+	for (size_t u = 0; u < nu; u++)
+		memcpy(rows + u * Lp, m->seq + g.rep[u] * L, L);
+
+	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once,
+	 * counts in per-thread slices (integers: the sum is exact in any order). */
+#pragma omp parallel num_threads(nt)
+	{
+		int t = 0;
+#ifdef _OPENMP
+		t = omp_get_thread_num();
+#endif
+		size_t *my = acc + (size_t)t * nu;
+#pragma omp for schedule(dynamic, 16)
+		for (size_t u = 0; u < nu; u++) {
+			const uint8_t *a = rows + u * Lp;
+			size_t nb = 0;
+			for (size_t v = u + 1; v < nu; v++) {
+				if (mismatches(a, rows + v * Lp, Lp, maxmis) <= maxmis) {
+					nb += cnt[v];
+					my[v] += cnt[u];
+				}
+			}
+			my[u] += nb;
+		}
+	}
+	for (size_t u = 0; u < nu; u++) {
+		size_t tot = cnt[u];
+		for (int t = 0; t < nt; t++)
+			tot += acc[(size_t)t * nu + u];
+		cnt[u] = tot;
+	}
+	for (size_t s = 0; s < n; s++)
+		w[s] = 1.0 / (double)cnt[g.uid[s]];
+	free(acc);
+	free(rows);
+	free(cnt);
+	groups_free(&g);
+	return PLM_OK;
+}
+
+double weights_meff(const double *w, size_t n)
+{
+	double s = 0;
+	for (size_t k = 0; k < n; k++)
+		s += w[k];
+	return s;
+}
+
+int weights_unique(const msa *m, const double *w, uint8_t **useq, double **uw, size_t *nu, plm_err *err)
+{
+	*useq = NULL;
+	*uw = NULL;
+	*nu = 0;
+	groups g;
+	int rc = groups_make(m, &g, err);
+	if (rc)
+		return rc;
+	size_t sz;
+	uint8_t *q = NULL;
+	double *x = plm_calloc(g.nu ? g.nu : 1, sizeof *x, "merged weights", err);
+	if (x == NULL || size_mul(g.nu, m->L, &sz) != 0 || (q = plm_calloc(sz ? sz : 1, 1, "merged rows", err)) == NULL) {
+		free(x);
+		groups_free(&g);
+		return PLM_ENOMEM;
+	}
+	for (size_t u = 0; u < g.nu; u++)
+		memcpy(q + u * m->L, m->seq + g.rep[u] * m->L, m->L);
+	for (size_t s = 0; s < m->n; s++)
+		x[g.uid[s]] += w ? w[s] : 1.0;
+	*useq = q;
+	*uw = x;
+	*nu = g.nu;
+	groups_free(&g);
+	return PLM_OK;
+}
+
+int weights_read(const char *path, const msa *m, double *w, plm_err *err)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (fp == NULL)
+		return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, k = 0, s = 0;
+	int rc = PLM_OK;
+	ssize_t got;
+	while ((got = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+			line[--got] = '\0';
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (k >= m->nin) {
+			rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: more weights than the %zu sequences of %s", path,
+			              lineno, m->nin, m->path ? m->path : "the alignment");
+			break;
+		}
+		char *tab = strchr(line, '\t'), *num = p;
+		if (tab != NULL) {
+			*tab = '\0';
+			if (strcmp(line, m->in_names[k]) != 0) {
+				rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: name '%s' is not input sequence %zu ('%s')",
+				              path, lineno, line, k + 1, m->in_names[k]);
+				break;
+			}
+			num = tab + 1;
+			char *t2 = strchr(num, '\t');
+			if (t2 != NULL)
+				*t2 = '\0';
+		}
+		char *end;
+		errno = 0;
+		double v = strtod(num, &end);
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (end == num || *end != '\0' || errno != 0 || !isfinite(v) || v < 0) {
+			rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: '%s' is not a weight (a finite number >= 0)", path,
+			              lineno, num);
+			break;
+		}
+		if (m->in_status[k] == MSA_KEPT) {
+			if (s >= m->n || m->in_index[s] != k) {
+				rc = plm_fail(err, PLM_EINVAL, "%s: inconsistent alignment", path);
+				break;
+			}
+			w[s++] = v;
+		}
+		k++;
+	}
+	if (rc == PLM_OK && ferror(fp))
+		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+	if (rc == PLM_OK && k != m->nin)
+		rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: %zu weights; %s has %zu sequences (one weight per input sequence)",
+		              path, lineno, k, m->path ? m->path : "the alignment", m->nin);
+	if (rc == PLM_OK && !(weights_meff(w, m->n) > 0))
+		rc = plm_fail(err, PLM_EFORMAT, "%s: the weights of the kept sequences sum to 0", path);
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
