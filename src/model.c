@@ -15,7 +15,6 @@
 #include "util.h"
 
 #define MODEL_MAGIC "PLMEMMOD"
-#define MODEL_FORMAT_VERSION 1u
 #define MODEL_HEADER_LEN 64u
 #define MODEL_ALIGN 64u
 #define MODEL_NULL_STR 0xFFFFFFFFu

@@ -11,6 +11,9 @@
 #include "alphabet.h"
 #include "err.h"
 
+/* The version of the file format that model_write writes (model_read reads 1 to this). */
+#define MODEL_FORMAT_VERSION 1u
+
 /* Per-site convergence status. */
 enum model_site_status { SITE_CONVERGED = 0, SITE_MAX_ITER, SITE_LINESEARCH, SITE_NOT_FITTED };
 

@@ -1,0 +1,91 @@
+/* cmd_export: `plmem export MODEL`: writes a model's h and J as text and/or NumPy .npy
+ * files.  Glue only: the export module encodes; this file picks the outputs and reports. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "export.h"
+#include "model.h"
+#include "util.h"
+
+enum { OPT_NPY = CMD_LONG + 1 };
+
+#define DEF_OUTPUT "-"
+
+static const cmd_opt opts[] = {
+	{ "output", 'o', "FILE", DEF_OUTPUT " unless --npy", "write the text export to FILE ('-': standard output)" },
+	{ "npy", OPT_NPY, "PREFIX", NULL,
+	  "write PREFIX_h.npy (float32, L x q) and PREFIX_J.npy (float32, L x L x q x q)" },
+	CMD_OPT_HELP,
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+const cmd_spec cmd_export_spec = {
+	"export",
+	"[options] MODEL",
+	"Write a model's fields h and couplings J as text or NumPy .npy files.",
+	"Text: '#' comment lines, then one line 'h i h_i(a)...' per position and one line\n"
+	"'J i j a J_ij(a,b)...' per ordered pair i != j and state a at i (values over b),\n"
+	"tab-separated, positions in the user's numbering (focus residue numbers, else 1-based\n"
+	"alignment columns), states in the alphabet's order.  With --npy only the .npy files are\n"
+	"written unless -o is also given.  J is asymmetric, as fitted: J[i,j,a,b] = J_ij(a,b).",
+	opts
+};
+
+int cmd_export_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_export_spec;
+	const char *output = NULL, *npy = NULL;
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_NPY:
+			npy = optarg;
+			break;
+		case 'h':
+			cmd_usage(spec, stdout);
+			return CMD_EXIT_OK;
+		default:
+			return CMD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(spec, argc == optind ? "no model file given" : "one model file expected");
+	if (npy != NULL && npy[0] == '\0')
+		return cmd_usage_error(spec, "--npy: empty prefix");
+	if (output == NULL && npy == NULL)
+		output = DEF_OUTPUT;
+	const char *path = argv[optind];
+	plm_model *m;
+	plm_err err;
+	if (model_read(path, &m, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return CMD_EXIT_FAIL;
+	}
+	int rc = PLM_OK;
+	if (npy != NULL)
+		rc = export_npy(m, npy, &err);
+	if (rc == PLM_OK && output != NULL) {
+		plm_outfile o;
+		rc = outfile_open(&o, output, &err);
+		if (rc == PLM_OK) {
+			rc = export_text(m, path, o.fp, &err);
+			if (rc == PLM_OK)
+				rc = outfile_commit(&o, &err);
+			else
+				outfile_abort(&o);
+		}
+	}
+	model_destroy(m);
+	if (rc != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return CMD_EXIT_FAIL;
+	}
+	return CMD_EXIT_OK;
+}
