@@ -1,0 +1,316 @@
+/* fit: pseudo-likelihood fit of a Potts model: merges identical sequences, builds the shared
+ * per-site data, runs one L-BFGS per site (OpenMP over sites, one workspace per thread,
+ * nothing shared but read-only data and the output rows of each site), and fills the model.
+ * It parses no options and prints nothing; progress goes through a callback. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "fit.h"
+#include "lbfgs.h"
+#include "plm.h"
+#include "util.h"
+#include "version.h"
+
+void fit_opts_default(fit_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->lambda_h = FIT_DEFAULT_LAMBDA_H;
+	o->lambda_j = FIT_DEFAULT_LAMBDA_J;
+	o->tol = FIT_DEFAULT_TOL;
+	o->max_iter = FIT_DEFAULT_MAX_ITER;
+	o->lbfgs_m = FIT_DEFAULT_LBFGS_M;
+}
+
+static size_t phys_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
+	if (pages <= 0 || psize <= 0)
+		return SIZE_MAX;
+	if ((unsigned long)pages > SIZE_MAX / (unsigned long)psize)
+		return SIZE_MAX;
+	return (size_t)pages * (size_t)psize;
+}
+
+/* a + b, saturating */
+static size_t sat_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static size_t sat_mul(size_t a, size_t b)
+{
+	size_t r;
+	return size_mul(a, b, &r) != 0 ? SIZE_MAX : r;
+}
+
+size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o)
+{
+	size_t Q = (q + 7) / 8 * 8;
+	size_t m = o && o->lbfgs_m ? o->lbfgs_m : FIT_DEFAULT_LBFGS_M;
+	/* the model: J (L*L*q*q floats), h, per-site records */
+	size_t model = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
+	model = sat_add(model, sat_mul(L, q * sizeof(float) + 64));
+	/* shared data: transposed alignment, weights, duplicate merging */
+	size_t data = sat_mul(nseq, sat_add(sat_mul(L, 2), 48));
+	/* per thread: float parameters and gradient, L-BFGS vectors (2m + 5 doubles of nvar) */
+	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
+	size_t thread = sat_add(plm_work_bytes(L, q), sat_mul(sat_mul(2 * m + 6, nvar), sizeof(double)));
+	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
+}
+
+/* ---- merging identical rows ------------------------------------------------------------ */
+
+static uint64_t row_hash(const uint8_t *r, size_t L)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t j = 0; j < L; j++) {
+		h ^= r[j];
+		h *= 1099511628211ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+/* Distinct rows of SEQ (n x L) in order of first appearance, with summed weights.
+ * *useq (nu x L) and *uw are new arrays. */
+static int merge_rows(const uint8_t *seq, const double *w, size_t n, size_t L, uint8_t **useq,
+                      double **uw, size_t *nu, plm_err *err)
+{
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	size_t *slot = plm_calloc(cap, sizeof *slot, "duplicate table", err); /* row index + 1 */
+	size_t *first = plm_calloc(n, sizeof *first, "duplicate table", err);
+	double *wsum = plm_calloc(n, sizeof *wsum, "weights", err);
+	if (!slot || !first || !wsum) {
+		free(slot), free(first), free(wsum);
+		return PLM_ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t s = 0; s < n; s++) {
+		const uint8_t *r = seq + s * L;
+		size_t pos = (size_t)(row_hash(r, L) & (cap - 1));
+		for (;;) {
+			if (slot[pos] == 0) {
+				slot[pos] = k + 1;
+				first[k] = s;
+				wsum[k] = w ? w[s] : 1.0;
+				k++;
+				break;
+			}
+			size_t u = slot[pos] - 1;
+			if (memcmp(seq + first[u] * L, r, L) == 0) {
+				wsum[u] += w ? w[s] : 1.0;
+				break;
+			}
+			pos = (pos + 1) & (cap - 1);
+		}
+	}
+	free(slot);
+	uint8_t *out = plm_calloc(k * L, 1, "distinct sequences", err);
+	if (out == NULL) {
+		free(first), free(wsum);
+		return PLM_ENOMEM;
+	}
+	for (size_t u = 0; u < k; u++)
+		memcpy(out + u * L, seq + first[u] * L, L);
+	free(first);
+	*useq = out;
+	*uw = wsum;
+	*nu = k;
+	return PLM_OK;
+}
+
+/* ---- provenance ----------------------------------------------------------------------- */
+
+static int copy_provenance(const msa *m, const fit_opts *o, size_t nunique, double meff,
+                           plm_model *mod, plm_err *err)
+{
+	mod->abc = m->abc;
+	strcpy(mod->rule, "plm");
+	mod->lambda_h = o->lambda_h;
+	mod->lambda_j = o->lambda_j;
+	mod->tol = o->tol;
+	mod->max_iter = o->max_iter;
+	mod->no_fields = o->no_fields;
+	mod->nseq_in = m->nin;
+	mod->nseq = m->n;
+	mod->nunique = nunique;
+	mod->meff = meff;
+	mod->max_gap_seq = 1.0;
+	mod->max_gap_col = 1.0;
+	mod->ncol_in = m->ncol_in ? m->ncol_in : m->L;
+	for (size_t i = 0; i < m->L; i++)
+		mod->col[i] = m->col ? m->col[i] : i;
+	if (m->resnum) {
+		mod->resnum = plm_calloc(m->L, sizeof *mod->resnum, "residue numbers", err);
+		if (mod->resnum == NULL)
+			return PLM_ENOMEM;
+		memcpy(mod->resnum, m->resnum, m->L * sizeof *m->resnum);
+	}
+	if (m->focus && (mod->focus = plm_strdup(m->focus, err)) == NULL)
+		return PLM_ENOMEM;
+	if (m->path && (mod->source = plm_strdup(m->path, err)) == NULL)
+		return PLM_ENOMEM;
+	if ((mod->version = plm_strdup(plm_version(), err)) == NULL)
+		return PLM_ENOMEM;
+	/* reference sequence: the focus row if kept, else the first kept row */
+	size_t ref = 0;
+	if (m->focus && m->in_names && m->in_index)
+		for (size_t s = 0; s < m->n; s++)
+			if (m->in_names[m->in_index[s]] && strcmp(m->in_names[m->in_index[s]], m->focus) == 0) {
+				ref = s;
+				break;
+			}
+	mod->refseq = plm_calloc(m->L + 1, 1, "reference sequence", err);
+	if (mod->refseq == NULL)
+		return PLM_ENOMEM;
+	for (size_t i = 0; i < m->L; i++)
+		mod->refseq[i] = alphabet_letter(&m->abc, m->seq[ref * m->L + i]);
+	return PLM_OK;
+}
+
+/* ---- the parallel fit ----------------------------------------------------------------- */
+
+typedef struct site_ctx {
+	const plm_data *d;
+	size_t i;
+	plm_site_opts so;
+	plm_work *ws;
+} site_ctx;
+
+static double site_fn(void *ctx, const double *x, double *g)
+{
+	site_ctx *c = ctx;
+	return plm_site_eval(c->d, c->i, &c->so, x, g, c->ws);
+}
+
+static void store_site(const plm_data *d, size_t i, const double *x, plm_model *mod)
+{
+	const size_t L = d->L, q = d->q, Q = d->Q;
+	for (size_t a = 0; a < q; a++)
+		mod->h[i * q + a] = (float)x[a];
+	for (size_t j = 0; j < L; j++) {
+		float *Jij = mod->J + (i * L + j) * q * q;
+		for (size_t a = 0; a < q; a++)
+			for (size_t b = 0; b < q; b++)
+				Jij[a * q + b] = j == i ? 0.f : (float)x[Q + (j * q + b) * Q + a];
+	}
+}
+
+static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+{
+	const size_t L = d->L, nvar = plm_nvar(d);
+	size_t done = 0;
+	int fail = PLM_OK;
+	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
+#pragma omp parallel
+	{
+		plm_work ws;
+		lbfgs_work lw;
+		plm_err lerr;
+		double *x = NULL;
+		int st = plm_work_init(&ws, d, &lerr);
+		if (st == PLM_OK)
+			st = lbfgs_work_init(&lw, nvar, o->lbfgs_m, &lerr);
+		else
+			memset(&lw, 0, sizeof lw);
+		if (st == PLM_OK && (x = plm_calloc_aligned(nvar, sizeof *x, "site parameters", &lerr)) == NULL)
+			st = PLM_ENOMEM;
+		if (st != PLM_OK) {
+#pragma omp critical(fit_error)
+			{
+				if (fail == PLM_OK) {
+					fail = st;
+					if (err)
+						*err = lerr;
+				}
+			}
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (size_t i = 0; i < L; i++) {
+			if (st != PLM_OK)
+				continue;
+			memset(x, 0, nvar * sizeof *x);
+			site_ctx c = { d, i, so, &ws };
+			lbfgs_result r;
+			lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
+			store_site(d, i, x, mod);
+			mod->iters[i] = r.iters > UINT32_MAX ? UINT32_MAX : (uint32_t)r.iters;
+			mod->evals[i] = r.evals > UINT32_MAX ? UINT32_MAX : (uint32_t)r.evals;
+			mod->status[i] = r.status == LBFGS_CONVERGED ? SITE_CONVERGED
+			                 : r.status == LBFGS_MAX_ITER ? SITE_MAX_ITER
+			                                              : SITE_LINESEARCH;
+			mod->gnorm[i] = r.gnorm;
+			mod->fx[i] = r.f;
+#pragma omp critical(fit_progress)
+			{
+				done++;
+				if (o->progress)
+					o->progress(o->progress_ctx, done, L);
+			}
+		}
+		free(x);
+		lbfgs_work_free(&lw);
+		plm_work_free(&ws);
+	}
+	return fail;
+}
+
+int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err)
+{
+	*out = NULL;
+	if (m == NULL || m->n == 0 || m->L == 0)
+		return plm_fail(err, PLM_EINVAL, "no sequences or no positions to fit");
+	if (!(o->lambda_h >= 0.0) || !(o->lambda_j >= 0.0) || !(o->tol >= 0.0))
+		return plm_fail(err, PLM_EINVAL, "lambda and tolerance must be >= 0");
+	const size_t n = m->n, L = m->L, q = m->abc.q;
+	fit_opts opts = *o;
+	if (opts.lbfgs_m == 0)
+		opts.lbfgs_m = FIT_DEFAULT_LBFGS_M;
+	size_t nthreads = 1;
+#ifdef _OPENMP
+	nthreads = (size_t)omp_get_max_threads();
+#endif
+	size_t need = fit_memory_bytes(n, L, q, nthreads, &opts), mem = phys_memory();
+	if (need > mem)
+		return plm_fail(err, PLM_ERANGE,
+		                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
+		                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads or a "
+		                "shorter alignment would help)",
+		                n, L, q, nthreads, (double)need / 1073741824.0, (double)mem / 1073741824.0);
+	double meff = 0.0;
+	for (size_t s = 0; s < n; s++)
+		meff += w ? w[s] : 1.0;
+	uint8_t *useq = NULL;
+	double *uw = NULL;
+	size_t nu = 0;
+	int st = merge_rows(m->seq, w, n, L, &useq, &uw, &nu, err);
+	if (st != PLM_OK)
+		return st;
+	plm_data d;
+	st = plm_data_init(&d, useq, uw, nu, L, q, err);
+	free(useq);
+	free(uw);
+	if (st != PLM_OK)
+		return st;
+	plm_model *mod = NULL;
+	st = model_create(L, q, &mod, err);
+	if (st == PLM_OK)
+		st = copy_provenance(m, &opts, nu, meff, mod, err);
+	if (st == PLM_OK)
+		st = run_sites(&d, &opts, mod, err);
+	plm_data_free(&d);
+	if (st != PLM_OK) {
+		model_destroy(mod);
+		return st;
+	}
+	*out = mod;
+	return PLM_OK;
+}

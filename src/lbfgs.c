@@ -1,0 +1,284 @@
+/* lbfgs: L-BFGS (two-loop recursion) with a strong-Wolfe line search after Nocedal & Wright,
+ * Numerical Optimization, algorithms 3.5 and 3.6.  Sequential, deterministic, no printing. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lbfgs.h"
+#include "util.h"
+
+#define LS_C1 1e-4       /* sufficient decrease */
+#define LS_C2 0.9        /* curvature (loose: the usual choice for quasi-Newton) */
+#define LS_MAX_EVALS 30  /* evaluations per line search */
+#define LS_EPS_F 1e-6    /* relative slack on f in the approximate Wolfe test */
+
+int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err)
+{
+	memset(w, 0, sizeof *w);
+	if (m == 0)
+		m = 1;
+	w->n = n;
+	w->m = m;
+	size_t mn;
+	if (size_mul(m, n, &mn) != 0)
+		return plm_fail(err, PLM_ENOMEM, "L-BFGS history too large");
+	w->s = plm_calloc_aligned(mn, sizeof(double), "L-BFGS history", err);
+	w->y = plm_calloc_aligned(mn, sizeof(double), "L-BFGS history", err);
+	w->rho = plm_calloc(m, sizeof(double), "L-BFGS history", err);
+	w->alpha = plm_calloc(m, sizeof(double), "L-BFGS history", err);
+	w->x = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
+	w->g = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
+	w->xt = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
+	w->gt = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
+	w->d = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
+	if (!w->s || !w->y || !w->rho || !w->alpha || !w->x || !w->g || !w->xt || !w->gt || !w->d) {
+		lbfgs_work_free(w);
+		return PLM_ENOMEM;
+	}
+	return PLM_OK;
+}
+
+void lbfgs_work_free(lbfgs_work *w)
+{
+	if (w == NULL)
+		return;
+	free(w->s);
+	free(w->y);
+	free(w->rho);
+	free(w->alpha);
+	free(w->x);
+	free(w->g);
+	free(w->xt);
+	free(w->gt);
+	free(w->d);
+	memset(w, 0, sizeof *w);
+}
+
+size_t lbfgs_work_bytes(size_t n, size_t m)
+{
+	return (2 * m + 5) * n * sizeof(double) + 2 * m * sizeof(double) + 9 * 64;
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+	double s = 0.0;
+	for (size_t k = 0; k < n; k++)
+		s += a[k] * b[k];
+	return s;
+}
+
+/* Minimiser of the cubic through (a, fa, da) and (b, fb, db), kept inside the interval
+ * shrunk by 10% at each end; bisection when the cubic is useless. */
+static double cubic_step(double a, double fa, double da, double b, double fb, double db)
+{
+	double lo = a < b ? a : b, hi = a < b ? b : a;
+	double d1 = da + db - 3.0 * (fa - fb) / (a - b);
+	double disc = d1 * d1 - da * db;
+	double t = 0.5 * (a + b);
+	if (disc >= 0.0) {
+		double d2 = (b > a ? 1.0 : -1.0) * sqrt(disc);
+		double den = db - da + 2.0 * d2;
+		if (den != 0.0) {
+			double c = b - (b - a) * (db + d2 - d1) / den;
+			if (isfinite(c))
+				t = c;
+		}
+	}
+	double margin = 0.1 * (hi - lo);
+	if (!(t >= lo + margin && t <= hi - margin))
+		t = 0.5 * (a + b);
+	return t;
+}
+
+typedef struct ls_ctx {
+	lbfgs_eval_fn fn;
+	void *ctx;
+	lbfgs_work *w;
+	size_t evals;
+} ls_ctx;
+
+/* Evaluate at x + a d into xt, gt; returns phi and sets *dphi. */
+static double ls_eval(ls_ctx *c, double a, double *dphi)
+{
+	lbfgs_work *w = c->w;
+	for (size_t k = 0; k < w->n; k++)
+		w->xt[k] = w->x[k] + a * w->d[k];
+	double f = c->fn(c->ctx, w->xt, w->gt);
+	c->evals++;
+	*dphi = dot(w->gt, w->d, w->n);
+	return f;
+}
+
+/* Sufficient decrease at step a: Armijo, or, once f is too flat for its rounding errors to
+ * show a decrease, Hager and Zhang's approximate Wolfe condition (f no higher than phi0
+ * plus a relative slack and the slope cut by the factor 1 - 2 c1), which rests on the
+ * gradient, computed more accurately than differences of f. */
+static int decrease_ok(double f, double da, double a, double phi0, double dphi0)
+{
+	if (!isfinite(f))
+		return 0;
+	if (f <= phi0 + LS_C1 * a * dphi0)
+		return 1;
+	return f <= phi0 + LS_EPS_F * fabs(phi0) && da <= (2.0 * LS_C1 - 1.0) * dphi0;
+}
+
+/* Strong-Wolfe line search from w->x along w->d (Nocedal & Wright 3.5, zoom 3.6), with
+ * decrease_ok() as the sufficient-decrease test.  On success xt, gt hold the new point
+ * and its gradient, *fout its value; returns 0.  When no step satisfies the conditions
+ * within LS_MAX_EVALS it returns 1 with the best decreasing point seen in xt, gt (if any),
+ * else -1 with *aout = 0. */
+static int line_search(ls_ctx *c, double phi0, double dphi0, double a1, double *fout, double *aout)
+{
+	const double slack = LS_EPS_F * fabs(phi0);
+	double a_prev = 0.0, f_prev = phi0, d_prev = dphi0;
+	double a = a1, da;
+	size_t start = c->evals;
+	double alo = 0, flo = 0, dlo = 0, ahi = 0, fhi = 0, dhi = 0;
+	for (int it = 0;; it++) {
+		double f = ls_eval(c, a, &da);
+		if (!decrease_ok(f, da, a, phi0, dphi0) || (it > 0 && f > f_prev + slack)) {
+			alo = a_prev, flo = f_prev, dlo = d_prev;
+			ahi = a, fhi = isfinite(f) ? f : INFINITY, dhi = isfinite(da) ? da : 0.0;
+			break;
+		}
+		if (fabs(da) <= -LS_C2 * dphi0) {
+			*fout = f;
+			*aout = a;
+			return 0;
+		}
+		if (da >= 0.0) {
+			alo = a, flo = f, dlo = da;
+			ahi = a_prev, fhi = f_prev, dhi = d_prev;
+			break;
+		}
+		if (c->evals - start >= LS_MAX_EVALS) {
+			alo = a, flo = f;
+			goto fail;
+		}
+		a_prev = a, f_prev = f, d_prev = da;
+		a *= 4.0; /* extrapolate */
+	}
+	/* zoom: alo satisfies sufficient decrease and has the lower value */
+	while (c->evals - start < LS_MAX_EVALS) {
+		double t;
+		if (!isfinite(fhi))
+			t = 0.5 * (alo + ahi);
+		else if (fabs(fhi - flo) <= slack && dlo != dhi) {
+			/* f is flat to rounding: secant on the slope, kept inside the interval */
+			double lo = fmin(alo, ahi), hi = fmax(alo, ahi), m = 0.1 * (hi - lo);
+			t = alo - dlo * (ahi - alo) / (dhi - dlo);
+			if (!(t >= lo + m && t <= hi - m))
+				t = 0.5 * (alo + ahi);
+		} else
+			t = cubic_step(alo, flo, dlo, ahi, fhi, dhi);
+		if (fabs(ahi - alo) <= 1e-12 * fabs(alo) || t == alo || t == ahi)
+			break;
+		double f = ls_eval(c, t, &da);
+		if (!decrease_ok(f, da, t, phi0, dphi0) || f > flo + slack) {
+			ahi = t, fhi = isfinite(f) ? f : INFINITY, dhi = isfinite(da) ? da : 0.0;
+		} else {
+			if (fabs(da) <= -LS_C2 * dphi0) {
+				*fout = f;
+				*aout = t;
+				return 0;
+			}
+			if (da * (ahi - alo) >= 0.0)
+				ahi = alo, fhi = flo, dhi = dlo;
+			alo = t, flo = f, dlo = da;
+		}
+	}
+fail:
+	/* Accept the best point that decreased f (Armijo holds there), if any. */
+	if (alo > 0.0 && flo < phi0) {
+		*fout = ls_eval(c, alo, &da);
+		*aout = alo;
+		return 1;
+	}
+	*fout = phi0;
+	*aout = 0.0;
+	return -1;
+}
+
+void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t max_iter,
+                    lbfgs_work *w, lbfgs_result *res)
+{
+	const size_t n = w->n, m = w->m;
+	ls_ctx c = { fn, ctx, w, 0 };
+	memcpy(w->x, x, n * sizeof *x);
+	double f = fn(ctx, w->x, w->g);
+	c.evals = 1;
+	double gnorm = sqrt(dot(w->g, w->g, n));
+	size_t k = 0, nhist = 0, head = 0;
+	int status = LBFGS_MAX_ITER;
+	if (gnorm <= tol)
+		status = LBFGS_CONVERGED;
+	while (status != LBFGS_CONVERGED && k < max_iter) {
+		/* direction d = -H g by the two-loop recursion */
+		for (size_t t = 0; t < n; t++)
+			w->d[t] = -w->g[t];
+		for (size_t r = 0; r < nhist; r++) {
+			size_t idx = (head + m - 1 - r) % m;
+			double al = w->rho[idx] * dot(w->s + idx * n, w->d, n);
+			w->alpha[idx] = al;
+			const double *yv = w->y + idx * n;
+			for (size_t t = 0; t < n; t++)
+				w->d[t] -= al * yv[t];
+		}
+		if (nhist > 0) {
+			size_t last = (head + m - 1) % m;
+			const double *yv = w->y + last * n;
+			double gamma = 1.0 / (w->rho[last] * dot(yv, yv, n));
+			for (size_t t = 0; t < n; t++)
+				w->d[t] *= gamma;
+		}
+		for (size_t r = nhist; r-- > 0;) {
+			size_t idx = (head + m - 1 - r) % m;
+			double be = w->rho[idx] * dot(w->y + idx * n, w->d, n);
+			const double *sv = w->s + idx * n;
+			for (size_t t = 0; t < n; t++)
+				w->d[t] += (w->alpha[idx] - be) * sv[t];
+		}
+		double dg = dot(w->d, w->g, n);
+		if (!(dg < 0.0)) { /* not a descent direction: restart from steepest descent */
+			nhist = 0;
+			for (size_t t = 0; t < n; t++)
+				w->d[t] = -w->g[t];
+			dg = -gnorm * gnorm;
+		}
+		double a0 = nhist == 0 ? fmin(1.0, 1.0 / gnorm) : 1.0;
+		double fnew, astep;
+		int ls = line_search(&c, f, dg, a0, &fnew, &astep);
+		if (ls < 0) {
+			status = LBFGS_LINESEARCH;
+			break;
+		}
+		/* update the history with s = xt - x, y = gt - g */
+		double *sv = w->s + head * n, *yv = w->y + head * n;
+		for (size_t t = 0; t < n; t++) {
+			sv[t] = w->xt[t] - w->x[t];
+			yv[t] = w->gt[t] - w->g[t];
+		}
+		double sy = dot(sv, yv, n);
+		if (sy > 0.0) {
+			w->rho[head] = 1.0 / sy;
+			head = (head + 1) % m;
+			if (nhist < m)
+				nhist++;
+		}
+		double *tp = w->x; w->x = w->xt; w->xt = tp;
+		tp = w->g; w->g = w->gt; w->gt = tp;
+		f = fnew;
+		gnorm = sqrt(dot(w->g, w->g, n));
+		k++;
+		if (gnorm <= tol)
+			status = LBFGS_CONVERGED;
+	}
+	memcpy(x, w->x, n * sizeof *x);
+	res->status = status;
+	res->iters = k;
+	res->evals = c.evals;
+	res->f = f;
+	res->gnorm = gnorm;
+}

@@ -1,0 +1,67 @@
+/* plm: the per-site pseudo-likelihood objective and its gradient (the hot kernel): blocked
+ * gather/scatter over a transposed sequence matrix, float parameters padded to a multiple of
+ * 8 states, double accumulation of the objective and gradient.  It knows nothing about
+ * optimizers or threads: one call evaluates one site on the caller's workspace. */
+#ifndef PLMEM_PLM_H
+#define PLMEM_PLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* The training data shared (read-only) by every site. */
+typedef struct plm_data {
+	size_t n;        /* sequences (distinct ones, after merging duplicates) */
+	size_t L;        /* positions */
+	size_t q;        /* states */
+	size_t Q;        /* q padded to a multiple of 8 */
+	uint8_t *seqT;   /* L x n, transposed: seqT[j * n + s] */
+	double *w;       /* n weights summing to 1 */
+} plm_data;
+
+/* Copy SEQ (n x L, row-major: seq[s * L + j] < q) transposed, and W / sum(W) (W NULL: all
+ * equal).  Fails on an empty problem, a state >= q, or weights that do not sum to > 0. */
+int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
+                  plm_err *err);
+void plm_data_free(plm_data *d);
+
+/* Variables of one site, padded layout:
+ *   x[a]                          = h_i(a),          a < q  (x[a] for q <= a < Q unused, 0)
+ *   x[Q + (j * q + b) * Q + a]    = J_ij(a, b),      a < q, b < q  (block j = i unused, 0)
+ * Unused entries always get a zero gradient, so an optimizer started at 0 keeps them 0. */
+static inline size_t plm_nvar(const plm_data *d)
+{
+	return d->Q + d->L * d->q * d->Q;
+}
+
+/* Per-thread scratch (allocated once, reused for every site). */
+typedef struct plm_work {
+	size_t nvar;
+	float *x;     /* nvar: the parameters in float */
+	float *gf;    /* L * q * Q: gradient partial sums in float (flushed to double) */
+	float *e;     /* block x Q: local fields, then the weighted residuals */
+	double *gh;   /* Q: field gradient */
+} plm_work;
+
+int plm_work_init(plm_work *ws, const plm_data *d, plm_err *err);
+void plm_work_free(plm_work *ws);
+
+/* Bytes of one plm_work for D's sizes. */
+size_t plm_work_bytes(size_t L, size_t q);
+
+typedef struct plm_site_opts {
+	double lambda_h, lambda_j;
+	int no_fields;   /* 1: h is fixed (its gradient is set to 0) */
+} plm_site_opts;
+
+/* f_i(x) = -sum_s w_s log P_i(a_i^s | a_\i^s) + lambda_h |h_i|^2 + lambda_j sum_{j != i} |J_ij|^2,
+ * returned; its gradient goes to G (nvar doubles, every entry written). */
+double plm_site_eval(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
+                     plm_work *ws);
+
+/* The same objective and gradient computed in plain double loops, for tests. */
+double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, const double *x,
+                         double *g);
+
+#endif

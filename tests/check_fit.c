@@ -1,0 +1,327 @@
+/* check_fit: the parallel pseudo-likelihood fit: every site converged (gradient norm below
+ * the tolerance, recomputed independently), the solution beats random perturbations,
+ * duplicates merged exactly, h = 0 with no fields, 1 vs 2 threads byte-identical model files,
+ * memory refusal, and the planted chain potts3.a2m recovered (when the shared data exist). */
+#include "check_common.h"
+
+#include <math.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "fit.h"
+#include "model.h"
+#include "msa.h"
+#include "plm.h"
+#include "rng.h"
+
+/* A kept-everything msa of N x L over ALPHABET sampled from a 1-D chain (each state copies its
+ * left neighbour with probability 0.6), so the couplings are not trivial. */
+static msa *chain_msa(size_t n, size_t L, const char *alphabet, uint64_t seed)
+{
+	msa *m = calloc(1, sizeof *m);
+	plm_err err;
+	ck_assert_int_eq(alphabet_init(&m->abc, alphabet, &err), PLM_OK);
+	size_t q = m->abc.q;
+	m->n = m->nin = n;
+	m->L = m->ncol_in = L;
+	m->seq = malloc(n * L);
+	m->path = strdup("chain");
+	plm_rng r;
+	rng_seed(&r, seed, 0);
+	for (size_t s = 0; s < n; s++)
+		for (size_t j = 0; j < L; j++)
+			m->seq[s * L + j] = (j > 0 && rng_uniform(&r) < 0.6) ? m->seq[s * L + j - 1]
+			                                                       : (uint8_t)rng_below(&r, q);
+	return m;
+}
+
+/* Site i's parameters back in plm's padded layout. */
+static void site_x(const plm_model *mod, const plm_data *d, size_t i, double *x)
+{
+	const size_t L = mod->L, q = mod->q, Q = d->Q;
+	memset(x, 0, plm_nvar(d) * sizeof *x);
+	for (size_t a = 0; a < q; a++)
+		x[a] = mod->h[i * q + a];
+	for (size_t j = 0; j < L; j++)
+		for (size_t a = 0; a < q; a++)
+			for (size_t b = 0; b < q; b++)
+				x[Q + (j * q + b) * Q + a] = mod->J[((i * L + j) * q + a) * q + b];
+}
+
+static double vnorm(const double *g, size_t n)
+{
+	double s = 0.0;
+	for (size_t k = 0; k < n; k++)
+		s += g[k] * g[k];
+	return sqrt(s);
+}
+
+/* Every site: status converged, recorded and recomputed gradient norms below tol (the
+ * recomputation uses the double reference on the unmerged rows and the float-rounded
+ * parameters, hence the margin), and the objective below that of 5 random perturbations. */
+static void check_optimum(const msa *m, const double *w, const fit_opts *o, const plm_model *mod)
+{
+	plm_data d;
+	plm_err err;
+	ck_assert_int_eq(plm_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
+	size_t nvar = plm_nvar(&d);
+	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *y = calloc(nvar, sizeof *y);
+	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
+	plm_rng r;
+	rng_seed(&r, 99, 0);
+	for (size_t i = 0; i < m->L; i++) {
+		ck_assert_msg(mod->status[i] == SITE_CONVERGED, "site %zu status %d gnorm %g iters %u evals %u", i, mod->status[i], mod->gnorm[i], mod->iters[i], mod->evals[i]);
+		ck_assert_msg(mod->gnorm[i] <= o->tol, "site %zu gnorm %g", i, mod->gnorm[i]);
+		ck_assert_uint_ge(mod->evals[i], mod->iters[i]);
+		site_x(mod, &d, i, x);
+		double f = plm_site_eval_ref(&d, i, &so, x, g);
+		ck_assert_msg(vnorm(g, nvar) <= 3.0 * o->tol, "site %zu: recomputed |g| = %g", i, vnorm(g, nvar));
+		ck_assert_msg(fabs(f - mod->fx[i]) <= 1e-5 * fabs(f), "site %zu: f %g vs recorded %g", i, f,
+		              mod->fx[i]);
+		for (int t = 0; t < 5; t++) {
+			for (size_t k = 0; k < nvar; k++)
+				y[k] = x[k] == 0.0 ? 0.0 : x[k] + 1e-2 * rng_normal(&r);
+			double fy = plm_site_eval_ref(&d, i, &so, y, g);
+			ck_assert_msg(fy > f, "site %zu: perturbation %d lowers f (%.10g < %.10g)", i, t, fy, f);
+		}
+	}
+	plm_data_free(&d);
+	free(x), free(g), free(y);
+}
+
+START_TEST(test_converged_q21)
+{
+	msa *m = chain_msa(150, 7, "protein", 1);
+	double *w = malloc(m->n * sizeof *w);
+	for (size_t s = 0; s < m->n; s++)
+		w[s] = 0.5 + (double)(s % 3);
+	fit_opts o;
+	fit_opts_default(&o);
+	o.tol = 1e-5;
+	plm_model *mod = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, w, &o, &mod, &err), PLM_OK);
+	ck_assert_uint_eq(mod->L, 7);
+	ck_assert_uint_eq(mod->q, 21);
+	ck_assert_str_eq(mod->rule, "plm");
+	ck_assert_uint_eq(mod->nseq, 150);
+	ck_assert_double_eq_tol(mod->meff, 150.0 / 3.0 * (0.5 + 1.5 + 2.5), 1e-9);
+	ck_assert_str_eq(mod->source, "chain");
+	ck_assert_ptr_nonnull(mod->version);
+	ck_assert_uint_eq(strlen(mod->refseq), 7);
+	check_optimum(m, w, &o, mod);
+	/* J_ii = 0 */
+	for (size_t k = 0; k < 21 * 21; k++)
+		ck_assert(mod->J[((3 * 7 + 3) * 21) * 21 + k] == 0.f);
+	model_destroy(mod);
+	free(w);
+	msa_destroy(m);
+}
+END_TEST
+
+START_TEST(test_converged_q2_nofields)
+{
+	msa *m = chain_msa(120, 9, "binary", 2);
+	fit_opts o;
+	fit_opts_default(&o);
+	o.no_fields = 1;
+	o.tol = 1e-6;
+	o.lambda_j = 0.005;
+	plm_model *mod = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_OK);
+	for (size_t k = 0; k < 9 * 2; k++)
+		ck_assert(mod->h[k] == 0.f);
+	ck_assert_int_eq(mod->no_fields, 1);
+	check_optimum(m, NULL, &o, mod);
+	model_destroy(mod);
+	msa_destroy(m);
+}
+END_TEST
+
+/* Duplicated rows are merged: two copies with weight 1 = one copy with weight 2, bit for bit;
+ * and a weight scaled by any factor gives the same model (weights are normalised). */
+START_TEST(test_duplicates)
+{
+	msa *m = chain_msa(60, 6, "ACGT", 3);
+	msa *m2 = chain_msa(60, 6, "ACGT", 3);
+	m2->n = m2->nin = 61;
+	m2->seq = realloc(m2->seq, 61 * 6);
+	memcpy(m2->seq + 60 * 6, m2->seq + 10 * 6, 6); /* row 10 twice */
+	double w[60], w2[61];
+	for (size_t s = 0; s < 60; s++)
+		w[s] = 3.0 * (s == 10 ? 2.0 : 1.0), w2[s] = 1.0;
+	w2[60] = 1.0;
+	fit_opts o;
+	fit_opts_default(&o);
+	plm_model *a = NULL, *b = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, w, &o, &a, &err), PLM_OK);
+	ck_assert_int_eq(fit_model(m2, w2, &o, &b, &err), PLM_OK);
+	ck_assert_uint_eq(b->nseq, 61);
+	ck_assert_uint_eq(b->nunique, a->nunique);
+	ck_assert_uint_lt(a->nunique, 61);
+	ck_assert_int_eq(memcmp(a->J, b->J, 6 * 6 * 16 * sizeof(float)), 0);
+	ck_assert_int_eq(memcmp(a->h, b->h, 6 * 4 * sizeof(float)), 0);
+	model_destroy(a);
+	model_destroy(b);
+	msa_destroy(m);
+	msa_destroy(m2);
+}
+END_TEST
+
+static int progress_calls;
+static size_t progress_last;
+static void progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	progress_calls++;
+	ck_assert_uint_le(done, total);
+	progress_last = done;
+}
+
+/* 1 thread and 2 threads give byte-identical model files. */
+START_TEST(test_threads_identical)
+{
+	msa *m = chain_msa(300, 12, "protein", 4);
+	fit_opts o;
+	fit_opts_default(&o);
+	o.progress = progress;
+	plm_model *a = NULL, *b = NULL;
+	plm_err err;
+	int saved = 1;
+#ifdef _OPENMP
+	saved = omp_get_max_threads();
+	omp_set_num_threads(1);
+#endif
+	ck_assert_int_eq(fit_model(m, NULL, &o, &a, &err), PLM_OK);
+	ck_assert_int_eq(progress_calls, 12);
+	ck_assert_uint_eq(progress_last, 12);
+#ifdef _OPENMP
+	omp_set_num_threads(2);
+#endif
+	ck_assert_int_eq(fit_model(m, NULL, &o, &b, &err), PLM_OK);
+#ifdef _OPENMP
+	omp_set_num_threads(saved);
+#endif
+	char pa[64], pb[64];
+	snprintf(pa, sizeof pa, "check_fit_%ld_a.plm", (long)getpid());
+	snprintf(pb, sizeof pb, "check_fit_%ld_b.plm", (long)getpid());
+	ck_assert_int_eq(model_write(a, pa, &err), PLM_OK);
+	ck_assert_int_eq(model_write(b, pb, &err), PLM_OK);
+	FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb");
+	ck_assert_ptr_nonnull(fa);
+	ck_assert_ptr_nonnull(fb);
+	size_t nbytes = 0;
+	int ca, cb;
+	do {
+		ca = getc(fa), cb = getc(fb);
+		ck_assert_int_eq(ca, cb);
+		nbytes++;
+	} while (ca != EOF);
+	ck_assert_uint_gt(nbytes, 12 * 12 * 441 * 4);
+	fclose(fa), fclose(fb);
+	remove(pa), remove(pb);
+	model_destroy(a);
+	model_destroy(b);
+	msa_destroy(m);
+}
+END_TEST
+
+START_TEST(test_memory_refused)
+{
+	msa *m = chain_msa(1, 300000, "protein", 5);
+	fit_opts o;
+	fit_opts_default(&o);
+	plm_model *mod = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_ERANGE);
+	ck_assert_ptr_null(mod);
+	ck_assert_ptr_nonnull(strstr(err.msg, "GiB"));
+	/* the estimate grows like L^2 q^2 */
+	size_t a = fit_memory_bytes(1000, 100, 21, 1, &o), b = fit_memory_bytes(1000, 200, 21, 1, &o);
+	ck_assert_uint_gt(b, 3 * a);
+	ck_assert_uint_gt(a, (size_t)100 * 100 * 441 * 4);
+	msa_destroy(m);
+}
+END_TEST
+
+/* potts3.a2m: sampled from a chain with neighbour couplings only; the strongest pairs by
+ * Frobenius norm (J_ij and J_ji together) must be the neighbours. */
+START_TEST(test_planted_chain)
+{
+	char buf[4096];
+	const char *path = shared_path("msa/potts3.a2m", buf, sizeof buf);
+	if (path == NULL)
+		return;
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.alphabet = "_^*";
+	msa *m = NULL;
+	plm_err err;
+	ck_assert_int_eq(msa_read(path, &mo, &m, &err), PLM_OK);
+	ck_assert_uint_eq(m->L, 60);
+	fit_opts o;
+	fit_opts_default(&o);
+	plm_model *mod = NULL;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_OK);
+	const size_t L = mod->L, q = mod->q;
+	double near_min = INFINITY, far_max = 0.0;
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = i + 1; j < L; j++) {
+			double s = 0.0;
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++) {
+					double u = mod->J[((i * L + j) * q + a) * q + b];
+					double v = mod->J[((j * L + i) * q + b) * q + a];
+					s += u * u + v * v;
+				}
+			s = sqrt(s);
+			if (j == i + 1)
+				near_min = fmin(near_min, s);
+			else
+				far_max = fmax(far_max, s);
+		}
+	ck_assert_msg(near_min > far_max, "weakest neighbour pair %g <= strongest distant pair %g", near_min,
+	              far_max);
+	model_destroy(mod);
+	msa_destroy(m);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	fit_opts o;
+	fit_opts_default(&o);
+	plm_model *mod = (plm_model *)1;
+	plm_err err;
+	msa *m = chain_msa(10, 4, "ACGT", 6);
+	o.lambda_j = -1;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_EINVAL);
+	ck_assert_ptr_null(mod);
+	fit_opts_default(&o);
+	double w[10] = { 0 };
+	ck_assert_int_eq(fit_model(m, w, &o, &mod, &err), PLM_EINVAL);
+	m->n = 0;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_EINVAL);
+	msa_destroy(m);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("fit");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_converged_q21);
+	tcase_add_test(tc, test_converged_q2_nofields);
+	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_threads_identical);
+	tcase_add_test(tc, test_memory_refused);
+	tcase_add_test(tc, test_planted_chain);
+	tcase_add_test(tc, test_errors);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}

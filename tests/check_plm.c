@@ -1,0 +1,244 @@
+/* check_plm: the per-site objective and gradient (fast float kernel and plain double
+ * reference) against central finite differences, for q = 21 and q = 2, with and without
+ * fields; and the L-BFGS minimiser on functions with known minima. */
+#include "check_common.h"
+
+#include <math.h>
+
+#include "lbfgs.h"
+#include "plm.h"
+#include "rng.h"
+
+/* Random alignment n x L over q states (seed printed in the failure message via values). */
+static void random_data(plm_data *d, size_t n, size_t L, size_t q, uint64_t seed, int weighted)
+{
+	plm_rng r;
+	rng_seed(&r, seed, 0);
+	uint8_t *seq = malloc(n * L);
+	double *w = malloc(n * sizeof *w);
+	for (size_t s = 0; s < n; s++) {
+		for (size_t j = 0; j < L; j++)
+			seq[s * L + j] = (uint8_t)rng_below(&r, q);
+		w[s] = weighted ? 0.2 + rng_uniform(&r) : 1.0;
+	}
+	plm_err err;
+	ck_assert_int_eq(plm_data_init(d, seq, w, n, L, q, &err), PLM_OK);
+	free(seq);
+	free(w);
+}
+
+/* Random parameters of scale SC in the padded layout, unused entries 0. */
+static void random_x(const plm_data *d, size_t i, double *x, double sc, int no_fields, uint64_t seed)
+{
+	plm_rng r;
+	rng_seed(&r, seed, 1);
+	size_t nvar = plm_nvar(d);
+	memset(x, 0, nvar * sizeof *x);
+	for (size_t a = 0; a < d->q; a++)
+		x[a] = no_fields ? 0.0 : sc * rng_normal(&r);
+	for (size_t j = 0; j < d->L; j++)
+		if (j != i)
+			for (size_t b = 0; b < d->q; b++)
+				for (size_t a = 0; a < d->q; a++)
+					x[d->Q + (j * d->q + b) * d->Q + a] = sc * rng_normal(&r);
+}
+
+static void check_gradient(size_t q, int no_fields, uint64_t seed)
+{
+	const size_t n = 300, L = 5;
+	plm_data d;
+	random_data(&d, n, L, q, seed, 1);
+	size_t nvar = plm_nvar(&d);
+	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *gr = calloc(nvar, sizeof *gr);
+	double *gtmp = calloc(nvar, sizeof *gtmp);
+	plm_work ws;
+	plm_err err;
+	ck_assert_int_eq(plm_work_init(&ws, &d, &err), PLM_OK);
+	plm_site_opts o = { 0.03, 0.02, no_fields };
+	for (size_t i = 0; i < L; i += 2) {
+		random_x(&d, i, x, 0.3, no_fields, seed + i);
+		double f = plm_site_eval(&d, i, &o, x, g, &ws);
+		double fr = plm_site_eval_ref(&d, i, &o, x, gr);
+		/* kernel (float) vs reference (double) */
+		ck_assert_msg(fabs(f - fr) <= 1e-5 * fabs(fr), "q=%zu site %zu: f %.9g vs ref %.9g", q, i, f, fr);
+		double gmax = 0.0;
+		for (size_t k = 0; k < nvar; k++)
+			gmax = fmax(gmax, fabs(gr[k]));
+		for (size_t k = 0; k < nvar; k++)
+			ck_assert_msg(fabs(g[k] - gr[k]) <= 1e-5 * gmax + 1e-7,
+			              "q=%zu site %zu var %zu: g %.9g vs ref %.9g", q, i, k, g[k], gr[k]);
+		/* reference vs central finite differences, on every used variable (sampled) */
+		size_t checked = 0;
+		for (size_t k = 0; k < nvar; k += (q > 4 ? 7 : 1)) {
+			double x0 = x[k], hstep = 1e-5;
+			x[k] = x0 + hstep;
+			double fp = plm_site_eval_ref(&d, i, &o, x, gtmp);
+			x[k] = x0 - hstep;
+			double fm = plm_site_eval_ref(&d, i, &o, x, gtmp);
+			x[k] = x0;
+			double fd = (fp - fm) / (2 * hstep);
+			int unused = k % d.Q >= q || (k >= d.Q && (k - d.Q) / (q * d.Q) == i) ||
+			             (k < d.Q && no_fields);
+			if (unused)
+				ck_assert_msg(gr[k] == 0.0 && g[k] == 0.0, "unused variable %zu has a gradient", k);
+			else {
+				ck_assert_msg(fabs(fd - gr[k]) <= 1e-6 * (1.0 + fabs(fd)),
+				              "q=%zu site %zu var %zu: fd %.9g vs grad %.9g", q, i, k, fd, gr[k]);
+				checked++;
+			}
+		}
+		ck_assert_uint_gt(checked, 10);
+	}
+	plm_work_free(&ws);
+	plm_data_free(&d);
+	free(x), free(g), free(gr), free(gtmp);
+}
+
+START_TEST(test_grad_q21) { check_gradient(21, 0, 11); }
+END_TEST
+START_TEST(test_grad_q21_nofields) { check_gradient(21, 1, 12); }
+END_TEST
+START_TEST(test_grad_q2) { check_gradient(2, 0, 13); }
+END_TEST
+START_TEST(test_grad_q2_nofields) { check_gradient(2, 1, 14); }
+END_TEST
+START_TEST(test_grad_q9) { check_gradient(9, 0, 15); } /* two vectors of 8, padded */
+END_TEST
+
+/* At x = 0 with no regularisation each site's objective is log q (uniform predictions),
+ * and the field gradient is 1/q - f_i(a) (hand count). */
+START_TEST(test_zero_point)
+{
+	const size_t L = 3, q = 4, n = 5;
+	uint8_t seq[5 * 3] = { 0, 1, 2, 1, 1, 3, 2, 1, 0, 1, 0, 0, 3, 3, 3 };
+	plm_data d;
+	plm_err err;
+	ck_assert_int_eq(plm_data_init(&d, seq, NULL, n, L, q, &err), PLM_OK);
+	size_t nvar = plm_nvar(&d);
+	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g);
+	plm_work ws;
+	ck_assert_int_eq(plm_work_init(&ws, &d, &err), PLM_OK);
+	plm_site_opts o = { 0, 0, 0 };
+	double f = plm_site_eval(&d, 0, &o, x, g, &ws);
+	ck_assert_double_eq_tol(f, log(4.0), 1e-6);
+	/* site 0 states: 0,1,2,1,3 -> counts 1,2,1,1 */
+	ck_assert_double_eq_tol(g[0], 0.25 - 0.2, 1e-7);
+	ck_assert_double_eq_tol(g[1], 0.25 - 0.4, 1e-7);
+	/* J_01(a, b=1): sequences with a_1 = 1: rows 0,1,2 (a_0 = 0,1,2) -> (1/5)(3/4 ... ) */
+	double *J01 = x + d.Q + (1 * q + 1) * d.Q;
+	(void)J01;
+	double g01_a0 = g[d.Q + (1 * q + 1) * d.Q + 0];
+	ck_assert_double_eq_tol(g01_a0, (3 * 0.25 - 1.0) / 5.0, 1e-7);
+	plm_work_free(&ws);
+	plm_data_free(&d);
+	free(x), free(g);
+}
+END_TEST
+
+START_TEST(test_bad_data)
+{
+	uint8_t seq[4] = { 0, 1, 2, 5 };
+	plm_data d;
+	plm_err err;
+	ck_assert_int_eq(plm_data_init(&d, seq, NULL, 2, 2, 3, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "state 5"));
+	double w[2] = { 0, 0 };
+	ck_assert_int_eq(plm_data_init(&d, seq, w, 2, 2, 8, &err), PLM_EINVAL);
+	ck_assert_int_eq(plm_data_init(&d, seq, NULL, 0, 2, 8, &err), PLM_EINVAL);
+	plm_data_free(NULL);
+	plm_work_free(NULL);
+}
+END_TEST
+
+/* ---- L-BFGS ----------------------------------------------------------------------------- */
+
+static double rosenbrock(void *ctx, const double *x, double *g)
+{
+	size_t n = *(size_t *)ctx;
+	double f = 0.0;
+	memset(g, 0, n * sizeof *g);
+	for (size_t k = 0; k + 1 < n; k++) {
+		double a = x[k + 1] - x[k] * x[k], b = 1.0 - x[k];
+		f += 100.0 * a * a + b * b;
+		g[k] += -400.0 * a * x[k] - 2.0 * b;
+		g[k + 1] += 200.0 * a;
+	}
+	return f;
+}
+
+START_TEST(test_lbfgs_rosenbrock)
+{
+	size_t n = 10;
+	double x[10];
+	for (size_t k = 0; k < n; k++)
+		x[k] = k % 2 ? 1.0 : -1.2;
+	lbfgs_work w;
+	plm_err err;
+	ck_assert_int_eq(lbfgs_work_init(&w, n, 6, &err), PLM_OK);
+	lbfgs_result r;
+	lbfgs_minimize(x, rosenbrock, &n, 1e-8, 1000, &w, &r);
+	ck_assert_int_eq(r.status, LBFGS_CONVERGED);
+	ck_assert_double_le(r.gnorm, 1e-8);
+	for (size_t k = 0; k < n; k++)
+		ck_assert_double_eq_tol(x[k], 1.0, 1e-6);
+	ck_assert_uint_lt(r.evals, 400);
+	/* max_iter is honoured */
+	for (size_t k = 0; k < n; k++)
+		x[k] = -1.2;
+	lbfgs_minimize(x, rosenbrock, &n, 1e-12, 5, &w, &r);
+	ck_assert_int_eq(r.status, LBFGS_MAX_ITER);
+	ck_assert_uint_eq(r.iters, 5);
+	lbfgs_work_free(&w);
+	lbfgs_work_free(NULL);
+}
+END_TEST
+
+/* A strictly convex quadratic 1/2 sum c_k (x_k - k)^2: converges to x_k = k. */
+static double quad(void *ctx, const double *x, double *g)
+{
+	(void)ctx;
+	double f = 0.0;
+	for (size_t k = 0; k < 50; k++) {
+		double c = 1.0 + (double)k, t = x[k] - (double)k;
+		f += 0.5 * c * t * t;
+		g[k] = c * t;
+	}
+	return f;
+}
+
+START_TEST(test_lbfgs_quadratic)
+{
+	double x[50] = { 0 };
+	lbfgs_work w;
+	plm_err err;
+	ck_assert_int_eq(lbfgs_work_init(&w, 50, 8, &err), PLM_OK);
+	lbfgs_result r;
+	lbfgs_minimize(x, quad, NULL, 1e-9, 500, &w, &r);
+	ck_assert_int_eq(r.status, LBFGS_CONVERGED);
+	for (size_t k = 0; k < 50; k++)
+		ck_assert_double_eq_tol(x[k], (double)k, 1e-8);
+	/* already at the minimum: no iteration */
+	lbfgs_minimize(x, quad, NULL, 1e-6, 500, &w, &r);
+	ck_assert_uint_eq(r.iters, 0);
+	ck_assert_uint_eq(r.evals, 1);
+	lbfgs_work_free(&w);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plm");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_grad_q21);
+	tcase_add_test(tc, test_grad_q21_nofields);
+	tcase_add_test(tc, test_grad_q2);
+	tcase_add_test(tc, test_grad_q2_nofields);
+	tcase_add_test(tc, test_grad_q9);
+	tcase_add_test(tc, test_zero_point);
+	tcase_add_test(tc, test_bad_data);
+	tcase_add_test(tc, test_lbfgs_rosenbrock);
+	tcase_add_test(tc, test_lbfgs_quadratic);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
