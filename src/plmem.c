@@ -15,6 +15,7 @@
 /* (subcommand declarations: keep in the order of the table below) */
 CMD_DECLARE(info)
 CMD_DECLARE(export)
+CMD_DECLARE(relax)
 CMD_DECLARE(generate)
 /* (end of declarations) */
 
@@ -22,6 +23,7 @@ static const cmd_entry commands[] = {
 /* (subcommand table entries) */
 	{ &cmd_info_spec, cmd_info_main },
 	{ &cmd_export_spec, cmd_export_main },
+	{ &cmd_relax_spec, cmd_relax_main },
 	{ &cmd_generate_spec, cmd_generate_main },
 	{ NULL, NULL }
 };

@@ -1,0 +1,375 @@
+/* cmd_relax: `plmem relax MODEL SEQS`: options, mapping the sequences onto the model's
+ * positions, output files and the summary.  Glue only: the dynamics live in dynamics.c. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dynamics.h"
+#include "model.h"
+#include "msa.h"
+#include "util.h"
+
+enum {
+	OPT_TSV = 400,
+	OPT_NOISE,
+	OPT_REPEATS,
+	OPT_SEED,
+	OPT_MAX_SWEEPS,
+	OPT_ORDER,
+	OPT_UPDATE,
+	OPT_SYMMETRIZE,
+	OPT_SKIP_BAD,
+	OPT_FORMAT,
+	OPT_QUIET
+};
+
+#define DEF_OUTPUT "-"
+#define DEF_NOISE 0
+#define DEF_REPEATS 1
+#define DEF_SEED 1
+#define DEF_ORDER ascending
+#define DEF_UPDATE sequential
+#define DEF_FORMAT auto
+/* Runs per batch handed to the dynamics (bounds the memory of the end states). */
+#define RELAX_BATCH_RUNS 4096
+
+static const cmd_opt opts[] = {
+	{ "output", 'o', "FILE", DEF_OUTPUT, "end states as FASTA ('-': standard output)" },
+	{ "tsv", OPT_TSV, "FILE", NULL, "also write one TSV row per run to FILE" },
+	{ "noise", OPT_NOISE, "F", CMD_STR(DEF_NOISE),
+	  "replace round(F*L) random sites of each start" },
+	{ "repeats", OPT_REPEATS, "K", CMD_STR(DEF_REPEATS), "noisy starts per input sequence" },
+	{ "seed", OPT_SEED, "S", CMD_STR(DEF_SEED), "random seed (noise, random order)" },
+	{ "max-sweeps", OPT_MAX_SWEEPS, "N", CMD_STR(DYN_MAX_SWEEPS_DEFAULT),
+	  "stop a run after N sweeps (status max-sweeps)" },
+	{ "order", OPT_ORDER, "ORDER", CMD_STR(DEF_ORDER),
+	  "site order of a sweep: ascending (1..L) or random (new each sweep)" },
+	{ "update", OPT_UPDATE, "MODE", CMD_STR(DEF_UPDATE),
+	  "sequential (one site at a time) or parallel (all at once)" },
+	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "run with (J_ij + J_ji^T)/2" },
+	{ "skip-bad", OPT_SKIP_BAD, NULL, NULL,
+	  "skip sequences the model's alphabet cannot read" },
+	{ "format", OPT_FORMAT, "FMT", CMD_STR(DEF_FORMAT),
+	  "SEQS format: auto, fasta, a2m, a3m, stockholm, lines, numbers" },
+	CMD_OPT_THREADS,
+	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
+	CMD_OPT_HELP,
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+const cmd_spec cmd_relax_spec = {
+	"relax",
+	"[options] MODEL SEQS",
+	"Run the zero-temperature dynamics from sequences or noisy copies of them.",
+	"Each site in turn takes the state of largest local field h_i(a) + sum_j J_ij(a, a_j); a\n"
+	"site in a tie keeps its state.  A run stops at a fixed point (a sweep that changes\n"
+	"nothing), at a cycle (a state at a sweep boundary seen before) or after --max-sweeps.\n"
+	"SEQS ('-': standard input, gzip accepted) is read in the model's alphabet; it has either\n"
+	"the training alignment's columns or exactly the model's L positions (relax's own output).\n"
+	"FASTA headers: overlap (end vs input), sweeps, flips, status, cycle, energy (symmetric J).",
+	opts
+};
+
+typedef struct relax_out {
+	plm_outfile fa, tsv;
+	int fa_open, tsv_open;
+} relax_out;
+
+static void print_num(FILE *fp, double x)
+{
+	if (isnan(x))
+		fputs("NA", fp);
+	else
+		fprintf(fp, "%.6f", x);
+}
+
+/* The kept sequences of S mapped onto the model's positions: n x L states. */
+static int map_sequences(const cmd_spec *spec, const plm_model *m, const msa *s, uint8_t **out)
+{
+	size_t L = m->L;
+	int by_col;
+	if (m->col != NULL && m->ncol_in > 0 && s->ncol_in == m->ncol_in)
+		by_col = 1;
+	else if (s->ncol_in == L)
+		by_col = 0;
+	else {
+		if (m->ncol_in != L)
+			cmd_error(spec, "%s: %zu columns, but the model takes %zu (its training alignment's "
+			          "columns) or %zu (its positions)", s->path, s->ncol_in, m->ncol_in, L);
+		else
+			cmd_error(spec, "%s: %zu columns, but the model has %zu positions", s->path, s->ncol_in, L);
+		return -1;
+	}
+	if (s->L != s->ncol_in) {
+		cmd_error(spec, "%s: internal error: columns were filtered (%zu of %zu)", s->path, s->L, s->ncol_in);
+		return -1;
+	}
+	plm_err err;
+	uint8_t *a = plm_calloc(s->n ? s->n : 1, L, "start states", &err);
+	if (a == NULL) {
+		cmd_error(spec, "%s", err.msg);
+		return -1;
+	}
+	for (size_t k = 0; k < s->n; k++)
+		for (size_t i = 0; i < L; i++) {
+			size_t c = by_col ? m->col[i] : i;
+			if (c >= s->L) {
+				cmd_error(spec, "%s: the model's column map is out of range", s->path);
+				free(a);
+				return -1;
+			}
+			a[k * L + i] = s->seq[k * s->L + c];
+		}
+	*out = a;
+	return 0;
+}
+
+static void write_fasta(FILE *fp, const plm_model *m, const char *name, size_t rep, size_t nrep,
+                        const uint8_t *orig, const uint8_t *end, const dyn_result *r)
+{
+	size_t L = m->L;
+	fprintf(fp, ">%s", name);
+	if (nrep > 1)
+		fprintf(fp, " repeat=%zu", rep + 1);
+	fprintf(fp, " overlap=%.4f sweeps=%zu flips=%zu status=%s", dyn_overlap(end, orig, L), r->sweeps,
+	        r->flips, dyn_status_name(r->status));
+	if (r->status == DYN_CYCLE)
+		fprintf(fp, " cycle=%zu", r->cycle);
+	if (!isnan(r->energy))
+		fprintf(fp, " energy=%.6f", r->energy);
+	fputc('\n', fp);
+	for (size_t i = 0; i < L; i++)
+		fputc(alphabet_letter(&m->abc, end[i]), fp);
+	fputc('\n', fp);
+}
+
+static void write_tsv(FILE *fp, const char *name, size_t rep, size_t L, const uint8_t *orig,
+                      const uint8_t *noisy, const uint8_t *end, const dyn_result *r)
+{
+	fprintf(fp, "%s\t%zu\t%.6f\t%.6f\t%.6f\t%zu\t%zu\t%s\t%zu\t", name, rep + 1,
+	        dyn_overlap(noisy, orig, L), dyn_overlap(end, orig, L), dyn_overlap(end, noisy, L),
+	        r->sweeps, r->flips, dyn_status_name(r->status), r->cycle);
+	print_num(fp, r->energy);
+	fputc('\n', fp);
+}
+
+int cmd_relax_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_relax_spec;
+	const char *output = DEF_OUTPUT, *tsv = NULL;
+	double noise = DEF_NOISE;
+	size_t repeats = DEF_REPEATS;
+	unsigned long long seed = DEF_SEED;
+	dyn_opts dopt;
+	dyn_opts_default(&dopt);
+	int symmetrize = 0, skip_bad = 0, quiet = 0, threads = 0, order_set = 0;
+	msa_format fmt = MSA_FORMAT_AUTO;
+
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case OPT_TSV: tsv = optarg; break;
+		case OPT_NOISE:
+			if (cmd_parse_double(spec, "noise", optarg, 0.0, 1.0, &noise))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_REPEATS:
+			if (cmd_parse_size(spec, "repeats", optarg, 1, (size_t)UINT32_MAX, &repeats))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_SEED:
+			if (cmd_parse_u64(spec, "seed", optarg, &seed))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_MAX_SWEEPS:
+			if (cmd_parse_size(spec, "max-sweeps", optarg, 0, SIZE_MAX / 2, &dopt.max_sweeps))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "ascending") == 0)
+				dopt.order = DYN_ORDER_FIXED;
+			else if (strcmp(optarg, "random") == 0)
+				dopt.order = DYN_ORDER_RANDOM;
+			else
+				return cmd_usage_error(spec, "--order: '%s' is not ascending or random", optarg);
+			order_set = 1;
+			break;
+		case OPT_UPDATE:
+			if (strcmp(optarg, "sequential") == 0)
+				dopt.update = DYN_UPDATE_SEQUENTIAL;
+			else if (strcmp(optarg, "parallel") == 0)
+				dopt.update = DYN_UPDATE_PARALLEL;
+			else
+				return cmd_usage_error(spec, "--update: '%s' is not sequential or parallel", optarg);
+			break;
+		case OPT_SYMMETRIZE: symmetrize = 1; break;
+		case OPT_SKIP_BAD: skip_bad = 1; break;
+		case OPT_FORMAT:
+			if (msa_format_parse(optarg, &fmt) != 0)
+				return cmd_usage_error(spec, "--format: unknown format '%s'", optarg);
+			break;
+		case 't':
+			if (cmd_parse_threads(spec, optarg, &threads))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_QUIET: quiet = 1; break;
+		case 'h':
+			cmd_usage(spec, stdout);
+			return CMD_EXIT_OK;
+		default:
+			return CMD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(spec, "expected MODEL and SEQS (got %d argument%s)", argc - optind,
+		                       argc - optind == 1 ? "" : "s");
+	if (order_set && dopt.order == DYN_ORDER_RANDOM && dopt.update == DYN_UPDATE_PARALLEL)
+		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel");
+	if (tsv != NULL && strcmp(tsv, output) == 0)
+		return cmd_usage_error(spec, strcmp(tsv, "-") == 0 ? "only one output can be standard output"
+		                                                   : "--output and --tsv name the same file '%s'", tsv);
+	const char *model_path = argv[optind], *seqs_path = argv[optind + 1];
+	if (strcmp(model_path, "-") == 0)
+		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
+	plm_set_threads(threads);
+	double t0 = plm_now();
+
+	plm_err err;
+	plm_model *m = NULL;
+	msa *s = NULL;
+	dyn_model *d = NULL;
+	uint8_t *starts = NULL, *noisy = NULL, *ends = NULL;
+	dyn_result *res = NULL;
+	relax_out out = { 0 };
+	int status = CMD_EXIT_FAIL;
+
+	if (model_read(model_path, &m, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.format = fmt;
+	mo.alphabet = m->abc.name;
+	mo.unknown = MSA_UNKNOWN_DROP;
+	mo.max_gap_seq = 1.0;
+	mo.max_gap_col = 1.0;
+	if (msa_read(seqs_path, &mo, &s, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	size_t nbad = 0;
+	for (size_t k = 0; k < s->nin; k++) {
+		if (s->in_status[k] == MSA_KEPT)
+			continue;
+		if (!skip_bad) {
+			cmd_error(spec, "%s: sequence %zu ('%s') has letters outside the model's alphabet (%s); "
+			          "use --skip-bad to skip it", s->path, k + 1, s->in_names[k], m->abc.name);
+			goto done;
+		}
+		nbad++;
+	}
+	if (map_sequences(spec, m, s, &starts) != 0)
+		goto done;
+	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", model_path, err.msg);
+		goto done;
+	}
+	/* the dynamics keep their own copy of the couplings: release the model's */
+	free(m->J);
+	m->J = NULL;
+
+	size_t L = m->L, n = s->n;
+	size_t per = RELAX_BATCH_RUNS / repeats;
+	if (per == 0)
+		per = 1;
+	if (per > n)
+		per = n ? n : 1;
+	size_t cap = per * repeats;
+	noisy = plm_calloc(cap, L, "noisy starts", &err);
+	ends = noisy ? plm_calloc(cap, L, "end states", &err) : NULL;
+	res = ends ? plm_calloc(cap, sizeof *res, "results", &err) : NULL;
+	if (res == NULL) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	if (outfile_open(&out.fa, output, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	out.fa_open = 1;
+	if (tsv != NULL) {
+		if (outfile_open(&out.tsv, tsv, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		out.tsv_open = 1;
+		fprintf(out.tsv.fp, "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
+		                    "flips\tstatus\tcycle\tenergy\n");
+	}
+
+	size_t runs = 0, count[3] = { 0, 0, 0 };
+	double sum_overlap = 0.0;
+	for (size_t first = 0; first < n; first += per) {
+		dyn_batch b = { .n = n - first < per ? n - first : per, .repeats = repeats, .first_index = first,
+		                .noise = noise, .seed = seed, .starts = starts + first * L, .noisy = noisy,
+		                .ends = ends, .res = res };
+		if (dyn_run_batch(d, &dopt, &b, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		for (size_t k = 0; k < b.n * repeats; k++) {
+			size_t sk = first + k / repeats, rep = k % repeats;
+			const char *name = s->in_names[s->in_index[sk]];
+			const uint8_t *orig = starts + sk * L;
+			write_fasta(out.fa.fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
+			if (out.tsv_open)
+				write_tsv(out.tsv.fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
+			sum_overlap += dyn_overlap(ends + k * L, orig, L);
+			count[res[k].status]++;
+			runs++;
+		}
+	}
+	if (out.tsv_open) {
+		out.tsv_open = 0;
+		if (outfile_commit(&out.tsv, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+	}
+	out.fa_open = 0;
+	if (outfile_commit(&out.fa, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	if (!quiet) {
+		double dr = runs ? (double)runs : 1.0;
+		fprintf(stderr, "plmem relax: %zu runs (%zu sequences x %zu), mean final overlap %.4f; "
+		        "fixed %.4f, cycle %.4f, max-sweeps %.4f; %.2f s\n", runs, n, repeats,
+		        sum_overlap / dr, count[DYN_FIXED] / dr, count[DYN_CYCLE] / dr,
+		        count[DYN_MAX_SWEEPS] / dr, plm_now() - t0);
+		if (nbad)
+			fprintf(stderr, "plmem relax: skipped %zu sequence%s with letters outside the alphabet\n",
+			        nbad, nbad == 1 ? "" : "s");
+	}
+	status = CMD_EXIT_OK;
+done:
+	if (out.tsv_open)
+		outfile_abort(&out.tsv);
+	if (out.fa_open)
+		outfile_abort(&out.fa);
+	free(starts);
+	free(noisy);
+	free(ends);
+	free(res);
+	dyn_model_destroy(d);
+	msa_destroy(s);
+	model_destroy(m);
+	return status;
+}
