@@ -10,8 +10,12 @@
 #include <omp.h>
 #endif
 
+#include <unistd.h>
+
 #include "dynamics.h"
+#include "fit.h"
 #include "model.h"
+#include "msa.h"
 #include "rng.h"
 
 /* A bare model (h and J only) allocated here, so these tests need no model_create. */
@@ -422,6 +426,75 @@ START_TEST(test_symmetric_descends)
 }
 END_TEST
 
+/* Memorization: a pseudo-likelihood fit of P = 10 random binary patterns of N = 100 sites with
+ * small lambdas makes every training pattern a fixed point, and starts with 10% of the sites
+ * flipped return to it, with sequential and with parallel updates. */
+START_TEST(test_memorization)
+{
+	const size_t N = 100, P = 10;
+	char path[] = "/tmp/plmem-check-dynamics-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	plm_rng r;
+	rng_seed(&r, 61, 0);
+	uint8_t pat[10 * 100];
+	for (size_t mu = 0; mu < P; mu++) {
+		for (size_t i = 0; i < N; i++) {
+			pat[mu * N + i] = (uint8_t)rng_below(&r, 2);
+			fputc('0' + pat[mu * N + i], fp);
+		}
+		fputc('\n', fp);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.alphabet = "binary";
+	mo.format = MSA_FORMAT_LINES;
+	msa *s;
+	plm_err err;
+	int rc = msa_read(path, &mo, &s, &err);
+	unlink(path);
+	ck_assert_msg(rc == PLM_OK, "%s", err.msg);
+	ck_assert_uint_eq(s->n, P);
+	ck_assert_uint_eq(s->L, N);
+	ck_assert_mem_eq(s->seq, pat, N * P);
+	fit_opts fo;
+	fit_opts_default(&fo);
+	fo.lambda_h = fo.lambda_j = 1e-4;
+	plm_model *m;
+	rc = fit_model(s, NULL, &fo, &m, &err);
+	ck_assert_msg(rc == PLM_OK, "%s", err.msg);
+	dyn_model *d;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	for (size_t mu = 0; mu < P; mu++)
+		ck_assert_msg(dyn_is_fixed(d, pat + mu * N) == 1, "pattern %zu is not a fixed point", mu);
+	const size_t rep = 5;
+	uint8_t noisy[10 * 5 * 100], ends[10 * 5 * 100];
+	dyn_result res[50];
+	for (int mode = 0; mode < 2; mode++) {
+		dyn_opts o;
+		dyn_opts_default(&o);
+		o.update = mode ? DYN_UPDATE_PARALLEL : DYN_UPDATE_SEQUENTIAL;
+		dyn_batch b = { .n = P, .repeats = rep, .noise = 0.1, .seed = 62, .starts = pat,
+		                .noisy = noisy, .ends = ends, .res = res };
+		ck_assert_int_eq(dyn_run_batch(d, &o, &b, &err), PLM_OK);
+		for (size_t k = 0; k < P * rep; k++) {
+			const uint8_t *orig = pat + (k / rep) * N;
+			ck_assert_double_eq_tol(dyn_overlap(noisy + k * N, orig, N), 0.9, 1e-12);
+			ck_assert_msg(res[k].status == DYN_FIXED && dyn_overlap(ends + k * N, orig, N) == 1.0,
+			              "mode %d run %zu: status %s, overlap %g", mode, k,
+			              dyn_status_name(res[k].status), dyn_overlap(ends + k * N, orig, N));
+			ck_assert_uint_ge(res[k].flips, 10);
+		}
+	}
+	dyn_model_destroy(d);
+	model_destroy(m);
+	msa_destroy(s);
+}
+END_TEST
+
 static Suite *dynamics_suite(void)
 {
 	Suite *s = suite_create("dynamics");
@@ -434,6 +507,7 @@ static Suite *dynamics_suite(void)
 	tcase_add_test(tc, test_noise);
 	tcase_add_test(tc, test_threads_and_batches);
 	tcase_add_test(tc, test_symmetric_descends);
+	tcase_add_test(tc, test_memorization);
 	suite_add_tcase(s, tc);
 	return s;
 }
