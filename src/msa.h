@@ -38,8 +38,7 @@ typedef struct msa_opts {
 } msa_opts;
 
 /* Defaults (shown by -h through CMD_STR). */
-#define MSA_DEFAULT_UNKNOWN MSA_UNKNOWN_DROP
-#define MSA_DEFAULT_UNKNOWN_NAME drop
+#define MSA_DEFAULT_UNKNOWN drop  /* a name for msa_unknown_parse() */
 #define MSA_DEFAULT_MAX_GAP_SEQ 1
 #define MSA_DEFAULT_MAX_GAP_COL 1
 

@@ -13,6 +13,7 @@
 	extern const cmd_spec cmd_##name##_spec; \
 	int cmd_##name##_main(int argc, char **argv);
 /* (subcommand declarations: keep in the order of the table below) */
+CMD_DECLARE(weights)
 CMD_DECLARE(info)
 CMD_DECLARE(export)
 CMD_DECLARE(relax)
@@ -21,6 +22,7 @@ CMD_DECLARE(generate)
 
 static const cmd_entry commands[] = {
 /* (subcommand table entries) */
+	{ &cmd_weights_spec, cmd_weights_main },
 	{ &cmd_info_spec, cmd_info_main },
 	{ &cmd_export_spec, cmd_export_main },
 	{ &cmd_relax_spec, cmd_relax_main },

@@ -1,0 +1,118 @@
+/* cmd_weights: `plmem weights MSA`: reads and filters an alignment, prints one weight per input
+ * sequence (name, weight, and why a sequence was dropped) and a summary.  Glue only: reading
+ * is in msa, the weights in weights. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "cmd_input.h"
+#include "util.h"
+
+enum { OPT_STATS = 400 };
+
+#define DEF_OUTPUT "-"
+
+static const cmd_opt opts[] = {
+	CMD_INPUT_READ_OPTS,
+	CMD_INPUT_FILTER_OPTS,
+	{ "output", 'o', "FILE", DEF_OUTPUT, "write the weights (or the --stats summary) to FILE" },
+	{ "stats", OPT_STATS, NULL, NULL, "print only the summary, on standard output (or -o FILE)" },
+	CMD_OPT_THREADS,
+	CMD_OPT_HELP,
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+const cmd_spec cmd_weights_spec = {
+	"weights",
+	"[options] MSA",
+	"Read an alignment and print sequence weights and M_eff.",
+	"MSA: FASTA, A2M, A3M, Stockholm, one sequence per line, or 0/1 numbers; gzip is read\n"
+	"transparently; '-' is standard input.  Output: one line per input sequence, in input\n"
+	"order: NAME<TAB>WEIGHT, or NAME<TAB>0<TAB>dropped:REASON for a sequence the filters removed.\n"
+	"w_s = 1/n_s, n_s = number of kept sequences (s included) identical to s at >= (1-T)*L\n"
+	"of the L kept columns (a gap matching a gap counts).  The summary goes to standard error.",
+	opts
+};
+
+int cmd_weights_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_weights_spec;
+	cmd_input in;
+	cmd_input_default(&in);
+	const char *output = DEF_OUTPUT;
+	int stats = 0, threads = 0;
+
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		int r = cmd_input_option(spec, c, optarg, &in);
+		if (r < 0)
+			return CMD_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_STATS:
+			stats = 1;
+			break;
+		case 't':
+			if (cmd_parse_threads(spec, optarg, &threads))
+				return CMD_EXIT_USAGE;
+			break;
+		case 'h':
+			cmd_usage(spec, stdout);
+			return CMD_EXIT_OK;
+		default:
+			return CMD_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(spec, "missing the alignment file MSA");
+	if (optind + 1 < argc)
+		return cmd_usage_error(spec, "one alignment file expected, got '%s' too", argv[optind + 1]);
+	const char *path = argv[optind];
+	plm_set_threads(threads);
+
+	msa *m = NULL;
+	double *w = NULL, meff = 0;
+	int rc = cmd_input_load(spec, path, &in, &m, &w, &meff);
+	if (rc != CMD_EXIT_OK)
+		return rc;
+
+	plm_err err = { 0 };
+	plm_outfile of;
+	if (outfile_open(&of, output, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		msa_destroy(m);
+		free(w);
+		return CMD_EXIT_FAIL;
+	}
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "plmem %s: ", spec->name);
+	if (stats) {
+		cmd_input_report(of.fp, "", m, &in, meff);
+	} else {
+		for (size_t k = 0, s = 0; k < m->nin; k++) {
+			if (m->in_status[k] == MSA_KEPT)
+				fprintf(of.fp, "%s\t%.17g\n", m->in_names[k], w[s++]);
+			else
+				fprintf(of.fp, "%s\t0\t%s\n", m->in_names[k], msa_status_name(m->in_status[k]));
+		}
+	}
+	rc = CMD_EXIT_OK;
+	if (outfile_commit(&of, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		rc = CMD_EXIT_FAIL;
+	} else if (!stats) {
+		fflush(stdout);
+		cmd_input_report(stderr, prefix, m, &in, meff);
+	}
+	msa_destroy(m);
+	free(w);
+	return rc;
+}
