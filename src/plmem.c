@@ -14,18 +14,22 @@
 	int cmd_##name##_main(int argc, char **argv);
 /* (subcommand declarations: keep in the order of the table below) */
 CMD_DECLARE(weights)
+CMD_DECLARE(fit)
 CMD_DECLARE(info)
 CMD_DECLARE(export)
 CMD_DECLARE(relax)
+CMD_DECLARE(contacts)
 CMD_DECLARE(generate)
 /* (end of declarations) */
 
 static const cmd_entry commands[] = {
 /* (subcommand table entries) */
 	{ &cmd_weights_spec, cmd_weights_main },
+	{ &cmd_fit_spec, cmd_fit_main },
 	{ &cmd_info_spec, cmd_info_main },
 	{ &cmd_export_spec, cmd_export_main },
 	{ &cmd_relax_spec, cmd_relax_main },
+	{ &cmd_contacts_spec, cmd_contacts_main },
 	{ &cmd_generate_spec, cmd_generate_main },
 	{ NULL, NULL }
 };

@@ -1,0 +1,202 @@
+/* cmd_contacts: `plmem contacts MODEL`: options, output formats (ranked list, L x L matrix,
+ * CASP RR) and messages.  Glue only: the contacts module computes the scores. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "contacts.h"
+#include "model.h"
+#include "util.h"
+
+enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP };
+
+#define DEF_MIN_SEP 6
+#define DEF_TOP 0
+#define DEF_FORMAT list
+#define DEF_OUTPUT "-"
+
+static const cmd_opt opts[] = {
+	{ "min-sep", OPT_MIN_SEP, "K", CMD_STR(DEF_MIN_SEP),
+	  "list/rr: only pairs with |i - j| >= K in the user's numbering" },
+	{ "top", OPT_TOP, "N", CMD_STR(DEF_TOP), "list/rr: print the N best pairs (0: all)" },
+	{ "format", 'f', "FMT", CMD_STR(DEF_FORMAT), "list (i j score), matrix (L x L) or rr (CASP RR)" },
+	{ "raw", OPT_RAW, NULL, NULL, "scores before the average product correction" },
+	{ "include-gap", OPT_INCLUDE_GAP, NULL, NULL, "include the gap state in the Frobenius norm" },
+	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
+	CMD_OPT_THREADS,
+	CMD_OPT_HELP,
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+const cmd_spec cmd_contacts_spec = {
+	"contacts",
+	"[options] MODEL",
+	"Score residue pairs for contact prediction (Frobenius norm with APC).",
+	"Score of i, j: the couplings averaged over the two directions, (J_ij + J_ji^T)/2, moved\n"
+	"to the zero-sum gauge (double-centred over all q states), Frobenius norm over every state\n"
+	"but the gap, then APC: F_ij - F_i. F_.j / F_.. (means over j != i).\n"
+	"list: one pair per line, best first: i j score [res_i res_j], i < j in the user's\n"
+	"numbering (focus residue numbers, else 1-based alignment columns); residues when the\n"
+	"model knows its reference sequence.  matrix: L lines of L scores in model-position\n"
+	"order (like CCMpred's .mat), --min-sep and --top do not apply.",
+	opts
+};
+
+enum fmt { FMT_LIST, FMT_MATRIX, FMT_RR };
+
+static int parse_format(const char *s, enum fmt *f)
+{
+	if (strcmp(s, "list") == 0)
+		*f = FMT_LIST;
+	else if (strcmp(s, "matrix") == 0)
+		*f = FMT_MATRIX;
+	else if (strcmp(s, "rr") == 0)
+		*f = FMT_RR;
+	else
+		return -1;
+	return 0;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void write_pairs(FILE *fp, const plm_model *m, const contacts_pair *p, size_t n, enum fmt f)
+{
+	for (size_t k = 0; k < n; k++) {
+		long ui = model_user_index(m, p[k].i), uj = model_user_index(m, p[k].j);
+		if (ui > uj) { /* a focus numbered backwards: keep i < j */
+			long t = ui;
+			ui = uj;
+			uj = t;
+		}
+		if (f == FMT_RR) {
+			fprintf(fp, "%ld %ld 0 8 %.6f\n", ui, uj, p[k].score);
+			continue;
+		}
+		fprintf(fp, "%ld %ld %.6f", ui, uj, p[k].score);
+		if (m->refseq != NULL) {
+			size_t a = p[k].i, b = p[k].j;
+			if (model_user_index(m, a) > model_user_index(m, b)) {
+				size_t t = a;
+				a = b;
+				b = t;
+			}
+			fprintf(fp, " %c %c", m->refseq[a], m->refseq[b]);
+		}
+		fputc('\n', fp);
+	}
+}
+
+static void write_rr_header(FILE *fp, const plm_model *m, const char *path, int raw, int gap)
+{
+	fprintf(fp, "PFRMAT RR\n");
+	fprintf(fp, "TARGET %s\n", m->focus ? m->focus : base_name(path));
+	fprintf(fp, "REMARK plmem contacts: %s Frobenius norm (%s), zero-sum gauge, model %s\n",
+	        raw ? "raw" : "APC-corrected", gap ? "with the gap" : "gap excluded", path);
+	fprintf(fp, "REMARK the last column is that score, not a probability\n");
+	fprintf(fp, "MODEL 1\n");
+	if (m->refseq != NULL)
+		for (size_t k = 0; k < m->L; k += 50)
+			fprintf(fp, "%.*s\n", (int)(m->L - k < 50 ? m->L - k : 50), m->refseq + k);
+}
+
+int cmd_contacts_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_contacts_spec;
+	long min_sep = DEF_MIN_SEP;
+	size_t top = DEF_TOP;
+	enum fmt f;
+	parse_format(CMD_STR(DEF_FORMAT), &f);
+	int raw = 0, gap = 0, threads = 0;
+	const char *output = DEF_OUTPUT;
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case OPT_MIN_SEP:
+			if (cmd_parse_long(spec, "min-sep", optarg, 0, 1000000000L, &min_sep))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_TOP:
+			if (cmd_parse_size(spec, "top", optarg, 0, SIZE_MAX, &top))
+				return CMD_EXIT_USAGE;
+			break;
+		case 'f':
+			if (parse_format(optarg, &f) != 0)
+				return cmd_usage_error(spec, "--format: '%s' is not list, matrix or rr", optarg);
+			break;
+		case OPT_RAW:
+			raw = 1;
+			break;
+		case OPT_INCLUDE_GAP:
+			gap = 1;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 't':
+			if (cmd_parse_threads(spec, optarg, &threads))
+				return CMD_EXIT_USAGE;
+			break;
+		case 'h':
+			cmd_usage(spec, stdout);
+			return CMD_EXIT_OK;
+		default:
+			return CMD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(spec, argc == optind ? "no model file given" : "one model file expected");
+	const char *path = argv[optind];
+	plm_set_threads(threads);
+	plm_model *m = NULL;
+	plm_err err;
+	double *F = NULL;
+	contacts_pair *pairs = NULL;
+	size_t n = 0;
+	int rc = model_read(path, &m, &err);
+	if (rc == PLM_OK && m->L < 2)
+		rc = plm_fail(&err, PLM_EINVAL, "%s: a model of %zu position has no pairs", path, m->L);
+	if (rc == PLM_OK) {
+		F = plm_calloc(m->L * m->L, sizeof *F, "contact scores", &err);
+		rc = F ? contacts_frobenius(m, gap, F, &err) : PLM_ENOMEM;
+	}
+	if (rc == PLM_OK && !raw)
+		rc = contacts_apc(F, m->L, &err);
+	if (rc == PLM_OK && f != FMT_MATRIX)
+		rc = contacts_rank(m, F, min_sep, &pairs, &n, &err);
+	if (rc == PLM_OK) {
+		if (top > 0 && top < n)
+			n = top;
+		plm_outfile o;
+		rc = outfile_open(&o, output, &err);
+		if (rc == PLM_OK) {
+			if (f == FMT_MATRIX) {
+				for (size_t i = 0; i < m->L; i++)
+					for (size_t j = 0; j < m->L; j++)
+						fprintf(o.fp, "%.6f%c", F[i * m->L + j], j + 1 < m->L ? '\t' : '\n');
+			} else {
+				if (f == FMT_RR)
+					write_rr_header(o.fp, m, path, raw, gap);
+				write_pairs(o.fp, m, pairs, n, f);
+				if (f == FMT_RR)
+					fprintf(o.fp, "END\n");
+			}
+			rc = outfile_commit(&o, &err);
+		}
+	}
+	free(pairs);
+	free(F);
+	model_destroy(m);
+	if (rc != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return CMD_EXIT_FAIL;
+	}
+	return CMD_EXIT_OK;
+}
