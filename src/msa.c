@@ -587,7 +587,8 @@ static int parse_stockholm(reader *rd)
 		return plm_fail(rd->err, PLM_EFORMAT, "%s:%zu: empty file (no Stockholm header)", rd->path, line);
 	if (!ended)
 		return plm_fail(rd->err, PLM_EFORMAT,
-		                "%s:%zu: missing '//' at the end of the Stockholm alignment", rd->path, line);
+		                "%s:%zu: missing '//' at the end of the Stockholm alignment", rd->path,
+		                line > 1 ? line - 1 : 1);
 	return PLM_OK;
 }
 
