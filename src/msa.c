@@ -1091,7 +1091,7 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 		free(enc);
 		rc = plm_fail(err, PLM_EFORMAT,
 		              "%s: no sequences left after filtering (%zu read; %zu dropped for ambiguous or "
-		              "unknown letters, %zu for more than %g gaps)",
+		              "unknown letters, %zu for a gap fraction above %g)",
 		              path, rd.n, nunk, ngaps, opts->max_gap_seq);
 		goto fail_rows;
 	}
