@@ -97,7 +97,8 @@ static void write_rr_header(FILE *fp, const plm_model *m, const char *path, int 
 	fprintf(fp, "PFRMAT RR\n");
 	fprintf(fp, "TARGET %s\n", m->focus ? m->focus : base_name(path));
 	fprintf(fp, "REMARK plmem contacts: %s Frobenius norm (%s), zero-sum gauge, model %s\n",
-	        raw ? "raw" : "APC-corrected", gap ? "with the gap" : "gap excluded", path);
+	        raw ? "raw" : "APC-corrected",
+	        gap || m->abc.gap < 0 ? "every state" : "gap excluded", path);
 	fprintf(fp, "REMARK the last column is that score, not a probability\n");
 	fprintf(fp, "MODEL 1\n");
 	if (m->refseq != NULL)

@@ -1,0 +1,66 @@
+#!/bin/bash
+# contacts.sh: contact-prediction precision of plmem (default fit settings, APC-corrected
+# Frobenius scores) on the five families of shared/data/contacts, beside the mean-field
+# baseline of that folder's README; and DHFR in focus mode beside plmc's published scores,
+# evaluated by the same awk code.  bash + awk + /usr/bin/time only.
+# Usage: bench/contacts.sh [PLMEM [SHARED_DATA [WORKDIR]]]   (run from the source tree)
+# A contact: CB-CB < 8 A and |i - j| >= 6 (positions of NAME.psicov); precision of the top
+# L/5, L/2 and L pairs with |i - j| >= 6 whose two positions are mapped to the structure
+# (pairs absent from NAME.contacts are skipped, not counted as wrong).
+set -e
+PLMEM=${1:-./plmem}
+SHARED=${2:-$(dirname "$0")/../../shared/data}
+WORK=${3:-$(mktemp -d)}
+FITOPTS=${FITOPTS:-}   # extra fit options, for experiments only (the table uses none)
+mkdir -p "$WORK"
+C=$SHARED/contacts
+[ -d "$C" ] || { echo "contacts.sh: $C is absent" >&2; exit 77; }
+
+# precision CONTACTS PRED L: PRED holds 'i j score' lines (any order); prints P@L/5 P@L/2 P@L
+precision() {
+	sort -k3,3gr -k1,1n -k2,2n "$2" | awk -v L="$3" '
+		NR == FNR { if ($1 !~ /^#/) { k = ($1 < $2) ? $1 " " $2 : $2 " " $1; have[k] = 1; if ($3 < 8) con[k] = 1 }; next }
+		{ i = $1 + 0; j = $2 + 0; if (i > j) { t = i; i = j; j = t }
+		  if (j - i < 6) next; k = i " " j; if (!(k in have) || (k in seen)) next; seen[k] = 1
+		  n++; t5 += (k in con) * (n <= int(L / 5)); t2 += (k in con) * (n <= int(L / 2)); t1 += (k in con) * (n <= L) }
+		END { printf "%.2f %.2f %.2f\n", t5 / int(L / 5), t2 / int(L / 2), t1 / L }' "$1" -
+}
+
+# baseline NAME: the mean-field figures from the README table
+baseline() {
+	awk -F'|' -v n="$1" '$2 ~ "^ *" n " *$" { gsub(/ /, "", $5); gsub("/", " ", $5); print $5 }' "$SHARED/README.md"
+}
+
+printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' family L M_eff fit_s "plmem L/5 L/2 L" "baseline" "beats"
+for psi in "$C"/*.psicov; do
+	name=$(basename "$psi" .psicov)
+	model=$WORK/$name.plm
+	/usr/bin/time -f "%e" -o "$WORK/$name.time" "$PLMEM" fit --quiet --format lines $FITOPTS -o "$model" "$psi"
+	L=$("$PLMEM" info "$model" | awk '$1 == "L" { print $2 }')
+	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
+	"$PLMEM" contacts --min-sep 6 "$model" >"$WORK/$name.pred"
+	p=$(precision "$C/$name.contacts" "$WORK/$name.pred" "$L")
+	b=$(baseline "$name")
+	beats=$(echo "$p $b" | awk '{ print ($1 > $4 && $2 > $5 && $3 > $6) ? "yes" : "NO" }')
+	printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' "$name" "$L" "$meff" "$(cat "$WORK/$name.time")" "$p" "$b" "$beats"
+done
+
+# DHFR in focus mode (plmc's setting: the A2M with DYR_ECOLI as focus), and plmc's own scores
+if [ -f "$SHARED/msa/dhfr.a2m" ]; then
+	model=$WORK/dhfr_focus.plm
+	/usr/bin/time -f "%e" -o "$WORK/dhfr_focus.time" "$PLMEM" fit --quiet --focus DYR_ECOLI $FITOPTS -o "$model" "$SHARED/msa/dhfr.a2m"
+	L=$("$PLMEM" info "$model" | awk '$1 == "L" { print $2 }')
+	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
+	"$PLMEM" contacts --min-sep 6 "$model" >"$WORK/dhfr_focus.pred"
+	p=$(precision "$C/dhfr_plmc.contacts" "$WORK/dhfr_focus.pred" "$L")
+	# plmc numbers positions by alignment column (the focus's 12 gap columns included):
+	# map column -> residue number through the focus row (first record, start 1)
+	awk 'FNR == 1 && NR == 1 { f = 1; next } f && /^>/ { f = 0 } f { seq = seq $0; next }
+		NR != FNR && !done { for (c = 1; c <= length(seq); c++) if (substr(seq, c, 1) != "-") res[c] = ++r; done = 1 }
+		NR != FNR && ($1 in res) && ($3 in res) { print res[$1], res[$3], $6 }' \
+		"$SHARED/msa/dhfr.a2m" "$SHARED/ref/dhfr_plmc.couplings" >"$WORK/plmc.pred"
+	pp=$(precision "$C/dhfr_plmc.contacts" "$WORK/plmc.pred" "$L")
+	printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' "dhfr.a2m --focus DYR_ECOLI" "$L" "$meff" \
+		"$(cat "$WORK/dhfr_focus.time")" "$p" "$pp (plmc)" \
+		"$(echo "$p $pp" | awk '{ print ($1 >= $4 && $2 >= $5 && $3 >= $6) ? "yes" : "NO" }')"
+fi
