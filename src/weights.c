@@ -81,30 +81,142 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 	return PLM_OK;
 }
 
-/* Mismatching positions of two padded rows (the padding is equal), counted block by block;
- * stops early, with some count > MAXMIS, once MAXMIS is exceeded. */
-static size_t mismatches(const uint8_t *a, const uint8_t *b, size_t Lp, size_t maxmis)
+/* The pair scan: row A against rows V0..NU-1 (padded to LP bytes, the padding equal in all
+ * rows).  Mismatches are counted 64 bytes at a time and a pair is abandoned as soon as they
+ * exceed MAXMIS.  Returns sum of CNT[v] over the neighbours v and adds CU to MY[v] for each.
+ * One body, instantiated for plain C, SSE2 and AVX2 (chosen at run time). */
+#define SCAN_BODY(MIS64)                                                                 \
+	size_t nb = 0;                                                                       \
+	for (size_t v = v0; v < nu; v++) {                                                   \
+		const uint8_t *b = rows + v * Lp;                                                \
+		size_t mis = 0;                                                                  \
+		for (size_t k = 0; k < Lp; k += BLOCK) {                                         \
+			mis += MIS64(a + k, b + k);                                                  \
+			if (mis > maxmis)                                                            \
+				break;                                                                   \
+		}                                                                                \
+		if (mis <= maxmis) {                                                             \
+			nb += cnt[v];                                                                \
+			my[v] += cu;                                                                 \
+		}                                                                                \
+	}                                                                                    \
+	return nb;
+
+#define SCAN_ARGS const uint8_t *a, const uint8_t *rows, size_t v0, size_t nu, size_t Lp, \
+	size_t maxmis, const size_t *cnt, size_t cu, size_t *my
+
+static inline size_t mis64_c(const uint8_t *a, const uint8_t *b)
 {
-	size_t mis = 0;
-	for (size_t k = 0; k < Lp; k += BLOCK) {
+	unsigned d = 0;
+	for (int k = 0; k < BLOCK; k++)
+		d += a[k] != b[k];
+	return d;
+}
+
+static size_t scan_c(SCAN_ARGS)
+{
+	SCAN_BODY(mis64_c)
+}
+
 #if defined(__SSE2__)
-		uint64_t eq = 0;
-		for (int v = 0; v < BLOCK / 16; v++) {
-			__m128i x = _mm_load_si128((const __m128i *)(const void *)(a + k + 16 * (size_t)v));
-			__m128i y = _mm_load_si128((const __m128i *)(const void *)(b + k + 16 * (size_t)v));
-			eq |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) << (16 * v);
-		}
-		mis += (size_t)(BLOCK - __builtin_popcountll(eq));
-#else
-		unsigned char d = 0;
-		for (int v = 0; v < BLOCK; v++)
-			d += a[k + (size_t)v] != b[k + (size_t)v];
-		mis += d;
-#endif
-		if (mis > maxmis)
-			break;
+static inline size_t mis64_sse2(const uint8_t *a, const uint8_t *b)
+{
+	__m128i acc = _mm_setzero_si128();
+	for (int k = 0; k < BLOCK; k += 16) {
+		__m128i x = _mm_load_si128((const __m128i *)(const void *)(a + k));
+		__m128i y = _mm_load_si128((const __m128i *)(const void *)(b + k));
+		acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(x, y)); /* +1 per equal byte */
 	}
-	return mis;
+	__m128i s = _mm_sad_epu8(acc, _mm_setzero_si128());
+	size_t eq = (size_t)_mm_cvtsi128_si32(s) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
+	return BLOCK - eq;
+}
+
+static size_t scan_sse2(SCAN_ARGS)
+{
+	SCAN_BODY(mis64_sse2)
+}
+#endif
+
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__AVX2__)
+#define WEIGHTS_AVX2 1
+#include <immintrin.h>
+__attribute__((target("avx2"))) static inline size_t mis64_avx2(const uint8_t *a, const uint8_t *b)
+{
+	__m256i x0 = _mm256_load_si256((const __m256i *)(const void *)a);
+	__m256i y0 = _mm256_load_si256((const __m256i *)(const void *)b);
+	__m256i x1 = _mm256_load_si256((const __m256i *)(const void *)(a + 32));
+	__m256i y1 = _mm256_load_si256((const __m256i *)(const void *)(b + 32));
+	__m256i acc = _mm256_sub_epi8(_mm256_setzero_si256(), _mm256_cmpeq_epi8(x0, y0));
+	acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(x1, y1));
+	__m256i s = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+	__m128i t = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+	size_t eq = (size_t)_mm_cvtsi128_si32(t) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(t, 8));
+	return BLOCK - eq;
+}
+
+__attribute__((target("avx2"))) static size_t scan_avx2(SCAN_ARGS)
+{
+	SCAN_BODY(mis64_avx2)
+}
+#endif
+
+typedef size_t (*scan_fn)(SCAN_ARGS);
+
+static int forced_kernel; /* 0 auto, 1 c, 2 sse2, 3 avx2 (tests only, see weights_kernel) */
+
+int weights_kernel(const char *name)
+{
+	int k;
+	if (strcmp(name, "auto") == 0)
+		k = 0;
+	else if (strcmp(name, "c") == 0)
+		k = 1;
+	else if (strcmp(name, "sse2") == 0)
+		k = 2;
+	else if (strcmp(name, "avx2") == 0)
+		k = 3;
+	else
+		return -1;
+#if !defined(__SSE2__)
+	if (k == 2)
+		return -1;
+#endif
+	if (k == 3) {
+#ifdef WEIGHTS_AVX2
+		__builtin_cpu_init();
+		if (!__builtin_cpu_supports("avx2"))
+			return -1;
+#else
+		return -1;
+#endif
+	}
+	forced_kernel = k;
+	return 0;
+}
+
+static scan_fn pick_scan(void)
+{
+	switch (forced_kernel) {
+	case 1: return scan_c;
+#if defined(__SSE2__)
+	case 2: return scan_sse2;
+#endif
+#ifdef WEIGHTS_AVX2
+	case 3: return scan_avx2;
+#endif
+	default: break;
+	}
+#ifdef WEIGHTS_AVX2
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return scan_avx2;
+#endif
+#if defined(__SSE2__)
+	return scan_sse2;
+#else
+	return scan_c;
+#endif
 }
 
 int weights_compute(const msa *m, double theta, double *w, plm_err *err)
@@ -150,6 +262,7 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	for (size_t u = 0; u < nu; u++)
 		memcpy(rows + u * Lp, m->seq + g.rep[u] * L, L);
 
+	scan_fn scan = pick_scan();
 	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once,
 	 * counts in per-thread slices (integers: the sum is exact in any order). */
 #pragma omp parallel num_threads(nt)
@@ -160,17 +273,8 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 #endif
 		size_t *my = acc + (size_t)t * nu;
 #pragma omp for schedule(dynamic, 16)
-		for (size_t u = 0; u < nu; u++) {
-			const uint8_t *a = rows + u * Lp;
-			size_t nb = 0;
-			for (size_t v = u + 1; v < nu; v++) {
-				if (mismatches(a, rows + v * Lp, Lp, maxmis) <= maxmis) {
-					nb += cnt[v];
-					my[v] += cnt[u];
-				}
-			}
-			my[u] += nb;
-		}
+		for (size_t u = 0; u < nu; u++)
+			my[u] += scan(rows + u * Lp, rows, u + 1, nu, Lp, maxmis, cnt, cnt[u], my);
 	}
 	for (size_t u = 0; u < nu; u++) {
 		size_t tot = cnt[u];

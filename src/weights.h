@@ -33,4 +33,9 @@ int weights_read(const char *path, const msa *m, double *w, plm_err *err);
  * in the order of first occurrence.  Deterministic.  The caller frees *useq and *uw. */
 int weights_unique(const msa *m, const double *w, uint8_t **useq, double **uw, size_t *nu, plm_err *err);
 
+/* Tests and benchmarks only: force the pair-comparison kernel, "c", "sse2", "avx2" or "auto"
+ * (the default: the fastest this processor runs).  Returns -1 when it is not available here.
+ * Not thread-safe; every kernel gives the same weights. */
+int weights_kernel(const char *name);
+
 #endif

@@ -86,6 +86,12 @@ START_TEST(test_brute_force)
 {
 	static const size_t lengths[] = { 1, 5, 63, 64, 65, 130, 200 };
 	static const double thetas[] = { 0.2, 0.1, 0.35, 0.5 };
+	static const char *const kernels[] = { "auto", "c", "sse2", "avx2" };
+	for (size_t kk = 0; kk < 4; kk++) {
+	if (weights_kernel(kernels[kk]) != 0) {
+		fprintf(stderr, "skip: kernel %s is not available here\n", kernels[kk]);
+		continue;
+	}
 	for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
 		size_t L = lengths[li], n = 150;
 		msa *m = random_msa(n, L, 3, 1000 + li);
@@ -101,13 +107,16 @@ START_TEST(test_brute_force)
 						id += m->seq[s * L + i] == m->seq[t * L + i];
 					ns += (double)id >= (1 - thetas[ti]) * (double)L;
 				}
-				ck_assert_msg(w[s] == 1.0 / (double)ns, "L %zu theta %g row %zu: %g vs 1/%zu", L,
-				              thetas[ti], s, w[s], ns);
+				ck_assert_msg(w[s] == 1.0 / (double)ns, "kernel %s L %zu theta %g row %zu: %g vs 1/%zu",
+				              kernels[kk], L, thetas[ti], s, w[s], ns);
 			}
 		}
 		free(w);
 		msa_destroy(m);
 	}
+	}
+	ck_assert_int_eq(weights_kernel("auto"), 0);
+	ck_assert_int_eq(weights_kernel("bogus"), -1);
 }
 END_TEST
 
