@@ -17,9 +17,44 @@ typedef float v8sf __attribute__((vector_size(32)));
 /* Vectors never cross a call boundary (the helpers are always inlined). */
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef int v8si __attribute__((vector_size(32)));
+typedef float v4sf __attribute__((vector_size(16)));
+typedef double v4df __attribute__((vector_size(32), aligned(8))); /* g need not be aligned */
 
-#define PLM_BLOCK 128   /* sequences per block: fields and residuals stay in L1 */
-#define PLM_FLUSH 8     /* blocks summed in float before the gradient is added to doubles */
+#define PLM_BLOCK 256   /* sequences per block (indexed by a byte): fields stay in L1 */
+#define PLM_FLUSH 4     /* blocks summed in float before the gradient is added to doubles */
+
+/* Sparse layout of one block of sequences: for each column j, the block's sequences whose
+ * state differs from the column's mode, sorted by state (counting sort, stable in s). */
+static void build_block(plm_data *d, size_t k, size_t *pos)
+{
+	const size_t n = d->n, L = d->L, q = d->q;
+	size_t s0 = k * PLM_BLOCK, nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
+	for (size_t j = 0; j < L; j++) {
+		const uint8_t *c = d->seqT + j * n + s0;
+		uint16_t *grp = d->grp + (k * L + j) * (q + 1);
+		size_t cnt[256] = { 0 };
+		for (size_t s = 0; s < nb; s++)
+			cnt[c[s]]++;
+		cnt[d->mode[j]] = 0;
+		size_t acc = 0;
+		for (size_t b = 0; b < q; b++) {
+			grp[b] = (uint16_t)acc;
+			acc += cnt[b];
+		}
+		grp[q] = (uint16_t)acc;
+		d->start[k * L + j] = *pos;
+		uint8_t *idx = d->idx + *pos;
+		size_t fill[256];
+		for (size_t b = 0; b < q; b++)
+			fill[b] = grp[b];
+		for (size_t s = 0; s < nb; s++)
+			if (c[s] != d->mode[j]) {
+				d->cst[*pos + fill[c[s]]] = c[s];
+				idx[fill[c[s]]++] = (uint8_t)s;
+			}
+		*pos += acc;
+	}
+}
 
 int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
                   plm_err *err)
@@ -27,8 +62,8 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 	memset(d, 0, sizeof *d);
 	if (n == 0 || L == 0)
 		return plm_fail(err, PLM_EINVAL, "no sequences or no positions to fit");
-	if (q < 2 || q > 255)
-		return plm_fail(err, PLM_EINVAL, "alphabet size %zu out of range (2 to 255)", q);
+	if (q < 2 || q > PLM_MAXQ)
+		return plm_fail(err, PLM_EINVAL, "alphabet size %zu out of range (2 to %d)", q, PLM_MAXQ);
 	size_t nl;
 	if (size_mul(n, L, &nl) != 0)
 		return plm_fail(err, PLM_ENOMEM, "alignment too large (%zu x %zu)", n, L);
@@ -45,9 +80,15 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 	d->L = L;
 	d->q = q;
 	d->Q = (q + 7) / 8 * 8;
+	d->nblk = (n + PLM_BLOCK - 1) / PLM_BLOCK;
 	d->seqT = plm_calloc_aligned(nl, 1, "transposed alignment", err);
 	d->w = plm_calloc(n, sizeof *d->w, "weights", err);
-	if (d->seqT == NULL || d->w == NULL) {
+	d->mode = plm_calloc(L, 1, "column modes", err);
+	d->idx = plm_calloc(nl, 1, "sparse alignment", err);
+	d->cst = plm_calloc(nl, 1, "sparse alignment", err);
+	d->start = plm_calloc(d->nblk * L, sizeof *d->start, "sparse alignment", err);
+	d->grp = plm_calloc(d->nblk * L, (q + 1) * sizeof *d->grp, "sparse alignment", err);
+	if (!d->seqT || !d->w || !d->mode || !d->idx || !d->cst || !d->start || !d->grp) {
 		plm_data_free(d);
 		return PLM_ENOMEM;
 	}
@@ -63,6 +104,20 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 			d->seqT[j * n + s] = a;
 		}
 	}
+	/* each column's most frequent state (lowest on ties) */
+	for (size_t j = 0; j < L; j++) {
+		size_t cnt[256] = { 0 }, best = 0;
+		for (size_t s = 0; s < n; s++)
+			cnt[d->seqT[j * n + s]]++;
+		for (size_t b = 1; b < q; b++)
+			if (cnt[b] > cnt[best])
+				best = b;
+		d->mode[j] = (uint8_t)best;
+	}
+	size_t pos = 0;
+	for (size_t k = 0; k < d->nblk; k++)
+		build_block(d, k, &pos);
+	d->nnz = pos;
 	return PLM_OK;
 }
 
@@ -72,26 +127,41 @@ void plm_data_free(plm_data *d)
 		return;
 	free(d->seqT);
 	free(d->w);
+	free(d->mode);
+	free(d->idx);
+	free(d->cst);
+	free(d->start);
+	free(d->grp);
 	memset(d, 0, sizeof *d);
+}
+
+size_t plm_data_bytes(size_t n, size_t L, size_t q)
+{
+	size_t nblk = (n + PLM_BLOCK - 1) / PLM_BLOCK;
+	return 3 * n * L + n * sizeof(double) + L + nblk * L * (sizeof(size_t) + (q + 1) * sizeof(uint16_t));
 }
 
 size_t plm_work_bytes(size_t L, size_t q)
 {
 	size_t Q = (q + 7) / 8 * 8;
 	size_t nvar = Q + L * q * Q;
-	return nvar * sizeof(float) + L * q * Q * sizeof(float) + (size_t)PLM_BLOCK * Q * sizeof(float) +
-	       Q * sizeof(double) + 4 * 64;
+	return nvar * sizeof(float) + 2 * L * q * Q * sizeof(float) + (size_t)PLM_BLOCK * Q * sizeof(float) +
+	       Q * (sizeof(float) + 2 * sizeof(double)) + 6 * 64;
 }
 
 int plm_work_init(plm_work *ws, const plm_data *d, plm_err *err)
 {
 	memset(ws, 0, sizeof *ws);
+	size_t lqq = d->L * d->q * d->Q;
 	ws->nvar = plm_nvar(d);
 	ws->x = plm_calloc_aligned(ws->nvar, sizeof(float), "site parameters", err);
-	ws->gf = plm_calloc_aligned(d->L * d->q * d->Q, sizeof(float), "site gradient", err);
+	ws->dw = plm_calloc_aligned(lqq, sizeof(float), "site couplings", err);
+	ws->gf = plm_calloc_aligned(lqq, sizeof(float), "site gradient", err);
 	ws->e = plm_calloc_aligned((size_t)PLM_BLOCK * d->Q, sizeof(float), "local fields", err);
+	ws->base = plm_calloc_aligned(d->Q, sizeof(float), "local fields", err);
 	ws->gh = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
-	if (!ws->x || !ws->gf || !ws->e || !ws->gh) {
+	ws->dsum = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
+	if (!ws->x || !ws->dw || !ws->gf || !ws->e || !ws->base || !ws->gh || !ws->dsum) {
 		plm_work_free(ws);
 		return PLM_ENOMEM;
 	}
@@ -103,9 +173,12 @@ void plm_work_free(plm_work *ws)
 	if (ws == NULL)
 		return;
 	free(ws->x);
+	free(ws->dw);
 	free(ws->gf);
 	free(ws->e);
+	free(ws->base);
 	free(ws->gh);
+	free(ws->dsum);
 	memset(ws, 0, sizeof *ws);
 }
 
@@ -133,164 +206,244 @@ static inline __attribute__((always_inline)) v8sf vexp(v8sf t)
 	return p * two_k;
 }
 
-/* One block: fields of nb sequences starting at s0 into E (nb x nv vectors). */
-static inline __attribute__((always_inline)) void gather(size_t nv, size_t n, size_t L, size_t q,
-                                                         size_t i, size_t s0, size_t nb,
-                                                         const uint8_t *seqT, const v8sf *h,
-                                                         const v8sf *J, v8sf *E)
-{
-	for (size_t s = 0; s < nb; s++)
-		for (size_t v = 0; v < nv; v++)
-			E[s * nv + v] = h[v];
-	for (size_t j = 0; j < L; j++) {
-		if (j == i)
-			continue;
-		const uint8_t *c = seqT + j * n + s0;
-		const v8sf *Jj = J + j * q * nv;
-		for (size_t s = 0; s < nb; s++) {
-			const v8sf *r = Jj + (size_t)c[s] * nv;
-			v8sf *es = E + s * nv;
-			for (size_t v = 0; v < nv; v++)
-				es[v] += r[v];
-		}
-	}
-}
-
-static inline __attribute__((always_inline)) void scatter(size_t nv, size_t n, size_t L, size_t q,
-                                                          size_t i, size_t s0, size_t nb,
-                                                          const uint8_t *seqT, const v8sf *E,
-                                                          v8sf *G)
-{
-	for (size_t j = 0; j < L; j++) {
-		if (j == i)
-			continue;
-		const uint8_t *c = seqT + j * n + s0;
-		v8sf *Gj = G + j * q * nv;
-		for (size_t s = 0; s < nb; s++) {
-			v8sf *r = Gj + (size_t)c[s] * nv;
-			const v8sf *es = E + s * nv;
-			for (size_t v = 0; v < nv; v++)
-				r[v] += es[v];
-		}
-	}
-}
-
 /* Softmax of each row of E in place -> weighted residuals w_s (p_s - e_{a_i^s}); returns the
- * block's sum of w_s (-log P).  Field gradient added to gh. */
+ * block's sum of w_s (-log P); the residuals summed over the block go to gh and dsum. */
 static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q, size_t nb,
                                                             const uint8_t *ci, const double *w,
-                                                            v8sf *E, double *gh)
+                                                            v8sf *E, double *gh, double *dsum)
 {
 	const size_t Q = nv * 8;
+	v8sf padneg[8], keep[8], acc[8];
+	for (size_t v = 0; v < nv; v++)
+		for (size_t l = 0; l < 8; l++) {
+			int real = v * 8 + l < q;
+			padneg[v][l] = real ? 0.f : -1e30f;
+			keep[v][l] = real ? 1.f : 0.f;
+			acc[v][l] = 0.f;
+		}
 	double f = 0.0;
 	for (size_t s = 0; s < nb; s++) {
-		float *es = (float *)(E + s * nv);
-		float mx = es[0];
-		for (size_t a = 1; a < q; a++)
-			mx = es[a] > mx ? es[a] : mx;
-		for (size_t a = q; a < Q; a++)
-			es[a] = mx - 100.f; /* padding: finite, overwritten below */
+		v8sf *ev = E + s * nv;
+		float *es = (float *)ev;
+		v8sf m = ev[0] + padneg[0];
+#pragma GCC unroll 8
+		for (size_t v = 1; v < nv; v++) {
+			v8sf t = ev[v] + padneg[v];
+			v8si gt = t > m;
+			m = (v8sf)((gt & (v8si)t) | (~gt & (v8si)m));
+		}
+		float mx = m[0];
+		for (size_t l = 1; l < 8; l++)
+			mx = m[l] > mx ? m[l] : mx;
 		size_t ai = ci[s];
 		float tai = es[ai] - mx;
-		v8sf *ev = E + s * nv;
-		for (size_t v = 0; v < nv; v++)
-			ev[v] = vexp(ev[v] - mx);
-		float z = 0.f;
-		for (size_t a = 0; a < q; a++)
-			z += es[a];
+		v8sf zv = { 0 };
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++) {
+			ev[v] = vexp(ev[v] + padneg[v] - mx) * keep[v];
+			zv += ev[v];
+		}
+		float z = ((zv[0] + zv[1]) + (zv[2] + zv[3])) + ((zv[4] + zv[5]) + (zv[6] + zv[7]));
 		float lp = tai - logf(z); /* log P(a_i^s) */
 		double wsd = w[s];
 		f -= wsd * (double)lp;
 		float scale = (float)wsd / z;
-		for (size_t a = 0; a < q; a++)
-			es[a] *= scale;
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			ev[v] *= scale;
 		es[ai] -= (float)wsd;
-		for (size_t a = q; a < Q; a++)
-			es[a] = 0.f;
-		for (size_t a = 0; a < q; a++)
-			gh[a] += es[a];
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			acc[v] += ev[v];
+	}
+	for (size_t a = 0; a < Q; a++) {
+		float t = ((float *)acc)[a];
+		gh[a] += t;
+		dsum[a] += t;
 	}
 	return f;
 }
 
 static inline __attribute__((always_inline)) double kernel_body(size_t nv, const plm_data *d,
-                                                                size_t i, const float *x, float *gf,
-                                                                float *e, double *g, double *gh)
+                                                                size_t i, plm_work *ws, double *g)
 {
 	const size_t n = d->n, L = d->L, q = d->q, Q = d->Q;
-	const v8sf *h = (const v8sf *)x;
-	const v8sf *J = (const v8sf *)(x + Q);
-	v8sf *E = (v8sf *)e;
-	v8sf *G = (v8sf *)gf;
+	const v8sf *x = (const v8sf *)ws->x;
+	v8sf *dw = (v8sf *)ws->dw, *gf = (v8sf *)ws->gf, *E = (v8sf *)ws->e, *base = (v8sf *)ws->base;
+	double *gh = ws->gh, *dsum = ws->dsum;
+	/* base = h + sum_j J_ij(., mode_j); dw_j[b] = J_ij(., b) - J_ij(., mode_j) */
+	for (size_t v = 0; v < nv; v++)
+		base[v] = x[v];
+	for (size_t j = 0; j < L; j++) {
+		if (j == i)
+			continue;
+		const v8sf *Jj = x + nv + j * q * nv, *Jm = Jj + (size_t)d->mode[j] * nv;
+		v8sf *Dj = dw + j * q * nv;
+		for (size_t v = 0; v < nv; v++)
+			base[v] += Jm[v];
+		for (size_t b = 0; b < q; b++)
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				Dj[b * nv + v] = Jj[b * nv + v] - Jm[v];
+	}
 	double f = 0.0;
 	size_t since_flush = 0;
-	for (size_t s0 = 0; s0 < n; s0 += PLM_BLOCK) {
-		size_t nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
-		gather(nv, n, L, q, i, s0, nb, d->seqT, h, J, E);
-		f += softmax(nv, q, nb, d->seqT + i * n + s0, d->w + s0, E, gh);
-		scatter(nv, n, L, q, i, s0, nb, d->seqT, E, G);
-		if (++since_flush == PLM_FLUSH || s0 + nb == n) {
+	for (size_t k = 0; k < d->nblk; k++) {
+		size_t s0 = k * PLM_BLOCK, nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
+		/* gather: E[s] = base + sum over the non-mode entries of s */
+		for (size_t s = 0; s < nb; s++)
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				E[s * nv + v] = base[v];
+		for (size_t j = 0; j < L; j++) {
+			if (j == i)
+				continue;
+			size_t t0 = d->start[k * L + j], t1 = t0 + d->grp[(k * L + j) * (q + 1) + q];
+			const uint8_t *idx = d->idx, *cst = d->cst;
+			const v8sf *Dj = dw + j * q * nv;
+			for (size_t t = t0; t < t1; t++) {
+				v8sf *es = E + (size_t)idx[t] * nv;
+				const v8sf *r = Dj + (size_t)cst[t] * nv;
+#pragma GCC unroll 8
+				for (size_t v = 0; v < nv; v++)
+					es[v] += r[v];
+			}
+		}
+		f += softmax(nv, q, nb, d->seqT + i * n + s0, d->w + s0, E, gh, dsum);
+		/* scatter: gf_j[b] += sum of the residuals of the block's sequences in state b */
+		for (size_t j = 0; j < L; j++) {
+			if (j == i)
+				continue;
+			const uint8_t *idx = d->idx + d->start[k * L + j];
+			const uint16_t *grp = d->grp + (k * L + j) * (q + 1);
+			v8sf *Gj = gf + j * q * nv;
+			for (size_t b = 0; b < q; b++) {
+				size_t t0 = grp[b], t1 = grp[b + 1];
+				if (t0 == t1)
+					continue;
+				v8sf a0[8] = { 0 }, a1[8] = { 0 };
+#pragma GCC unroll 8
+				for (size_t v = 0; v < nv; v++)
+					a0[v] = a1[v] = (v8sf){ 0 };
+				size_t t = t0;
+				for (; t + 1 < t1; t += 2) {
+					const v8sf *e0 = E + (size_t)idx[t] * nv, *e1 = E + (size_t)idx[t + 1] * nv;
+#pragma GCC unroll 8
+					for (size_t v = 0; v < nv; v++) {
+						a0[v] += e0[v];
+						a1[v] += e1[v];
+					}
+				}
+				if (t < t1) {
+					const v8sf *e0 = E + (size_t)idx[t] * nv;
+#pragma GCC unroll 8
+					for (size_t v = 0; v < nv; v++)
+						a0[v] += e0[v];
+				}
+#pragma GCC unroll 8
+				for (size_t v = 0; v < nv; v++)
+					Gj[b * nv + v] += a0[v] + a1[v];
+			}
+		}
+		/* flush into doubles; the mode's row is the block total minus the other rows */
+		if (++since_flush == PLM_FLUSH || k + 1 == d->nblk) {
 			since_flush = 0;
 			for (size_t j = 0; j < L; j++) {
 				if (j == i)
 					continue;
-				float *gj = gf + j * q * Q;
-				double *dj = g + Q + j * q * Q;
-				for (size_t k = 0; k < q * Q; k++) {
-					dj[k] += gj[k];
-					gj[k] = 0.f;
+				size_t m = d->mode[j];
+				v4df *gj = (v4df *)(g + Q + j * q * Q);
+				v4sf *fj = (v4sf *)(gf + j * q * nv);
+				v4df rest[16] = { 0 };
+				const v4sf zero = { 0 };
+				for (size_t b = 0; b < q; b++) {
+					if (b == m)
+						continue;
+					for (size_t u = 0; u < 2 * nv; u++) {
+						v4df t = __builtin_convertvector(fj[b * 2 * nv + u], v4df);
+						gj[b * 2 * nv + u] += t;
+						rest[u] += t;
+						fj[b * 2 * nv + u] = zero;
+					}
+				}
+				for (size_t u = 0; u < 2 * nv; u++) {
+					v4df ds;
+					memcpy(&ds, dsum + 4 * u, sizeof ds);
+					gj[m * 2 * nv + u] += ds - rest[u];
 				}
 			}
+			for (size_t a = 0; a < q; a++)
+				dsum[a] = 0.0;
 		}
 	}
 	return f;
 }
 
 __attribute__((target_clones("avx2", "default")))
-static double kernel(const plm_data *d, size_t i, const float *x, float *gf, float *e, double *g,
-                     double *gh)
+static double kernel(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
+                     plm_work *ws)
 {
-	switch (d->Q / 8) {
+	const size_t Q = d->Q, nvar = plm_nvar(d);
+	/* parameters to float (nvar is a multiple of 8) */
+	const v4df *xv = (const v4df *)x;
+	v4sf *xf = (v4sf *)ws->x;
+	for (size_t k = 0; k < nvar / 4; k++)
+		xf[k] = __builtin_convertvector(xv[k], v4sf);
+	if (o->no_fields)
+		memset(ws->x, 0, Q * sizeof *ws->x);
+	memset(g, 0, nvar * sizeof *g);
+	memset(ws->gh, 0, Q * sizeof *ws->gh);
+	memset(ws->dsum, 0, Q * sizeof *ws->dsum);
+	double f;
+	switch (Q / 8) {
 	case 1:
-		return kernel_body(1, d, i, x, gf, e, g, gh);
+		f = kernel_body(1, d, i, ws, g);
+		break;
 	case 3:
-		return kernel_body(3, d, i, x, gf, e, g, gh);
+		f = kernel_body(3, d, i, ws, g);
+		break;
 	default:
-		return kernel_body(d->Q / 8, d, i, x, gf, e, g, gh);
+		f = kernel_body(Q / 8, d, i, ws, g);
+		break;
 	}
+	/* regularisation in double on the double parameters (unused entries are 0) */
+	v4df *gv = (v4df *)g;
+	v4df r0 = { 0 }, r1 = { 0 };
+	const double lh2 = 2.0 * o->lambda_h, lj2 = 2.0 * o->lambda_j;
+	if (!o->no_fields)
+		for (size_t k = 0; k < Q / 4; k++) {
+			r0 += xv[k] * xv[k];
+			v4df ghv;
+			memcpy(&ghv, ws->gh + 4 * k, sizeof ghv);
+			gv[k] = ghv + lh2 * xv[k];
+		}
+	double rh = (r0[0] + r0[1]) + (r0[2] + r0[3]);
+	r0 = (v4df){ 0 };
+	for (size_t j = 0; j < d->L; j++) {
+		if (j == i)
+			continue;
+		const v4df *xj = xv + (Q + j * d->q * Q) / 4;
+		v4df *gj = gv + (Q + j * d->q * Q) / 4;
+		size_t nq = d->q * Q / 4, k = 0;
+		for (; k + 1 < nq; k += 2) {
+			r0 += xj[k] * xj[k];
+			r1 += xj[k + 1] * xj[k + 1];
+			gj[k] += lj2 * xj[k];
+			gj[k + 1] += lj2 * xj[k + 1];
+		}
+		if (k < nq) {
+			r0 += xj[k] * xj[k];
+			gj[k] += lj2 * xj[k];
+		}
+	}
+	double rj = ((r0[0] + r0[1]) + (r0[2] + r0[3])) + ((r1[0] + r1[1]) + (r1[2] + r1[3]));
+	return f + o->lambda_h * rh + o->lambda_j * rj;
 }
 
 double plm_site_eval(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
                      plm_work *ws)
 {
-	const size_t q = d->q, Q = d->Q, nvar = plm_nvar(d);
-	for (size_t k = 0; k < nvar; k++)
-		ws->x[k] = (float)x[k];
-	if (o->no_fields)
-		memset(ws->x, 0, Q * sizeof *ws->x);
-	memset(g, 0, nvar * sizeof *g);
-	memset(ws->gh, 0, Q * sizeof *ws->gh);
-	double f = kernel(d, i, ws->x, ws->gf, ws->e, g, ws->gh);
-	/* regularisation, in double on the double parameters */
-	double rh = 0.0, rj = 0.0;
-	if (!o->no_fields) {
-		for (size_t a = 0; a < q; a++) {
-			rh += x[a] * x[a];
-			g[a] = ws->gh[a] + 2.0 * o->lambda_h * x[a];
-		}
-	}
-	for (size_t j = 0; j < d->L; j++) {
-		if (j == i)
-			continue;
-		const double *xj = x + Q + j * q * Q;
-		double *gj = g + Q + j * q * Q;
-		for (size_t b = 0; b < q; b++)
-			for (size_t a = 0; a < q; a++) {
-				rj += xj[b * Q + a] * xj[b * Q + a];
-				gj[b * Q + a] += 2.0 * o->lambda_j * xj[b * Q + a];
-			}
-	}
-	return f + o->lambda_h * rh + o->lambda_j * rj;
+	return kernel(d, i, o, x, g, ws);
 }
 
 double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, const double *x,

@@ -18,7 +18,18 @@ typedef struct plm_data {
 	size_t Q;        /* q padded to a multiple of 8 */
 	uint8_t *seqT;   /* L x n, transposed: seqT[j * n + s] */
 	double *w;       /* n weights summing to 1 */
+	/* sparse layout by blocks of PLM_BLOCK sequences: for block k and column j, the block's
+	 * sequences (byte offsets in the block) whose state is not mode[j], grouped by state:
+	 * idx[start[k*L+j] + grp[(k*L+j)*(q+1) + b] ...] up to grp[... + b + 1] hold state b */
+	size_t nblk, nnz;
+	uint8_t *mode;   /* L: most frequent state of each column */
+	uint8_t *idx;
+	uint8_t *cst;     /* the state of each idx entry */
+	size_t *start;
+	uint16_t *grp;
 } plm_data;
+
+#define PLM_MAXQ 64
 
 /* Copy SEQ (n x L, row-major: seq[s * L + j] < q) transposed, and W / sum(W) (W NULL: all
  * equal).  Fails on an empty problem, a state >= q, or weights that do not sum to > 0. */
@@ -39,16 +50,20 @@ static inline size_t plm_nvar(const plm_data *d)
 typedef struct plm_work {
 	size_t nvar;
 	float *x;     /* nvar: the parameters in float */
+	float *dw;    /* L * q * Q: couplings minus their row at the column's mode */
 	float *gf;    /* L * q * Q: gradient partial sums in float (flushed to double) */
 	float *e;     /* block x Q: local fields, then the weighted residuals */
+	float *base;  /* Q: local field of the all-mode sequence */
 	double *gh;   /* Q: field gradient */
+	double *dsum; /* Q: residuals summed since the last flush */
 } plm_work;
 
 int plm_work_init(plm_work *ws, const plm_data *d, plm_err *err);
 void plm_work_free(plm_work *ws);
 
-/* Bytes of one plm_work for D's sizes. */
+/* Bytes of one plm_work, and of a plm_data, for these sizes. */
 size_t plm_work_bytes(size_t L, size_t q);
+size_t plm_data_bytes(size_t n, size_t L, size_t q);
 
 typedef struct plm_site_opts {
 	double lambda_h, lambda_j;

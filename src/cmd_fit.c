@@ -1,0 +1,249 @@
+/* cmd_fit: `plmem fit MSA`: options, progress and summary on stderr, and the model file for
+ * the pseudo-likelihood fit (or the Hebbian baseline).  Glue only: fitting lives in fit,
+ * reading in msa/weights (through cmd_input), the file format in model. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "cmd_input.h"
+#include "fit.h"
+#include "hebb.h"
+#include "model.h"
+#include "util.h"
+
+enum {
+	OPT_LAMBDA_H = 400,
+	OPT_LAMBDA_J,
+	OPT_MAX_ITER,
+	OPT_TOL,
+	OPT_NO_FIELDS,
+	OPT_RULE,
+	OPT_QUIET
+};
+
+#define DEF_RULE plm
+
+static const cmd_opt opts[] = {
+	CMD_INPUT_READ_OPTS,
+	CMD_INPUT_FILTER_OPTS,
+	{ "output", 'o', "MODEL", "NAME.plm for MSA NAME.EXT...",
+	  "write the model to MODEL (in the current folder by default)" },
+	{ "lambda-h", OPT_LAMBDA_H, "X", CMD_STR(FIT_DEFAULT_LAMBDA_H), "L2 penalty on the fields" },
+	{ "lambda-j", OPT_LAMBDA_J, "X", CMD_STR(FIT_DEFAULT_LAMBDA_J), "L2 penalty on the couplings" },
+	{ "max-iter", OPT_MAX_ITER, "N", CMD_STR(FIT_DEFAULT_MAX_ITER), "L-BFGS iterations per site" },
+	{ "tol", OPT_TOL, "X", CMD_STR(FIT_DEFAULT_TOL),
+	  "stop a site when the Euclidean norm of its gradient is <= X" },
+	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fix the fields h at 0" },
+	{ "rule", OPT_RULE, "R", CMD_STR(DEF_RULE),
+	  "plm (pseudo-likelihood) or hebb (Hebbian baseline, binary data only)" },
+	CMD_OPT_THREADS,
+	{ "quiet", OPT_QUIET, NULL, NULL, "print neither progress nor summary" },
+	CMD_OPT_HELP,
+	{ NULL, 0, NULL, NULL, NULL }
+};
+
+const cmd_spec cmd_fit_spec = {
+	"fit",
+	"[options] MSA",
+	"Learn a Potts model by pseudo-likelihood (asymmetric couplings, L-BFGS per site).",
+	"For each site i, minimises over h_i and J_ij (j != i), with weights w_s / M_eff:\n"
+	"  f_i = -sum_s w_s log P(a_i^s | rest of s) + lambda_h |h_i|^2 + lambda_j sum_j |J_ij|^2\n"
+	"Identical sequences are merged (weights summed) first.  The tolerance applies to the\n"
+	"Euclidean (L2) norm of the gradient of f_i over all of site i's parameters.\n"
+	"Progress goes to standard error when it is a terminal; a summary at the end.",
+	opts
+};
+
+/* MSA's file name without folder and without any extension, plus ".plm". */
+static char *default_output(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(base);
+	const char *dot = strchr(base + 1, '.');
+	if (dot != NULL)
+		len = (size_t)(dot - base);
+	char *out = malloc(len + 5);
+	if (out != NULL) {
+		memcpy(out, base, len);
+		memcpy(out + len, ".plm", 5);
+	}
+	return out;
+}
+
+typedef struct progress_state {
+	double start, last;
+	int shown;
+} progress_state;
+
+static void progress(void *ctx, size_t done, size_t total)
+{
+	progress_state *p = ctx;
+	double now = plm_now();
+	if (done < total && now - p->last < 0.25)
+		return;
+	p->last = now;
+	double el = now - p->start;
+	double left = done > 0 ? el * (double)(total - done) / (double)done : 0.0;
+	fprintf(stderr, "\rplmem fit: sites %zu/%zu, %.0f s elapsed, about %.0f s left   ", done, total, el,
+	        left);
+	fflush(stderr);
+	p->shown = 1;
+}
+
+int cmd_fit_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_fit_spec;
+	cmd_input in;
+	cmd_input_default(&in);
+	fit_opts fo;
+	fit_opts_default(&fo);
+	const char *output = NULL, *rule = CMD_STR(DEF_RULE);
+	int threads = 0, quiet = 0;
+	unsigned long long u;
+
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		int r = cmd_input_option(spec, c, optarg, &in);
+		if (r < 0)
+			return CMD_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_LAMBDA_H:
+			if (cmd_parse_double(spec, "lambda-h", optarg, 0.0, 1e6, &fo.lambda_h))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_LAMBDA_J:
+			if (cmd_parse_double(spec, "lambda-j", optarg, 0.0, 1e6, &fo.lambda_j))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_MAX_ITER:
+			if (cmd_parse_u64(spec, "max-iter", optarg, &u))
+				return CMD_EXIT_USAGE;
+			fo.max_iter = (size_t)u;
+			break;
+		case OPT_TOL:
+			if (cmd_parse_double(spec, "tol", optarg, 0.0, 1e6, &fo.tol))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_NO_FIELDS:
+			fo.no_fields = 1;
+			break;
+		case OPT_RULE:
+			if (strcmp(optarg, "plm") != 0 && strcmp(optarg, "hebb") != 0)
+				return cmd_usage_error(spec, "--rule: expected plm or hebb, got '%s'", optarg);
+			rule = optarg;
+			break;
+		case 't':
+			if (cmd_parse_threads(spec, optarg, &threads))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_QUIET:
+			quiet = 1;
+			break;
+		case 'h':
+			cmd_usage(spec, stdout);
+			return CMD_EXIT_OK;
+		default:
+			return CMD_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(spec, "missing the alignment file MSA");
+	if (optind + 1 < argc)
+		return cmd_usage_error(spec, "one alignment file expected, got '%s' too", argv[optind + 1]);
+	const char *path = argv[optind];
+	if (output == NULL && strcmp(path, "-") == 0)
+		return cmd_usage_error(spec, "reading standard input: name the model with -o MODEL");
+	int hebb = strcmp(rule, "hebb") == 0;
+	char *outbuf = output ? NULL : default_output(path);
+	if (output == NULL && outbuf == NULL) {
+		cmd_error(spec, "out of memory");
+		return CMD_EXIT_FAIL;
+	}
+	if (output == NULL)
+		output = outbuf;
+	int nthreads = plm_set_threads(threads);
+
+	msa *m = NULL;
+	double *w = NULL, meff = 0;
+	int rc = cmd_input_load(spec, path, &in, &m, &w, &meff);
+	if (rc != CMD_EXIT_OK) {
+		free(outbuf);
+		return rc;
+	}
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "plmem %s: ", spec->name);
+	if (!quiet)
+		cmd_input_report(stderr, prefix, m, &in, meff);
+
+	plm_err err = { 0 };
+	plm_model *mod = NULL;
+	progress_state ps = { plm_now(), 0.0, 0 };
+	if (!quiet && isatty(STDERR_FILENO)) {
+		fo.progress = progress;
+		fo.progress_ctx = &ps;
+	}
+	double t0 = plm_now();
+	int st = hebb ? hebb_build(m, w, &mod, &err) : fit_model(m, w, &fo, &mod, &err);
+	double elapsed = plm_now() - t0;
+	if (ps.shown)
+		fputc('\n', stderr);
+	rc = CMD_EXIT_FAIL;
+	if (st != PLM_OK) {
+		cmd_error(spec, "%s: %s", path, err.msg);
+		goto done;
+	}
+	/* provenance the library cannot know */
+	mod->theta = in.weights_file || in.no_weights ? 0.0 : in.theta;
+	mod->max_gap_seq = in.msa.max_gap_seq;
+	mod->max_gap_col = in.msa.max_gap_col;
+	char *joined = cmd_join_argv(argc, argv);
+	if (joined != NULL) {
+		free(mod->cmdline);
+		mod->cmdline = malloc(strlen(joined) + 7);
+		if (mod->cmdline)
+			sprintf(mod->cmdline, "plmem %s", joined);
+		free(joined);
+	}
+	if (model_write(mod, output, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	rc = CMD_EXIT_OK;
+	if (!quiet) {
+		fprintf(stderr, "%s%zu sequences (%llu distinct), M_eff %.1f, L %zu, q %zu, rule %s\n", prefix,
+		        m->n, (unsigned long long)mod->nunique, meff, mod->L, mod->q, mod->rule);
+		model_conv conv;
+		if (!hebb && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
+			fprintf(stderr,
+			        "%s%zu sites in %.2f s (%d threads); %zu converged, %zu hit --max-iter, %zu stopped "
+			        "by the line search; iterations median %u, max %u; evaluations median %u\n",
+			        prefix, mod->L, elapsed, nthreads, conv.nstatus[SITE_CONVERGED],
+			        conv.nstatus[SITE_MAX_ITER], conv.nstatus[SITE_LINESEARCH], conv.iters[1],
+			        conv.iters[2], conv.evals[1]);
+			fprintf(stderr,
+			        "%stotal pseudo-likelihood objective (sum over sites of f_i) %.6f; largest gradient "
+			        "norm %.3g (site %zu)\n",
+			        prefix, conv.total_fx, conv.max_gnorm, conv.max_gnorm_site + 1);
+		} else {
+			fprintf(stderr, "%sbuilt in %.2f s\n", prefix, elapsed);
+		}
+		fprintf(stderr, "%swrote %s\n", prefix, output);
+	}
+done:
+	model_destroy(mod);
+	msa_destroy(m);
+	free(w);
+	free(outbuf);
+	return rc;
+}
