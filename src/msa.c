@@ -810,7 +810,6 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 	uint8_t *colkeep = NULL;
 	size_t *cols = NULL;
 	long *resall = NULL;
-	double *gapfrac = NULL;
 	reader rd = { .path = path, .buf = buf, .len = len, .err = err };
 	plm_alphabet abc;
 
@@ -920,9 +919,7 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 		rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the sequences have no aligned columns", path, rd.r[0].line);
 		goto fail;
 	}
-	/* strip in place: r->s becomes the aligned row; keep raw positions for messages via
-	 * the index map computed on demand (see raw_index) */
-	/* (we keep raw rows and map aligned column -> raw index when locating) */
+	/* the raw rows stay in rd, to name the line and column of a letter later */
 
 	m = calloc(1, sizeof *m);
 	if (m == NULL) {
@@ -1174,7 +1171,6 @@ fail:
 	free(colkeep);
 	free(cols);
 	free(resall);
-	free(gapfrac);
 	recs_free(&rd);
 	free(buf);
 	if (rc) {
