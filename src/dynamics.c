@@ -30,6 +30,9 @@ struct dyn_work {
 	uint8_t *ring;
 	size_t ring_n;    /* states the ring holds (0: confirm by hash only) */
 	size_t ring_alloc;
+	/* batches: the fields of the last noise-free start, reused by its noisy repeats */
+	double *base_f;
+	size_t base_id;
 };
 
 void dyn_opts_default(dyn_opts *o)
@@ -216,10 +219,12 @@ int dyn_work_create(const dyn_model *d, dyn_work **out, plm_err *err)
 	w->next = plm_calloc(d->L, 1, "dynamics state", err);
 	w->f = plm_calloc_aligned(d->L * d->q, sizeof(double), "local fields", err);
 	w->order = plm_calloc(d->L, sizeof(size_t), "update order", err);
+	w->base_f = plm_calloc_aligned(d->L * d->q, sizeof(double), "local fields", err);
+	w->base_id = SIZE_MAX;
 	w->cap = 1024;
 	w->key = plm_calloc(w->cap, sizeof(uint64_t), "visited states", err);
 	w->val = plm_calloc(w->cap, sizeof(size_t), "visited states", err);
-	if (!w->a || !w->next || !w->f || !w->order || !w->key || !w->val) {
+	if (!w->a || !w->next || !w->f || !w->order || !w->key || !w->val || !w->base_f) {
 		dyn_work_destroy(w);
 		return err ? err->code : PLM_ENOMEM;
 	}
@@ -238,6 +243,7 @@ void dyn_work_destroy(dyn_work *w)
 	free(w->key);
 	free(w->val);
 	free(w->ring);
+	free(w->base_f);
 	free(w);
 }
 
@@ -424,10 +430,8 @@ static int fixed_now(const dyn_model *d, const dyn_work *w)
 	return 1;
 }
 
-void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm_rng *rng,
-             dyn_result *res)
+void dyn_run_loaded(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng, dyn_result *res)
 {
-	dyn_work_set(d, w, a);
 	visits_reset(w, o->max_sweeps);
 	res->status = DYN_MAX_SWEEPS;
 	res->sweeps = res->flips = res->cycle = 0;
@@ -452,7 +456,6 @@ void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm
 			break;
 		}
 	}
-	memcpy(a, w->a, d->L);
 	if (d->symmetric) {
 		/* E = -sum_i h_i(a_i) - (1/2) sum_i sum_{j != i} J_ij(a_i, a_j) */
 		double e = 0.0;
@@ -464,6 +467,14 @@ void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm
 	} else {
 		res->energy = NAN;
 	}
+}
+
+void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm_rng *rng,
+             dyn_result *res)
+{
+	dyn_work_set(d, w, a);
+	dyn_run_loaded(d, o, w, rng, res);
+	memcpy(a, w->a, d->L);
 }
 
 /* ---- batches ----------------------------------------------------------------------------- */
@@ -487,6 +498,10 @@ int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *
 	int rc = PLM_OK;
 	for (int t = 0; t < nt && rc == PLM_OK; t++)
 		rc = dyn_work_create(d, &ws[t], err);
+	/* chunks of repeats of one start, so that its fields are computed once per chunk */
+	size_t chunk = (b->repeats + (size_t)nt - 1) / (size_t)nt;
+	if (chunk < 1)
+		chunk = 1;
 	if (rc == PLM_OK) {
 		#pragma omp parallel num_threads(nt)
 		{
@@ -495,16 +510,30 @@ int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *
 			tid = omp_get_thread_num();
 #endif
 			dyn_work *w = ws[tid];
-			#pragma omp for schedule(dynamic, 1)
+			#pragma omp for schedule(dynamic, chunk)
 			for (size_t k = 0; k < runs; k++) {
 				size_t s = k / b->repeats, r = k % b->repeats;
 				plm_rng rng;
 				rng_seed(&rng, b->seed, ((uint64_t)(b->first_index + s) << 32) | (uint64_t)r);
-				uint8_t *noisy = b->noisy + k * L, *end = b->ends + k * L;
-				memcpy(noisy, b->starts + s * L, L);
+				const uint8_t *start = b->starts + s * L;
+				uint8_t *noisy = b->noisy + k * L;
+				memcpy(noisy, start, L);
 				dyn_noise(noisy, L, d->q, b->noise, &rng);
-				memcpy(end, noisy, L);
-				dyn_run(d, o, w, end, &rng, &b->res[k]);
+				/* the fields of the start, once per start and thread, then the noise as
+				 * changes: the same numbers whichever thread computed them */
+				if (w->base_id != s) {
+					dyn_work_set(d, w, start);
+					memcpy(w->base_f, w->f, L * d->q * sizeof(double));
+					w->base_id = s;
+				} else {
+					memcpy(w->a, start, L);
+					memcpy(w->f, w->base_f, L * d->q * sizeof(double));
+				}
+				for (size_t i = 0; i < L; i++)
+					if (noisy[i] != start[i])
+						dyn_work_flip(d, w, i, noisy[i]);
+				dyn_run_loaded(d, o, w, &rng, &b->res[k]);
+				memcpy(b->ends + k * L, w->a, L);
 			}
 		}
 	}

@@ -83,6 +83,10 @@ const double *dyn_work_fields(const dyn_work *w);
 void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm_rng *rng,
              dyn_result *res);
 
+/* The same, from the state already in W (loaded by dyn_work_set and dyn_work_flip); the end
+ * state stays in W (dyn_work_state). */
+void dyn_run_loaded(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng, dyn_result *res);
+
 /* Tolerance of the tie rule above (far below float precision of the couplings). */
 #define DYN_TIE_TOL 1e-9
 
