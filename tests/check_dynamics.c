@@ -383,6 +383,22 @@ START_TEST(test_threads_and_batches)
 			ck_assert_uint_eq(res[0][k].flips, res[v][k].flips);
 		}
 	}
+	/* each run of the batch equals a plain run from its noisy start with its own stream */
+	dyn_work *w;
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	for (size_t k = 0; k < n * rep; k++) {
+		uint8_t a[30];
+		plm_rng rs;
+		rng_seed(&rs, 7, ((uint64_t)(k / rep) << 32) | (uint64_t)(k % rep));
+		memcpy(a, starts + (k / rep) * L, L);
+		dyn_noise(a, L, q, 0.2, &rs);
+		ck_assert_mem_eq(a, noisy[0] + k * L, L);
+		dyn_result one;
+		dyn_run(d, &o, w, a, &rs, &one);
+		ck_assert_mem_eq(a, ends[0] + k * L, L);
+		ck_assert_uint_eq(one.flips, res[0][k].flips);
+	}
+	dyn_work_destroy(w);
 	/* the repeats of one start differ (their streams differ) and the noise is 6 of 30 sites */
 	ck_assert(memcmp(noisy[0], noisy[0] + L, L) != 0);
 	ck_assert_double_eq_tol(dyn_overlap(noisy[0], starts, L), 0.8, 1e-12);
