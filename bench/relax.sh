@@ -1,0 +1,33 @@
+#!/bin/bash
+# bench/relax.sh: speed of plmem relax: 10,000 noisy starts (20% of the sites replaced) on the
+# beta-lactamase model (PF13354, L = 202, q = 21), sequential and parallel updates.
+# Usage: bench/relax.sh [PLMEM] [SHARED_DATA_DIR] [THREADS]   (times with /usr/bin/time)
+set -euo pipefail
+PLMEM=${1:-./plmem}
+SHARED=${2:-$(dirname "$0")/../../shared/data}
+THREADS=${3:-2}
+MSA=$SHARED/msa/betalactamase_PF13354.fasta
+WORK=${BENCH_DIR:-bench-relax}
+mkdir -p "$WORK"
+MODEL=$WORK/blac.plm
+if [ ! -s "$MODEL" ]; then
+	echo "fitting $MODEL (once) ..." >&2
+	/usr/bin/time -f "fit: %e s wall, %M KB max RSS" "$PLMEM" fit --quiet -t "$THREADS" -o "$MODEL" "$MSA"
+fi
+# the first 5,000 sequences, 2 noisy starts each = 10,000 runs
+awk '/^>/ { n++ } n <= 5000' "$MSA" >"$WORK/starts.fasta"
+for mode in "--update sequential" "--update parallel" "--update sequential --order random"; do
+	tag=$(echo "$mode" | tr -d ' -')
+	/usr/bin/time -f "%e" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" $mode \
+		--noise 0.2 --repeats 2 --seed 1 --tsv "$WORK/$tag.tsv" -o "$WORK/$tag.fasta" \
+		"$MODEL" "$WORK/starts.fasta"
+	secs=$(cat "$WORK/time.$tag")
+	# site updates: every sweep visits L sites; a fixed run also pays its final, unchanged sweep
+	awk -F'\t' -v secs="$secs" -v L=202 -v mode="$mode" 'NR > 1 {
+			runs++; sweeps += $6 + ($8 == "fixed"); flips += $7; q += $4; fixed += ($8 == "fixed")
+		} END {
+			printf "%-36s runs %d  %.2f s  %.0f starts/s  %.3g site updates/s  %.3g flips/s  " \
+			       "mean sweeps %.2f  mean overlap %.4f  fixed %.4f\n", mode, runs, secs, runs / secs,
+			       sweeps * L / secs, flips / secs, sweeps / runs, q / runs, fixed / runs
+		}' "$WORK/$tag.tsv"
+done
