@@ -83,7 +83,7 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 
 /* The pair scan: row A against rows V0..NU-1 (padded to LP bytes, the padding equal in all
  * rows).  Mismatches are counted 64 bytes at a time and a pair is abandoned as soon as they
- * exceed MAXMIS.  Returns sum of CNT[v] over the neighbours v and adds CU to MY[v] for each.
+ * exceed MAXMIS, or accepted as soon as the columns left cannot push them over.  Returns sum of CNT[v] over the neighbours v and adds CU to MY[v] for each.
  * One body, instantiated for plain C, SSE2 and AVX2 (chosen at run time). */
 #define SCAN_BODY(MIS64)                                                                 \
 	size_t nb = 0;                                                                       \
@@ -93,7 +93,9 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 		for (size_t k = 0; k < Lp; k += BLOCK) {                                         \
 			mis += MIS64(a + k, b + k);                                                  \
 			if (mis > maxmis)                                                            \
-				break;                                                                   \
+				break; /* cannot reach the threshold */                                  \
+			if (k + BLOCK < L && mis + (L - k - BLOCK) <= maxmis)                        \
+				break; /* reaches it whatever the rest holds */                          \
 		}                                                                                \
 		if (mis <= maxmis) {                                                             \
 			nb += cnt[v];                                                                \
@@ -102,7 +104,7 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 	}                                                                                    \
 	return nb;
 
-#define SCAN_ARGS const uint8_t *a, const uint8_t *rows, size_t v0, size_t nu, size_t Lp, \
+#define SCAN_ARGS const uint8_t *a, const uint8_t *rows, size_t v0, size_t nu, size_t L, size_t Lp, \
 	size_t maxmis, const size_t *cnt, size_t cu, size_t *my
 
 static inline size_t mis64_c(const uint8_t *a, const uint8_t *b)
@@ -274,7 +276,7 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 		size_t *my = acc + (size_t)t * nu;
 #pragma omp for schedule(dynamic, 16)
 		for (size_t u = 0; u < nu; u++)
-			my[u] += scan(rows + u * Lp, rows, u + 1, nu, Lp, maxmis, cnt, cnt[u], my);
+			my[u] += scan(rows + u * Lp, rows, u + 1, nu, L, Lp, maxmis, cnt, cnt[u], my);
 	}
 	for (size_t u = 0; u < nu; u++) {
 		size_t tot = cnt[u];
