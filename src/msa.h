@@ -54,7 +54,7 @@ typedef struct msa {
 
 	/* every input sequence, in input order */
 	size_t nin;
-	char **in_names;
+	char **in_names;          /* first word of the FASTA header / Stockholm name; "1", "2"... for lines and numbers */
 	unsigned char *in_status; /* enum msa_seq_status */
 	size_t ncol_in;           /* aligned columns of the input, after insert states are removed */
 
@@ -64,12 +64,22 @@ typedef struct msa {
 	uint8_t *seq;      /* n x L states, row-major: seq[s * L + i] */
 	size_t *in_index;  /* kept sequence s -> its input index */
 	size_t *col;       /* position i -> 0-based column of the aligned input */
-	long *resnum;      /* position i -> focus residue number, or NULL without a focus */
-	char *focus;       /* focus name, or NULL */
+	long *resnum;      /* position i -> focus residue number, or NULL without a focus: START of
+	                    * NAME/START-END (1 without a range) plus the focus residues (either case)
+	                    * before it */
+	char *focus;       /* the focus sequence's full name (e.g. DYR_ECOLI/1-159), or NULL */
 } msa;
 
 /* Read PATH ("-": stdin; gzip detected by content).  On failure *out is NULL and ERR holds
- * "PATH:LINE: problem". */
+ * "PATH:LINE: problem".  OPTS may be NULL (defaults).
+ * Detection (opts->format == MSA_FORMAT_AUTO): '>' first -> FASTA family: A2M when lowercase
+ * letters or '.' occur and removing them leaves rows of one non-zero length (A3M when the raw
+ * rows differed), else plain FASTA (lowercase = residues, '.' = gap); "# STOCKHOLM" ->
+ * Stockholm (same insert rule); otherwise lines, or numbers when the first data line holds
+ * several whitespace-separated fields.  opts->alphabet NULL: protein, or binary for numbers
+ * and for lines made only of 0 1 + -.
+ * Order of the filters: focus columns; unknown letters in those columns (opts->unknown);
+ * opts->max_gap_seq over those columns; opts->max_gap_col over the kept sequences. */
 int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err);
 void msa_destroy(msa *m);
 
