@@ -462,6 +462,8 @@ static int parse_fasta(reader *rd)
 		}
 		if (blank(p, e))
 			continue;
+		if (cur == NULL && *p == '#') /* comment lines before the first record (A3M "#..." lines) */
+			continue;
 		if (cur == NULL) /* only when forced: auto-detection needs '>' first */
 			return plm_fail(rd->err, PLM_EFORMAT,
 			                "%s:%zu: not a FASTA file (expected a '>' header line)", rd->path, line);
@@ -841,10 +843,16 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 	}
 
 	msa_format fmt = opts->format, family;
-	if (*first == '>')
-		family = MSA_FORMAT_FASTA;
-	else if (strncmp(first, "# STOCKHOLM", 11) == 0)
+	const char *data = first; /* the first line that does not start with '#' */
+	while (data != NULL && *data == '#') {
+		const char *nl = memchr(data, '\n', (size_t)(rd.buf + rd.len - data));
+		size_t ignored;
+		data = nl ? first_content(nl + 1, (size_t)(rd.buf + rd.len - nl - 1), &ignored) : NULL;
+	}
+	if (strncmp(first, "# STOCKHOLM", 11) == 0)
 		family = MSA_FORMAT_STOCKHOLM;
+	else if (data != NULL && *data == '>')
+		family = MSA_FORMAT_FASTA;
 	else
 		family = detect_plain(rd.buf, rd.len);
 	if (fmt == MSA_FORMAT_A2M || fmt == MSA_FORMAT_A3M)

@@ -196,6 +196,12 @@ START_TEST(test_a2m_a3m)
 	ck_assert_str_eq(row_str(m, 1, r), "ADF");
 	ck_assert_str_eq(row_str(m, 2, r), "A-E");
 	msa_destroy(m);
+	/* '#' lines before the first record (HH-suite's "#A3M#") are skipped */
+	m = read_text("#A3M#\n>a\nACDE\n>b\nAkkCDF\n", NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_A3M);
+	ck_assert_str_eq(row_str(m, 1, r), "ACDF");
+	msa_destroy(m);
 	/* forced FASTA: the raw rows must then be equal */
 	msa_opts o;
 	msa_opts_default(&o);
