@@ -729,8 +729,8 @@ static int looks_binary(const char *buf, size_t len)
  * not tell the cases apart. */
 static int is_insert(const plm_alphabet *a, unsigned char c)
 {
-	if (c == '.')
-		return 1;
+	if (c == '.') /* unless a custom alphabet makes it a letter */
+		return a->map['.'] == ALPHABET_INVALID || a->map['.'] == a->gap;
 	return islower(c) && a->map[c] == a->map[toupper(c)];
 }
 
@@ -1043,9 +1043,9 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 		size_t gaps = 0;
 		for (size_t i = 0; i < ncand; i++) {
 			unsigned char c = (unsigned char)row[k][cols[i]];
-			int st = c == '.' ? abc.gap : alphabet_state(&abc, c);
-			if (c == '.' && abc.gap < 0)
-				st = ALPHABET_UNKNOWN;
+			int st = alphabet_state(&abc, c);
+			if (st == ALPHABET_INVALID) /* only '.', in an alphabet that does not map it */
+				st = abc.gap >= 0 ? abc.gap : ALPHABET_UNKNOWN;
 			if (st == ALPHABET_UNKNOWN) {
 				if (opts->unknown == MSA_UNKNOWN_REJECT) {
 					/* find the raw index of aligned column cols[i] */
