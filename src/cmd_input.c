@@ -74,6 +74,8 @@ int cmd_input_load(const cmd_spec *spec, const char *path, const cmd_input *in, 
 		*wp = NULL;
 	if (in->weights_file != NULL && in->no_weights)
 		return cmd_usage_error(spec, "--weights and --no-weights exclude each other");
+	if (in->weights_file != NULL && strcmp(in->weights_file, "-") == 0 && strcmp(path, "-") == 0)
+		return cmd_usage_error(spec, "the alignment and --weights cannot both be standard input");
 	msa *m = NULL;
 	if (msa_read(path, &in->msa, &m, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
