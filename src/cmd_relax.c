@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "dynamics.h"
@@ -73,10 +74,64 @@ const cmd_spec cmd_relax_spec = {
 	opts
 };
 
-typedef struct relax_out {
-	plm_outfile fa, tsv;
-	int fa_open, tsv_open;
-} relax_out;
+/* An output: a regular file goes through outfile (temporary file + rename); an existing
+ * path that is not a regular file (/dev/null, a FIFO, /dev/stderr) is written in place, since
+ * renaming a temporary file onto it would replace the device. */
+typedef struct relax_file {
+	plm_outfile o;
+	FILE *direct;
+	const char *path;
+	int open;
+} relax_file;
+
+static int relax_open(relax_file *f, const char *path, plm_err *err)
+{
+	struct stat st;
+	memset(f, 0, sizeof *f);
+	f->path = path;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f->direct = fopen(path, "w");
+		if (f->direct == NULL)
+			return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
+	} else if (outfile_open(&f->o, path, err) != PLM_OK) {
+		return PLM_EIO;
+	}
+	f->open = 1;
+	return PLM_OK;
+}
+
+static FILE *relax_fp(relax_file *f)
+{
+	return f->direct ? f->direct : f->o.fp;
+}
+
+static int relax_commit(relax_file *f, plm_err *err)
+{
+	if (!f->open)
+		return PLM_OK;
+	f->open = 0;
+	if (f->direct == NULL)
+		return outfile_commit(&f->o, err);
+	int bad = ferror(f->direct);
+	if (fclose(f->direct) != 0 || bad) {
+		f->direct = NULL;
+		return plm_fail_errno(err, PLM_EIO, "%s: write error", f->path);
+	}
+	f->direct = NULL;
+	return PLM_OK;
+}
+
+static void relax_abort(relax_file *f)
+{
+	if (!f->open)
+		return;
+	f->open = 0;
+	if (f->direct != NULL)
+		fclose(f->direct);
+	else
+		outfile_abort(&f->o);
+	f->direct = NULL;
+}
 
 static void print_num(FILE *fp, double x)
 {
@@ -246,7 +301,7 @@ int cmd_relax_main(int argc, char **argv)
 	dyn_model *d = NULL;
 	uint8_t *starts = NULL, *noisy = NULL, *ends = NULL;
 	dyn_result *res = NULL;
-	relax_out out = { 0 };
+	relax_file fa = { 0 }, ts = { 0 };
 	int status = CMD_EXIT_FAIL;
 
 	if (model_read(model_path, &m, &err) != PLM_OK) {
@@ -299,18 +354,16 @@ int cmd_relax_main(int argc, char **argv)
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	if (outfile_open(&out.fa, output, &err) != PLM_OK) {
+	if (relax_open(&fa, output, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	out.fa_open = 1;
 	if (tsv != NULL) {
-		if (outfile_open(&out.tsv, tsv, &err) != PLM_OK) {
+		if (relax_open(&ts, tsv, &err) != PLM_OK) {
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		out.tsv_open = 1;
-		fprintf(out.tsv.fp, "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
+		fprintf(relax_fp(&ts), "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
 		                    "flips\tstatus\tcycle\tenergy\n");
 	}
 
@@ -328,23 +381,19 @@ int cmd_relax_main(int argc, char **argv)
 			size_t sk = first + k / repeats, rep = k % repeats;
 			const char *name = s->in_names[s->in_index[sk]];
 			const uint8_t *orig = starts + sk * L;
-			write_fasta(out.fa.fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
-			if (out.tsv_open)
-				write_tsv(out.tsv.fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
+			write_fasta(relax_fp(&fa), m, name, rep, repeats, orig, ends + k * L, &res[k]);
+			if (ts.open)
+				write_tsv(relax_fp(&ts), name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
 			sum_overlap += dyn_overlap(ends + k * L, orig, L);
 			count[res[k].status]++;
 			runs++;
 		}
 	}
-	if (out.tsv_open) {
-		out.tsv_open = 0;
-		if (outfile_commit(&out.tsv, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
+	if (relax_commit(&ts, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
 	}
-	out.fa_open = 0;
-	if (outfile_commit(&out.fa, &err) != PLM_OK) {
+	if (relax_commit(&fa, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
@@ -360,10 +409,8 @@ int cmd_relax_main(int argc, char **argv)
 	}
 	status = CMD_EXIT_OK;
 done:
-	if (out.tsv_open)
-		outfile_abort(&out.tsv);
-	if (out.fa_open)
-		outfile_abort(&out.fa);
+	relax_abort(&ts);
+	relax_abort(&fa);
 	free(starts);
 	free(noisy);
 	free(ends);
