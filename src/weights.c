@@ -20,6 +20,8 @@
 #include "util.h"
 
 #define BLOCK 64
+#define TILE_U 32             /* rows u per tile */
+#define TILE_BYTES (128 << 10) /* bytes of rows v per stripe (about half an L2 cache) */
 
 /* Distinct rows of M: uid[s] = group of kept row s; rep[u] = first row of group u. */
 typedef struct groups {
@@ -265,6 +267,9 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 		memcpy(rows + u * Lp, m->seq + g.rep[u] * L, L);
 
 	scan_fn scan = pick_scan();
+	size_t vstripe = TILE_BYTES / Lp;
+	if (vstripe < TILE_U)
+		vstripe = TILE_U;
 	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once,
 	 * counts in per-thread slices (integers: the sum is exact in any order). */
 #pragma omp parallel num_threads(nt)
@@ -274,9 +279,20 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 		t = omp_get_thread_num();
 #endif
 		size_t *my = acc + (size_t)t * nu;
-#pragma omp for schedule(dynamic, 16)
-		for (size_t u = 0; u < nu; u++)
-			my[u] += scan(rows + u * Lp, rows, u + 1, nu, L, Lp, maxmis, cnt, cnt[u], my);
+		/* tiles: TILE_U rows u against stripes of about TILE_BYTES of rows v > u, so that a
+		 * stripe is read from memory once per tile rather than once per row */
+#pragma omp for schedule(dynamic, 1)
+		for (size_t ub = 0; ub < nu; ub += TILE_U) {
+			size_t ue = ub + TILE_U < nu ? ub + TILE_U : nu;
+			for (size_t vb = ub + 1; vb < nu; vb += vstripe) {
+				size_t ve = vb + vstripe < nu ? vb + vstripe : nu;
+				for (size_t u = ub; u < ue; u++) {
+					size_t v0 = u + 1 > vb ? u + 1 : vb;
+					if (v0 < ve)
+						my[u] += scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my);
+				}
+			}
+		}
 	}
 	for (size_t u = 0; u < nu; u++) {
 		size_t tot = cnt[u];

@@ -117,6 +117,25 @@ START_TEST(test_brute_force)
 	}
 	ck_assert_int_eq(weights_kernel("auto"), 0);
 	ck_assert_int_eq(weights_kernel("bogus"), -1);
+
+	/* more rows than one stripe of the tiled scan holds (128 KiB / 320 bytes = 409 rows) */
+	size_t n = 700, L = 300;
+	msa *m = random_msa(n, L, 4, 77);
+	double *w = calloc(n, sizeof *w);
+	plm_err err = { 0 };
+	ck_assert_int_eq(weights_compute(m, 0.3, w, &err), PLM_OK);
+	for (size_t s = 0; s < n; s++) {
+		size_t ns = 0;
+		for (size_t t = 0; t < n; t++) {
+			size_t id = 0;
+			for (size_t i = 0; i < L; i++)
+				id += m->seq[s * L + i] == m->seq[t * L + i];
+			ns += (double)id >= (1 - 0.3) * (double)L;
+		}
+		ck_assert_msg(w[s] == 1.0 / (double)ns, "tiled: row %zu: %g vs 1/%zu", s, w[s], ns);
+	}
+	free(w);
+	msa_destroy(m);
 }
 END_TEST
 
