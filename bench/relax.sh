@@ -1,6 +1,7 @@
 #!/bin/bash
 # bench/relax.sh: speed of plmem relax: 10,000 noisy starts (20% of the sites replaced) on the
-# beta-lactamase model (PF13354, L = 202, q = 21), sequential and parallel updates.
+# beta-lactamase model (PF13354, L = 202, q = 21), sequential and parallel updates; then
+# 10,000 noisy starts (20%) on a binary model of 100 random patterns of 784 spins.
 # Usage: bench/relax.sh [PLMEM] [SHARED_DATA_DIR] [THREADS]   (times with /usr/bin/time)
 set -euo pipefail
 PLMEM=${1:-./plmem}
@@ -18,16 +19,38 @@ fi
 awk '/^>/ { n++ } n <= 5000' "$MSA" >"$WORK/starts.fasta"
 for mode in "--update sequential" "--update parallel" "--update sequential --order random"; do
 	tag=$(echo "$mode" | tr -d ' -')
-	/usr/bin/time -f "%e" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" $mode \
+	/usr/bin/time -f "%e %U %S %M" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" $mode \
 		--noise 0.2 --repeats 2 --seed 1 --tsv "$WORK/$tag.tsv" -o "$WORK/$tag.fasta" \
 		"$MODEL" "$WORK/starts.fasta"
-	secs=$(cat "$WORK/time.$tag")
+	read -r secs user sys rss <"$WORK/time.$tag"
 	# site updates: every sweep visits L sites; a fixed run also pays its final, unchanged sweep
-	awk -F'\t' -v secs="$secs" -v L=202 -v mode="$mode" 'NR > 1 {
+	awk -F'\t' -v secs="$secs" -v user="$user" -v sys="$sys" -v rss="$rss" -v L=202 -v mode="$mode" 'NR > 1 {
 			runs++; sweeps += $6 + ($8 == "fixed"); flips += $7; q += $4; fixed += ($8 == "fixed")
 		} END {
-			printf "%-36s runs %d  %.2f s  %.0f starts/s  %.3g site updates/s  %.3g flips/s  " \
-			       "mean sweeps %.2f  mean overlap %.4f  fixed %.4f\n", mode, runs, secs, runs / secs,
-			       sweeps * L / secs, flips / secs, sweeps / runs, q / runs, fixed / runs
+			printf "%-36s runs %d  wall %.2f s (CPU %.2f s, %d MB)  %.0f starts/s  %.3g site updates/s  " \
+			       "%.3g flips/s  mean sweeps %.2f  mean overlap %.4f  fixed %.4f\n", mode, runs, secs, user + sys,
+			       rss / 1024, runs / secs, sweeps * L / secs, flips / secs, sweeps / runs, q / runs, fixed / runs
+		}' "$WORK/$tag.tsv"
+done
+
+# binary patterns (q = 2): N = 784 spins, P = 100 random patterns, 100 noisy starts each
+BIN=$WORK/bin.plm
+if [ ! -s "$BIN" ]; then
+	"$PLMEM" generate random -N 784 -P 100 --seed 1 -o "$WORK/bin.txt"
+	/usr/bin/time -f "fit (binary): %e s wall, %M KB max RSS" "$PLMEM" fit --quiet -t "$THREADS" \
+		--alphabet binary --no-weights --lambda-h 1e-3 --lambda-j 1e-3 -o "$BIN" "$WORK/bin.txt"
+fi
+for mode in "--update parallel" "--update sequential"; do
+	tag=bin$(echo "$mode" | tr -d ' -')
+	/usr/bin/time -f "%e %U %S %M" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" $mode \
+		--noise 0.2 --repeats 100 --seed 1 --tsv "$WORK/$tag.tsv" -o "$WORK/$tag.fasta" \
+		"$BIN" "$WORK/bin.txt"
+	read -r secs user sys rss <"$WORK/time.$tag"
+	awk -F'\t' -v secs="$secs" -v user="$user" -v sys="$sys" -v rss="$rss" -v L=784 -v mode="q=2 $mode" 'NR > 1 {
+			runs++; sweeps += $6 + ($8 == "fixed"); flips += $7; q += $4; fixed += ($8 == "fixed")
+		} END {
+			printf "%-36s runs %d  wall %.2f s (CPU %.2f s, %d MB)  %.0f starts/s  %.3g site updates/s  " \
+			       "%.3g flips/s  mean sweeps %.2f  mean overlap %.4f  fixed %.4f\n", mode, runs, secs, user + sys,
+			       rss / 1024, runs / secs, sweeps * L / secs, flips / secs, sweeps / runs, q / runs, fixed / runs
 		}' "$WORK/$tag.tsv"
 done

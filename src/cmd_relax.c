@@ -196,8 +196,13 @@ static void write_fasta(FILE *fp, const plm_model *m, const char *name, size_t r
 	if (!isnan(r->energy))
 		fprintf(fp, " energy=%.6f", r->energy);
 	fputc('\n', fp);
-	for (size_t i = 0; i < L; i++)
-		fputc(alphabet_letter(&m->abc, end[i]), fp);
+	char buf[4096];
+	for (size_t i = 0; i < L;) {
+		size_t n = 0;
+		for (; i < L && n < sizeof buf; i++)
+			buf[n++] = alphabet_letter(&m->abc, end[i]);
+		fwrite(buf, 1, n, fp);
+	}
 	fputc('\n', fp);
 }
 
