@@ -254,12 +254,16 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	size_t *cnt = plm_calloc(nu, sizeof *cnt, "group sizes", err);
 	uint8_t *rows = NULL;
 	size_t *acc = NULL, rsz, asz;
-	if (cnt == NULL || size_mul(nu, Lp, &rsz) != 0 || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
-	    size_mul((size_t)nt, nu, &asz) != 0 || (acc = plm_calloc(asz, sizeof *acc, "neighbour counts", err)) == NULL) {
+	if (cnt != NULL && (size_mul(nu, Lp, &rsz) != 0 || size_mul((size_t)nt, nu, &asz) != 0))
+		rc = plm_fail(err, PLM_ENOMEM, "weights: %zu rows of %zu columns: size overflow", nu, L);
+	else if (cnt == NULL || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
+	         (acc = plm_calloc(asz, sizeof *acc, "neighbour counts", err)) == NULL)
+		rc = PLM_ENOMEM;
+	if (rc) {
 		free(cnt);
 		free(rows);
 		groups_free(&g);
-		return err && err->code ? err->code : plm_fail(err, PLM_ENOMEM, "weights: problem too large");
+		return rc;
 	}
 	for (size_t s = 0; s < n; s++)
 		cnt[g.uid[s]]++;
