@@ -61,7 +61,7 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	size_t data = sat_mul(nseq, sat_add(sat_mul(L, 2), 48));
 	/* per thread: float parameters and gradient, L-BFGS vectors (2m + 5 doubles of nvar) */
 	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
-	size_t thread = sat_add(plm_work_bytes(L, q), sat_mul(sat_mul(2 * m + 6, nvar), sizeof(double)));
+	size_t thread = sat_add(plm_work_bytes(L, q), sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), sat_mul(6 * sizeof(double), nvar)));
 	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
 }
 

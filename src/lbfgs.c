@@ -24,16 +24,17 @@ int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err)
 	size_t mn;
 	if (size_mul(m, n, &mn) != 0)
 		return plm_fail(err, PLM_ENOMEM, "L-BFGS history too large");
-	w->s = plm_calloc_aligned(mn, sizeof(double), "L-BFGS history", err);
-	w->y = plm_calloc_aligned(mn, sizeof(double), "L-BFGS history", err);
+	w->s = plm_calloc_aligned(mn, sizeof(float), "L-BFGS history", err);
+	w->y = plm_calloc_aligned(mn, sizeof(float), "L-BFGS history", err);
 	w->rho = plm_calloc(m, sizeof(double), "L-BFGS history", err);
+	w->yy = plm_calloc(m, sizeof(double), "L-BFGS history", err);
 	w->alpha = plm_calloc(m, sizeof(double), "L-BFGS history", err);
 	w->x = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
 	w->g = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
 	w->xt = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
 	w->gt = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
 	w->d = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
-	if (!w->s || !w->y || !w->rho || !w->alpha || !w->x || !w->g || !w->xt || !w->gt || !w->d) {
+	if (!w->s || !w->y || !w->rho || !w->yy || !w->alpha || !w->x || !w->g || !w->xt || !w->gt || !w->d) {
 		lbfgs_work_free(w);
 		return PLM_ENOMEM;
 	}
@@ -47,6 +48,7 @@ void lbfgs_work_free(lbfgs_work *w)
 	free(w->s);
 	free(w->y);
 	free(w->rho);
+	free(w->yy);
 	free(w->alpha);
 	free(w->x);
 	free(w->g);
@@ -58,7 +60,7 @@ void lbfgs_work_free(lbfgs_work *w)
 
 size_t lbfgs_work_bytes(size_t n, size_t m)
 {
-	return (2 * m + 5) * n * sizeof(double) + 2 * m * sizeof(double) + 9 * 64;
+	return 2 * m * n * sizeof(float) + 5 * n * sizeof(double) + 3 * m * sizeof(double) + 10 * 64;
 }
 
 /* Vector helpers: four doubles per operation (two SSE2 registers, or one AVX register in the
@@ -97,17 +99,78 @@ static void axpyz(double *z, const double *x, double a, const double *y, size_t 
 		z[k] = x[k] + a * y[k];
 }
 
-/* z = x - y */
+typedef float v4f __attribute__((vector_size(16), aligned(4)));
+
+/* d = a d + b u; returns v . d (the updated d), or 0 when v is NULL.  One pass over d. */
 __attribute__((target_clones("avx2", "default")))
-static void subz(double *z, const double *x, const double *y, size_t n)
+static double upd(double *d, double a, double b, const float *u, const float *v, size_t n)
 {
-	v4d *zv = (v4d *)z;
+	v4d *dv = (v4d *)d;
+	const v4f *uv = (const v4f *)u, *vv = (const v4f *)v;
+	size_t n4 = n / 4;
+	v4d s0 = { 0 };
+	double s = 0.0;
+	if (v != NULL) {
+		for (size_t k = 0; k < n4; k++) {
+			v4d t = a * dv[k] + b * __builtin_convertvector(uv[k], v4d);
+			dv[k] = t;
+			s0 += __builtin_convertvector(vv[k], v4d) * t;
+		}
+		s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+		for (size_t k = 4 * n4; k < n; k++) {
+			d[k] = a * d[k] + b * (double)u[k];
+			s += (double)v[k] * d[k];
+		}
+	} else {
+		for (size_t k = 0; k < n4; k++)
+			dv[k] = a * dv[k] + b * __builtin_convertvector(uv[k], v4d);
+		for (size_t k = 4 * n4; k < n; k++)
+			d[k] = a * d[k] + b * (double)u[k];
+	}
+	return s;
+}
+
+/* u . d with u in float */
+__attribute__((target_clones("avx2", "default")))
+static double dotf(const float *u, const double *d, size_t n)
+{
+	const v4f *uv = (const v4f *)u;
+	const v4d *dv = (const v4d *)d;
+	v4d s0 = { 0 };
+	size_t n4 = n / 4;
+	for (size_t k = 0; k < n4; k++)
+		s0 += __builtin_convertvector(uv[k], v4d) * dv[k];
+	double s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+	for (size_t k = 4 * n4; k < n; k++)
+		s += (double)u[k] * d[k];
+	return s;
+}
+
+/* z = (float)(x - y); returns z . z and stores nothing else */
+__attribute__((target_clones("avx2", "default")))
+static void subf(float *z, const double *x, const double *y, size_t n)
+{
+	v4f *zv = (v4f *)z;
 	const v4d *xv = (const v4d *)x, *yv = (const v4d *)y;
 	size_t n4 = n / 4;
 	for (size_t k = 0; k < n4; k++)
-		zv[k] = xv[k] - yv[k];
+		zv[k] = __builtin_convertvector(xv[k] - yv[k], v4f);
 	for (size_t k = 4 * n4; k < n; k++)
-		z[k] = x[k] - y[k];
+		z[k] = (float)(x[k] - y[k]);
+}
+
+__attribute__((target_clones("avx2", "default")))
+static double dotff(const float *a, const float *b, size_t n)
+{
+	const v4f *av = (const v4f *)a, *bv = (const v4f *)b;
+	v4d s0 = { 0 };
+	size_t n4 = n / 4;
+	for (size_t k = 0; k < n4; k++)
+		s0 += __builtin_convertvector(av[k], v4d) * __builtin_convertvector(bv[k], v4d);
+	double s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+	for (size_t k = 4 * n4; k < n; k++)
+		s += (double)a[k] * (double)b[k];
+	return s;
 }
 
 /* Minimiser of the cubic through (a, fa, da) and (b, fb, db), kept inside the interval
@@ -255,24 +318,32 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 	if (gnorm <= tol)
 		status = LBFGS_CONVERGED;
 	while (status != LBFGS_CONVERGED && k < max_iter) {
-		/* direction d = -H g by the two-loop recursion */
+		/* direction d = -H g by the two-loop recursion, each step fused with the next
+		 * dot product (history pair r = 0 is the newest) */
 		axpyz(w->d, w->g, -2.0, w->g, n); /* d = -g */
-		for (size_t r = 0; r < nhist; r++) {
-			size_t idx = (head + m - 1 - r) % m;
-			double al = w->rho[idx] * dot(w->s + idx * n, w->d, n);
-			w->alpha[idx] = al;
-			axpyz(w->d, w->d, -al, w->y + idx * n, n);
-		}
 		if (nhist > 0) {
-			size_t last = (head + m - 1) % m;
-			const double *yv = w->y + last * n;
-			double gamma = 1.0 / (w->rho[last] * dot(yv, yv, n));
-			axpyz(w->d, w->d, gamma - 1.0, w->d, n); /* d *= gamma */
-		}
-		for (size_t r = nhist; r-- > 0;) {
-			size_t idx = (head + m - 1 - r) % m;
-			double be = w->rho[idx] * dot(w->y + idx * n, w->d, n);
-			axpyz(w->d, w->d, w->alpha[idx] - be, w->s + idx * n, n);
+#define PAIR(r) ((head + m - 1 - (r)) % m)
+			size_t newest = PAIR(0), oldest = PAIR(nhist - 1);
+			double gamma = 1.0 / (w->rho[newest] * w->yy[newest]);
+			double dd = dotf(w->s + newest * n, w->d, n);
+			for (size_t r = 0; r < nhist; r++) {
+				size_t idx = PAIR(r);
+				double al = w->rho[idx] * dd;
+				w->alpha[idx] = al;
+				const float *next = r + 1 < nhist ? w->s + PAIR(r + 1) * n : w->y + oldest * n;
+				dd = upd(w->d, 1.0, -al, w->y + idx * n, next, n);
+			}
+			/* dd = y_oldest . d; the scaling by gamma is folded into the first step */
+			double scale = gamma;
+			dd *= gamma;
+			for (size_t r = nhist; r-- > 0;) {
+				size_t idx = PAIR(r);
+				double be = w->rho[idx] * dd;
+				const float *next = r > 0 ? w->y + PAIR(r - 1) * n : NULL;
+				dd = upd(w->d, scale, w->alpha[idx] - be, w->s + idx * n, next, n);
+				scale = 1.0;
+			}
+#undef PAIR
 		}
 		double dg = dot(w->d, w->g, n);
 		if (!(dg < 0.0)) { /* not a descent direction: restart from steepest descent */
@@ -288,12 +359,13 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 			break;
 		}
 		/* update the history with s = xt - x, y = gt - g */
-		double *sv = w->s + head * n, *yv = w->y + head * n;
-		subz(sv, w->xt, w->x, n);
-		subz(yv, w->gt, w->g, n);
-		double sy = dot(sv, yv, n);
+		float *sv = w->s + head * n, *yv = w->y + head * n;
+		subf(sv, w->xt, w->x, n);
+		subf(yv, w->gt, w->g, n);
+		double sy = dotff(sv, yv, n);
 		if (sy > 0.0) {
 			w->rho[head] = 1.0 / sy;
+			w->yy[head] = dotff(yv, yv, n);
 			head = (head + 1) % m;
 			if (nhist < m)
 				nhist++;

@@ -1,6 +1,6 @@
-/* lbfgs: limited-memory BFGS minimisation of a smooth function in double precision, with a
- * strong-Wolfe line search (bracketing + safeguarded cubic interpolation).  Sequential and
- * deterministic; workspaces are allocated once and reused.  It never prints. */
+/* lbfgs: limited-memory BFGS minimisation of a smooth function (iterates in double, history
+ * pairs stored in float) with a strong-Wolfe line search.  Sequential and deterministic;
+ * workspaces are allocated once and reused.  It never prints. */
 #ifndef PLMEM_LBFGS_H
 #define PLMEM_LBFGS_H
 
@@ -19,8 +19,8 @@ enum lbfgs_status {
 
 typedef struct lbfgs_work {
 	size_t n, m;
-	double *s, *y;       /* m x n history */
-	double *rho, *alpha; /* m */
+	float *s, *y;        /* m x n history (float: halves the memory traffic) */
+	double *rho, *alpha, *yy; /* m: 1/(s.y), two-loop coefficients, y.y */
 	double *x, *g, *xt, *gt, *d;
 } lbfgs_work;
 
