@@ -23,39 +23,6 @@ typedef double v4df __attribute__((vector_size(32), aligned(8))); /* g need not 
 #define PLM_BLOCK 256   /* sequences per block (indexed by a byte): fields stay in L1 */
 #define PLM_FLUSH 4     /* blocks summed in float before the gradient is added to doubles */
 
-/* Sparse layout of one block of sequences: for each column j, the block's sequences whose
- * state differs from the column's mode, sorted by state (counting sort, stable in s). */
-static void build_block(plm_data *d, size_t k, size_t *pos)
-{
-	const size_t n = d->n, L = d->L, q = d->q;
-	size_t s0 = k * PLM_BLOCK, nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
-	for (size_t j = 0; j < L; j++) {
-		const uint8_t *c = d->seqT + j * n + s0;
-		uint16_t *grp = d->grp + (k * L + j) * (q + 1);
-		size_t cnt[256] = { 0 };
-		for (size_t s = 0; s < nb; s++)
-			cnt[c[s]]++;
-		cnt[d->mode[j]] = 0;
-		size_t acc = 0;
-		for (size_t b = 0; b < q; b++) {
-			grp[b] = (uint16_t)acc;
-			acc += cnt[b];
-		}
-		grp[q] = (uint16_t)acc;
-		d->start[k * L + j] = *pos;
-		uint8_t *idx = d->idx + *pos;
-		size_t fill[256];
-		for (size_t b = 0; b < q; b++)
-			fill[b] = grp[b];
-		for (size_t s = 0; s < nb; s++)
-			if (c[s] != d->mode[j]) {
-				d->cst[*pos + fill[c[s]]] = c[s];
-				idx[fill[c[s]]++] = (uint8_t)s;
-			}
-		*pos += acc;
-	}
-}
-
 int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
                   plm_err *err)
 {
@@ -84,11 +51,8 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 	d->seqT = plm_calloc_aligned(nl, 1, "transposed alignment", err);
 	d->w = plm_calloc(n, sizeof *d->w, "weights", err);
 	d->mode = plm_calloc(L, 1, "column modes", err);
-	d->idx = plm_calloc(nl, 1, "sparse alignment", err);
-	d->cst = plm_calloc(nl, 1, "sparse alignment", err);
-	d->start = plm_calloc(d->nblk * L, sizeof *d->start, "sparse alignment", err);
-	d->grp = plm_calloc(d->nblk * L, (q + 1) * sizeof *d->grp, "sparse alignment", err);
-	if (!d->seqT || !d->w || !d->mode || !d->idx || !d->cst || !d->start || !d->grp) {
+	d->sptr = plm_calloc(n + 1, sizeof *d->sptr, "sparse alignment", err);
+	if (!d->seqT || !d->w || !d->mode || !d->sptr) {
 		plm_data_free(d);
 		return PLM_ENOMEM;
 	}
@@ -115,9 +79,30 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 		d->mode[j] = (uint8_t)best;
 	}
 	size_t pos = 0;
-	for (size_t k = 0; k < d->nblk; k++)
-		build_block(d, k, &pos);
+	for (size_t s = 0; s < n; s++)
+		for (size_t j = 0; j < L; j++)
+			pos += seq[s * L + j] != d->mode[j];
 	d->nnz = pos;
+	/* the same entries by sequence, as row offsets j * q + state (for the gather) */
+	d->soff = plm_calloc(pos ? pos : 1, sizeof *d->soff, "sparse alignment", err);
+	if (d->soff == NULL) {
+		plm_data_free(d);
+		return PLM_ENOMEM;
+	}
+	if (L * q > UINT32_MAX) {
+		plm_data_free(d);
+		return plm_fail(err, PLM_ERANGE, "too many positions (%zu)", L);
+	}
+	size_t t = 0;
+	for (size_t s = 0; s < n; s++) {
+		d->sptr[s] = t;
+		for (size_t j = 0; j < L; j++) {
+			uint8_t a = seq[s * L + j];
+			if (a != d->mode[j])
+				d->soff[t++] = (uint32_t)(j * q + a);
+		}
+	}
+	d->sptr[n] = t;
 	return PLM_OK;
 }
 
@@ -128,17 +113,16 @@ void plm_data_free(plm_data *d)
 	free(d->seqT);
 	free(d->w);
 	free(d->mode);
-	free(d->idx);
-	free(d->cst);
-	free(d->start);
-	free(d->grp);
+	free(d->sptr);
+	free(d->soff);
 	memset(d, 0, sizeof *d);
 }
 
 size_t plm_data_bytes(size_t n, size_t L, size_t q)
 {
 	size_t nblk = (n + PLM_BLOCK - 1) / PLM_BLOCK;
-	return 3 * n * L + n * sizeof(double) + L + nblk * L * (sizeof(size_t) + (q + 1) * sizeof(uint16_t));
+	(void)nblk;
+	return 5 * n * L + n * sizeof(double) + (n + 1) * sizeof(size_t) + L + q;
 }
 
 size_t plm_work_bytes(size_t L, size_t q)
@@ -274,6 +258,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 	/* base = h + sum_j J_ij(., mode_j); dw_j[b] = J_ij(., b) - J_ij(., mode_j) */
 	for (size_t v = 0; v < nv; v++)
 		base[v] = x[v];
+	memset(dw + i * q * nv, 0, q * nv * sizeof *dw); /* column i's entries add nothing */
 	for (size_t j = 0; j < L; j++) {
 		if (j == i)
 			continue;
@@ -291,58 +276,35 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 	for (size_t k = 0; k < d->nblk; k++) {
 		size_t s0 = k * PLM_BLOCK, nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
 		/* gather: E[s] = base + sum over the non-mode entries of s */
-		for (size_t s = 0; s < nb; s++)
+		for (size_t s = 0; s < nb; s++) {
+			v8sf acc[8] = { 0 };
 #pragma GCC unroll 8
 			for (size_t v = 0; v < nv; v++)
-				E[s * nv + v] = base[v];
-		for (size_t j = 0; j < L; j++) {
-			if (j == i)
-				continue;
-			size_t t0 = d->start[k * L + j], t1 = t0 + d->grp[(k * L + j) * (q + 1) + q];
-			const uint8_t *idx = d->idx, *cst = d->cst;
-			const v8sf *Dj = dw + j * q * nv;
-			for (size_t t = t0; t < t1; t++) {
-				v8sf *es = E + (size_t)idx[t] * nv;
-				const v8sf *r = Dj + (size_t)cst[t] * nv;
+				acc[v] = base[v];
+			const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
+			for (; off < end; off++) {
+				const v8sf *r = dw + (size_t)*off * nv;
 #pragma GCC unroll 8
 				for (size_t v = 0; v < nv; v++)
-					es[v] += r[v];
+					acc[v] += r[v];
 			}
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				E[s * nv + v] = acc[v];
 		}
 		f += softmax(nv, q, nb, d->seqT + i * n + s0, d->w + s0, E, gh, dsum);
-		/* scatter: gf_j[b] += sum of the residuals of the block's sequences in state b */
-		for (size_t j = 0; j < L; j++) {
-			if (j == i)
-				continue;
-			const uint8_t *idx = d->idx + d->start[k * L + j];
-			const uint16_t *grp = d->grp + (k * L + j) * (q + 1);
-			v8sf *Gj = gf + j * q * nv;
-			for (size_t b = 0; b < q; b++) {
-				size_t t0 = grp[b], t1 = grp[b + 1];
-				if (t0 == t1)
-					continue;
-				v8sf a0[8] = { 0 }, a1[8] = { 0 };
+		/* scatter: gf_j[state] += residual of s, over the non-mode entries of s */
+		for (size_t s = 0; s < nb; s++) {
+			v8sf e[8] = { 0 };
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				e[v] = E[s * nv + v];
+			const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
+			for (; off < end; off++) {
+				v8sf *r = gf + (size_t)*off * nv;
 #pragma GCC unroll 8
 				for (size_t v = 0; v < nv; v++)
-					a0[v] = a1[v] = (v8sf){ 0 };
-				size_t t = t0;
-				for (; t + 1 < t1; t += 2) {
-					const v8sf *e0 = E + (size_t)idx[t] * nv, *e1 = E + (size_t)idx[t + 1] * nv;
-#pragma GCC unroll 8
-					for (size_t v = 0; v < nv; v++) {
-						a0[v] += e0[v];
-						a1[v] += e1[v];
-					}
-				}
-				if (t < t1) {
-					const v8sf *e0 = E + (size_t)idx[t] * nv;
-#pragma GCC unroll 8
-					for (size_t v = 0; v < nv; v++)
-						a0[v] += e0[v];
-				}
-#pragma GCC unroll 8
-				for (size_t v = 0; v < nv; v++)
-					Gj[b * nv + v] += a0[v] + a1[v];
+					r[v] += e[v];
 			}
 		}
 		/* flush into doubles; the mode's row is the block total minus the other rows */
@@ -376,6 +338,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 				dsum[a] = 0.0;
 		}
 	}
+	memset(gf + i * q * nv, 0, q * nv * sizeof *gf); /* column i's entries, unused */
 	return f;
 }
 

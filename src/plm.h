@@ -18,15 +18,12 @@ typedef struct plm_data {
 	size_t Q;        /* q padded to a multiple of 8 */
 	uint8_t *seqT;   /* L x n, transposed: seqT[j * n + s] */
 	double *w;       /* n weights summing to 1 */
-	/* sparse layout by blocks of PLM_BLOCK sequences: for block k and column j, the block's
-	 * sequences (byte offsets in the block) whose state is not mode[j], grouped by state:
-	 * idx[start[k*L+j] + grp[(k*L+j)*(q+1) + b] ...] up to grp[... + b + 1] hold state b */
-	size_t nblk, nnz;
+	/* sparse layout: the entries whose state is not their column's mode, by sequence */
+	size_t nblk;     /* blocks of PLM_BLOCK sequences */
+	size_t nnz;      /* non-mode entries */
 	uint8_t *mode;   /* L: most frequent state of each column */
-	uint8_t *idx;
-	uint8_t *cst;     /* the state of each idx entry */
-	size_t *start;
-	uint16_t *grp;
+	size_t *sptr;    /* n + 1: sequence s's entries are soff[sptr[s] .. sptr[s+1]) */
+	uint32_t *soff;  /* nnz: j * q + state of each entry */
 } plm_data;
 
 #define PLM_MAXQ 64
