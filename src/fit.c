@@ -17,6 +17,7 @@
 #include "plm.h"
 #include "util.h"
 #include "version.h"
+#include "weights.h"
 
 void fit_opts_default(fit_opts *o)
 {
@@ -63,68 +64,6 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
 	size_t thread = sat_add(plm_work_bytes(L, q), sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), sat_mul(6 * sizeof(double), nvar)));
 	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
-}
-
-/* ---- merging identical rows ------------------------------------------------------------ */
-
-static uint64_t row_hash(const uint8_t *r, size_t L)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t j = 0; j < L; j++) {
-		h ^= r[j];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 29);
-}
-
-/* Distinct rows of SEQ (n x L) in order of first appearance, with summed weights.
- * *useq (nu x L) and *uw are new arrays. */
-static int merge_rows(const uint8_t *seq, const double *w, size_t n, size_t L, uint8_t **useq,
-                      double **uw, size_t *nu, plm_err *err)
-{
-	size_t cap = 16;
-	while (cap < 2 * n)
-		cap *= 2;
-	size_t *slot = plm_calloc(cap, sizeof *slot, "duplicate table", err); /* row index + 1 */
-	size_t *first = plm_calloc(n, sizeof *first, "duplicate table", err);
-	double *wsum = plm_calloc(n, sizeof *wsum, "weights", err);
-	if (!slot || !first || !wsum) {
-		free(slot), free(first), free(wsum);
-		return PLM_ENOMEM;
-	}
-	size_t k = 0;
-	for (size_t s = 0; s < n; s++) {
-		const uint8_t *r = seq + s * L;
-		size_t pos = (size_t)(row_hash(r, L) & (cap - 1));
-		for (;;) {
-			if (slot[pos] == 0) {
-				slot[pos] = k + 1;
-				first[k] = s;
-				wsum[k] = w ? w[s] : 1.0;
-				k++;
-				break;
-			}
-			size_t u = slot[pos] - 1;
-			if (memcmp(seq + first[u] * L, r, L) == 0) {
-				wsum[u] += w ? w[s] : 1.0;
-				break;
-			}
-			pos = (pos + 1) & (cap - 1);
-		}
-	}
-	free(slot);
-	uint8_t *out = plm_calloc(k * L, 1, "distinct sequences", err);
-	if (out == NULL) {
-		free(first), free(wsum);
-		return PLM_ENOMEM;
-	}
-	for (size_t u = 0; u < k; u++)
-		memcpy(out + u * L, seq + first[u] * L, L);
-	free(first);
-	*useq = out;
-	*uw = wsum;
-	*nu = k;
-	return PLM_OK;
 }
 
 /* ---- provenance ----------------------------------------------------------------------- */
@@ -291,7 +230,7 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	uint8_t *useq = NULL;
 	double *uw = NULL;
 	size_t nu = 0;
-	int st = merge_rows(m->seq, w, n, L, &useq, &uw, &nu, err);
+	int st = weights_unique(m, w, &useq, &uw, &nu, err);
 	if (st != PLM_OK)
 		return st;
 	plm_data d;
