@@ -58,11 +58,14 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	/* the model: J (L*L*q*q floats), h, per-site records */
 	size_t model = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
 	model = sat_add(model, sat_mul(L, q * sizeof(float) + 64));
-	/* shared data: transposed alignment, weights, duplicate merging */
-	size_t data = sat_mul(nseq, sat_add(sat_mul(L, 2), 48));
-	/* per thread: float parameters and gradient, L-BFGS vectors (2m + 5 doubles of nvar) */
+	/* shared data: merged copy (L bytes a row), transposed alignment (L), sparse entries (up to
+	 * 4 L), weights and row pointers */
+	size_t data = sat_mul(nseq, sat_add(sat_mul(L, 6), 48));
+	/* per thread: float parameters, couplings and gradient (3 x nvar floats), L-BFGS history
+	 * (2m float vectors of nvar) and vectors (6 doubles of nvar with the site's x) */
 	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
-	size_t thread = sat_add(plm_work_bytes(L, q), sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), sat_mul(6 * sizeof(double), nvar)));
+	size_t thread = sat_add(sat_mul(nvar, 3 * sizeof(float) + 6 * sizeof(double)),
+	                        sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), 4096));
 	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
 }
 
@@ -218,12 +221,20 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	nthreads = (size_t)omp_get_max_threads();
 #endif
 	size_t need = fit_memory_bytes(n, L, q, nthreads, &opts), mem = phys_memory();
-	if (need > mem)
+	if (need > mem) {
+		size_t jb = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
+		if (jb > mem / 2)
+			return plm_fail(err, PLM_ERANGE,
+			                "fitting %zu positions (q = %zu) needs about %.2f GiB, %.2f GiB of them for "
+			                "the couplings J (L x L x q x q floats), more than this machine's %.2f GiB "
+			                "of memory",
+			                L, q, (double)need / 1073741824.0, (double)jb / 1073741824.0,
+			                (double)mem / 1073741824.0);
 		return plm_fail(err, PLM_ERANGE,
 		                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
-		                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads or a "
-		                "shorter alignment would help)",
+		                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads would help)",
 		                n, L, q, nthreads, (double)need / 1073741824.0, (double)mem / 1073741824.0);
+	}
 	double meff = 0.0;
 	for (size_t s = 0; s < n; s++)
 		meff += w ? w[s] : 1.0;
