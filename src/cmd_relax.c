@@ -345,13 +345,14 @@ int cmd_relax_main(int argc, char **argv)
 	free(m->J);
 	m->J = NULL;
 
+	/* batches of at most RELAX_BATCH_RUNS runs: several starts with all their repeats, or
+	 * one start and part of its repeats */
 	size_t L = m->L, n = s->n;
-	size_t per = RELAX_BATCH_RUNS / repeats;
-	if (per == 0)
-		per = 1;
+	size_t rchunk = repeats < RELAX_BATCH_RUNS ? repeats : RELAX_BATCH_RUNS;
+	size_t per = rchunk == repeats ? RELAX_BATCH_RUNS / repeats : 1;
 	if (per > n)
 		per = n ? n : 1;
-	size_t cap = per * repeats;
+	size_t cap = per * rchunk;
 	noisy = plm_calloc(cap, L, "noisy starts", &err);
 	ends = noisy ? plm_calloc(cap, L, "end states", &err) : NULL;
 	res = ends ? plm_calloc(cap, sizeof *res, "results", &err) : NULL;
@@ -374,16 +375,18 @@ int cmd_relax_main(int argc, char **argv)
 
 	size_t runs = 0, count[3] = { 0, 0, 0 };
 	double sum_overlap = 0.0;
-	for (size_t first = 0; first < n; first += per) {
-		dyn_batch b = { .n = n - first < per ? n - first : per, .repeats = repeats, .first_index = first,
+	for (size_t first = 0; first < n; first += per)
+	for (size_t r0 = 0; r0 < repeats; r0 += rchunk) {
+		dyn_batch b = { .n = n - first < per ? n - first : per, .first_index = first,
+		                .repeats = repeats - r0 < rchunk ? repeats - r0 : rchunk, .first_repeat = r0,
 		                .noise = noise, .seed = seed, .starts = starts + first * L, .noisy = noisy,
 		                .ends = ends, .res = res };
 		if (dyn_run_batch(d, &dopt, &b, &err) != PLM_OK) {
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		for (size_t k = 0; k < b.n * repeats; k++) {
-			size_t sk = first + k / repeats, rep = k % repeats;
+		for (size_t k = 0; k < b.n * b.repeats; k++) {
+			size_t sk = first + k / b.repeats, rep = r0 + k % b.repeats;
 			const char *name = s->in_names[s->in_index[sk]];
 			const uint8_t *orig = starts + sk * L;
 			write_fasta(relax_fp(&fa), m, name, rep, repeats, orig, ends + k * L, &res[k]);

@@ -534,7 +534,7 @@ int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *
 			for (size_t k = 0; k < runs; k++) {
 				size_t s = k / b->repeats, r = k % b->repeats;
 				plm_rng rng;
-				rng_seed(&rng, b->seed, ((uint64_t)(b->first_index + s) << 32) | (uint64_t)r);
+				rng_seed(&rng, b->seed, ((uint64_t)(b->first_index + s) << 32) | (uint64_t)(b->first_repeat + r));
 				const uint8_t *start = b->starts + s * L;
 				uint8_t *noisy = b->noisy + k * L;
 				memcpy(noisy, start, L);

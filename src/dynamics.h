@@ -105,12 +105,14 @@ size_t dyn_noise(uint8_t *a, size_t L, size_t q, double frac, plm_rng *rng);
 double dyn_overlap(const uint8_t *a, const uint8_t *b, size_t L);
 
 /* A batch of independent runs, in parallel with OpenMP: for start s (0 <= s < n) and repeat
- * r (0 <= r < repeats), run k = s * repeats + r uses rng stream (seed, first_index + s) * 2^32
- * + r, so results do not depend on the thread count nor on how the starts are batched.
+ * r (0 <= r < repeats), run k = s * repeats + r uses rng stream
+ * (first_index + s) * 2^32 + first_repeat + r of SEED, so results do not depend on the thread
+ * count nor on how the starts and repeats are split into batches.
  * starts: n x L.  noisy, ends: (n * repeats) x L outputs; res: n * repeats results. */
 typedef struct dyn_batch {
 	size_t n, repeats;
 	size_t first_index;  /* index of starts[0] in the whole input (for the rng streams) */
+	size_t first_repeat; /* number of the first repeat (for the rng streams), < 2^32 */
 	double noise;        /* fraction of sites replaced before the run */
 	uint64_t seed;
 	const uint8_t *starts;

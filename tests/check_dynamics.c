@@ -383,6 +383,18 @@ START_TEST(test_threads_and_batches)
 			ck_assert_uint_eq(res[0][k].flips, res[v][k].flips);
 		}
 	}
+	/* and when each run is a batch of its own (one start, one repeat) */
+	for (size_t k = 0; k < n * rep; k++) {
+		uint8_t nz[30], en[30];
+		dyn_result one;
+		dyn_batch b = { .n = 1, .repeats = 1, .first_index = k / rep, .first_repeat = k % rep,
+		                .noise = 0.2, .seed = 7, .starts = starts + (k / rep) * L, .noisy = nz,
+		                .ends = en, .res = &one };
+		ck_assert_int_eq(dyn_run_batch(d, &o, &b, &err), PLM_OK);
+		ck_assert_mem_eq(nz, noisy[0] + k * L, L);
+		ck_assert_mem_eq(en, ends[0] + k * L, L);
+		ck_assert_uint_eq(one.flips, res[0][k].flips);
+	}
 	/* each run of the batch equals a plain run from its noisy start with its own stream */
 	dyn_work *w;
 	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
