@@ -13,7 +13,8 @@
 # starts (m_IN = 0) are.
 # Environment: PLMEM (./plmem), ALPHAS (the loads), SEED (1), LAMBDA (lambda_J, 0.001),
 # UPDATE (sequential), STEP (0.02), THRESH (0.99), RUNS (at least this many noisy starts per
-# point, 200), THREADS (0: all cores), MAX_ITER (L-BFGS iterations per site, 500).
+# point, 200), THREADS (0: all cores), MAX_ITER (L-BFGS iterations per site, 500), PLOT_ONLY
+# (1: only redraw the PNG from an existing OUTDIR/basins.tsv).
 # Writes OUTDIR/basins.tsv and OUTDIR/basins.png (asymmetry in OUTDIR/basins.tsv too).
 set -eu
 shopt -s inherit_errexit
@@ -71,6 +72,7 @@ basin() {
 
 tsv=$OUT/basins.tsv
 t0=$(date +%s)
+if [ "${PLOT_ONLY:-0}" != 1 ]; then
 {
 	echo "# plmem basins: N = $N, random patterns, seed $SEED, lambda_J $LAMBDA, no fields," \
 		"$UPDATE update, threshold m_F >= $THRESH, m_IN step $STEP, >= $RUNS runs per point"
@@ -100,6 +102,7 @@ done
 rm -f "$OUT/relax.tsv" "$OUT/plm.model" "$OUT/hebb.model"
 mv "$tsv.tmp" "$tsv"
 echo "basins: N = $N: $(($(date +%s) - t0)) s; wrote $tsv" >&2
+fi
 
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot <<EOF

@@ -8,7 +8,8 @@
 #
 # Environment: PLMEM (the binary; default ./plmem), ALPHA (0.4), SEED (1), LAMBDA (lambda_J of
 # the fit, 0.001), UPDATE (sequential or parallel, sequential), STEP (m_IN step, 0.05),
-# RUNS (at least this many noisy starts per point, 400), THREADS (0: all cores).
+# RUNS (at least this many noisy starts per point, 400), THREADS (0: all cores), PLOT_ONLY
+# (1: only redraw the PNG from an existing OUTDIR/retrieval-map.tsv).
 # Writes OUTDIR/retrieval-map.tsv (m_in, then the mean m_F of each rule) and
 # OUTDIR/retrieval-map.png (when gnuplot is installed), plus the patterns and the models.
 # m = x . xi / N for +-1 spins, i.e. 2 * overlap - 1; the noise flips round(N (1 - m_IN) / 2)
@@ -31,6 +32,8 @@ mkdir -p "$OUT"
 P=$(awk -v a="$ALPHA" -v n="$N" 'BEGIN { p = int(a * n + 0.5); print (p < 1 ? 1 : p) }')
 REPEATS=$(( (RUNS + P - 1) / P ))
 pat=$OUT/patterns.txt
+tsv=$OUT/retrieval-map.tsv
+if [ "${PLOT_ONLY:-0}" != 1 ]; then
 t0=$(date +%s)
 "$PLMEM" generate random -N "$N" -P "$P" --seed "$SEED" -o "$pat"
 "$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights --lambda-j "$LAMBDA" \
@@ -47,7 +50,6 @@ mean_mf() {
 		END { printf "%.4f %.4f\n", mi / n, mf / n }' "$OUT/relax.tsv"
 }
 
-tsv=$OUT/retrieval-map.tsv
 {
 	echo "# plmem retrieval map: N = $N, P = $P (alpha = $ALPHA), seed $SEED, lambda_J $LAMBDA," \
 		"no fields, $UPDATE update, $((P * REPEATS)) runs per point; m_F averaged over runs"
@@ -68,6 +70,7 @@ rm -f "$OUT/relax.tsv"
 mv "$tsv.tmp" "$tsv"
 t1=$(date +%s)
 echo "retrieval-map: N = $N, P = $P: $((t1 - t0)) s; wrote $tsv" >&2
+fi
 
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot <<EOF
@@ -80,7 +83,7 @@ set xrange [0:1]
 set yrange [0:1.02]
 set key bottom right
 set grid
-plot x title "m_F = m_{IN}" with lines lt 0 lc rgb "gray", \
+plot x title "m_F = m_{IN}" with lines dt 2 lc rgb "gray50", \
      "$tsv" using 1:2 title "pseudo-likelihood (asymmetric)" with linespoints pt 7, \
      "$tsv" using 1:3 title "pseudo-likelihood (symmetrised)" with linespoints pt 5, \
      "$tsv" using 1:4 title "Hebb" with linespoints pt 9
