@@ -78,8 +78,9 @@ int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_er
 	d->L = L;
 	d->q = q;
 	d->h = plm_calloc_aligned(lq, sizeof(float), "fields", err);
+	d->tie = plm_calloc(L, sizeof(double), "tie tolerances", err);
 	d->JT = plm_calloc_aligned(n, sizeof(float), "couplings for the dynamics", err);
-	if (d->h == NULL || d->JT == NULL) {
+	if (d->h == NULL || d->tie == NULL || d->JT == NULL) {
 		dyn_model_destroy(d);
 		return err ? err->code : PLM_ENOMEM;
 	}
@@ -107,6 +108,26 @@ int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_er
 		}
 	}
 	d->symmetric = symmetrize || maxdiff <= 1e-6f * maxabs;
+	/* the tie tolerance of site i: DYN_TIE_REL times the largest sum of magnitudes its field can
+	 * add up, i.e. a few float roundings of the stored parameters */
+	#pragma omp parallel for schedule(static)
+	for (size_t i = 0; i < L; i++) {
+		double sum = 0.0, mh = 0.0;
+		for (size_t a = 0; a < q; a++)
+			if (fabs((double)d->h[i * q + a]) > mh)
+				mh = fabs((double)d->h[i * q + a]);
+		for (size_t j = 0; j < L; j++) {
+			double mj = 0.0;
+			for (size_t b = 0; b < q; b++) {
+				const float *row = d->JT + ((j * q + b) * L + i) * q;
+				for (size_t a = 0; a < q; a++)
+					if (fabs((double)row[a]) > mj)
+						mj = fabs((double)row[a]);
+			}
+			sum += mj;
+		}
+		d->tie[i] = DYN_TIE_REL * (mh + sum);
+	}
 	*out = d;
 	return PLM_OK;
 }
@@ -116,6 +137,7 @@ void dyn_model_destroy(dyn_model *d)
 	if (d == NULL)
 		return;
 	free(d->h);
+	free(d->tie);
 	free(d->JT);
 	free(d);
 }
@@ -148,7 +170,7 @@ void dyn_fields(const dyn_model *d, const uint8_t *a, double *restrict f)
 }
 
 /* The update rule (see dynamics.h). */
-static inline uint8_t pick(const double *f, size_t q, uint8_t cur)
+static inline uint8_t pick(const double *f, size_t q, uint8_t cur, double tol)
 {
 	size_t bm = 0;
 	double m = f[0];
@@ -157,7 +179,7 @@ static inline uint8_t pick(const double *f, size_t q, uint8_t cur)
 			m = f[b];
 			bm = b;
 		}
-	if (f[cur] >= m - DYN_TIE_TOL * (1.0 + fabs(m)))
+	if (f[cur] >= m - tol)
 		return cur;
 	return (uint8_t)bm;
 }
@@ -170,7 +192,7 @@ int dyn_is_fixed(const dyn_model *d, const uint8_t *a)
 	dyn_fields(d, a, f);
 	int fixed = 1;
 	for (size_t i = 0; i < d->L && fixed; i++)
-		if (pick(f + i * d->q, d->q, a[i]) != a[i])
+		if (pick(f + i * d->q, d->q, a[i], d->tie[i]) != a[i])
 			fixed = 0;
 	free(f);
 	return fixed;
@@ -419,7 +441,7 @@ static size_t sweep_sequential(const dyn_model *d, const dyn_opts *o, dyn_work *
 		}
 	for (size_t k = 0; k < L; k++) {
 		size_t i = w->order[k];
-		uint8_t b = pick(w->f + i * q, q, w->a[i]);
+		uint8_t b = pick(w->f + i * q, q, w->a[i], d->tie[i]);
 		if (b != w->a[i]) {
 			dyn_work_flip(d, w, i, b);
 			changed++;
@@ -432,7 +454,7 @@ static size_t sweep_parallel(const dyn_model *d, dyn_work *w)
 {
 	size_t L = d->L, q = d->q, changed = 0;
 	for (size_t i = 0; i < L; i++)
-		w->next[i] = pick(w->f + i * q, q, w->a[i]);
+		w->next[i] = pick(w->f + i * q, q, w->a[i], d->tie[i]);
 	for (size_t i = 0; i < L; i++)
 		if (w->next[i] != w->a[i]) {
 			dyn_work_flip(d, w, i, w->next[i]);
@@ -444,7 +466,7 @@ static size_t sweep_parallel(const dyn_model *d, dyn_work *w)
 static int fixed_now(const dyn_model *d, const dyn_work *w)
 {
 	for (size_t i = 0; i < d->L; i++)
-		if (pick(w->f + i * d->q, d->q, w->a[i]) != w->a[i])
+		if (pick(w->f + i * d->q, d->q, w->a[i], d->tie[i]) != w->a[i])
 			return 0;
 	return 1;
 }

@@ -20,6 +20,7 @@ typedef struct dyn_model {
 	float *JT;     /* L * q * L * q, see above */
 	int symmetric; /* 1 when J_ij(a, b) = J_ji(b, a) (symmetrized, or symmetric as given):
 	                  the energy is then defined */
+	double *tie;   /* L: tie tolerance of each site (see dyn_run) */
 } dyn_model;
 
 /* Build from M (which may be freed afterwards).  SYMMETRIZE: use (J_ij + J_ji^T) / 2.
@@ -71,9 +72,11 @@ const double *dyn_work_fields(const dyn_work *w);
  * DYN_ORDER_RANDOM (it may be NULL otherwise).
  *
  * The update rule: a site moves to the state of largest local field, except that it stays
- * when its current state's field is within DYN_TIE_TOL * (1 + |largest|) of the largest
- * (ties never move a site, and round-off cannot make one move); among several largest
- * states, the lowest wins.
+ * when its current state's field is within tie_i of the largest: ties never move a site.
+ * tie_i = DYN_TIE_REL * (max_a |h_i(a)| + sum_j max_ab |J_ij(a, b)|), a few float roundings
+ * of the terms the field adds up, so that a tie in exact arithmetic (a Hebbian field of 0)
+ * stays a tie with the couplings stored as floats.  Among several largest states, the
+ * lowest wins.
  * Fixed point: a sweep that changes no site.  Cycle: the state at a sweep boundary equals the
  * state at an earlier sweep boundary; its length is the number of sweeps between the two.
  * (States are compared at sweep boundaries only.  With DYN_ORDER_RANDOM the sweeps are not a
@@ -87,8 +90,8 @@ void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm
  * state stays in W (dyn_work_state). */
 void dyn_run_loaded(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng, dyn_result *res);
 
-/* Tolerance of the tie rule above (far below float precision of the couplings). */
-#define DYN_TIE_TOL 1e-9
+/* Relative tolerance of the tie rule above (about 8 float roundings). */
+#define DYN_TIE_REL 1e-6
 
 /* Local fields of A from scratch (L x q doubles). */
 void dyn_fields(const dyn_model *d, const uint8_t *a, double *f);

@@ -298,6 +298,54 @@ START_TEST(test_ties)
 }
 END_TEST
 
+/* A tie in exact arithmetic stays a tie with float couplings: site 0 follows sites 1, 2, 3
+ * with Ising couplings 0.1, 0.2, 0.3; with s1 = s2 = +1, s3 = -1 its field is 0.1 + 0.2 - 0.3 = 0,
+ * but -7.45e-9 as a sum of the floats.  Sites 1-3 have no couplings (zero fields).  Both states
+ * of site 0 are fixed points, and nothing moves. */
+START_TEST(test_float_tie)
+{
+	plm_model *m = bare_model(4, 2);
+	set_ising(m, 0, 1, 0.1f);
+	set_ising(m, 0, 2, 0.2f);
+	set_ising(m, 0, 3, 0.3f);
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	double f[8];
+	for (uint8_t s0 = 0; s0 < 2; s0++) {
+		uint8_t a[4] = { s0, 1, 1, 0 };
+		dyn_fields(d, a, f);
+		ck_assert(f[0] != f[1]); /* round-off makes the two fields differ... */
+		ck_assert_double_eq_tol(f[0], f[1], 1e-7);
+		ck_assert_int_eq(dyn_is_fixed(d, a), 1); /* ...but they still tie */
+		for (int mode = 0; mode < 2; mode++) {
+			dyn_opts o;
+			dyn_opts_default(&o);
+			o.update = mode ? DYN_UPDATE_PARALLEL : DYN_UPDATE_SEQUENTIAL;
+			dyn_result res;
+			dyn_run(d, &o, w, a, NULL, &res);
+			ck_assert_int_eq(res.status, DYN_FIXED);
+			ck_assert_uint_eq(res.flips, 0);
+			ck_assert_uint_eq(a[0], s0);
+		}
+	}
+	/* a genuine field (s3 = +1: 0.6) moves site 0 to +1 */
+	uint8_t b[4] = { 0, 1, 1, 1 };
+	ck_assert_int_eq(dyn_is_fixed(d, b), 0);
+	dyn_opts o;
+	dyn_opts_default(&o);
+	dyn_result res;
+	dyn_run(d, &o, w, b, NULL, &res);
+	ck_assert_uint_eq(b[0], 1);
+	ck_assert_uint_eq(res.flips, 1);
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
 /* Noise changes exactly round(F L) sites, each to a different valid state, and every site
  * gets chosen over many draws. */
 START_TEST(test_noise)
@@ -532,6 +580,7 @@ static Suite *dynamics_suite(void)
 	tcase_add_test(tc, test_fixed_points_random);
 	tcase_add_test(tc, test_cycle_by_hand);
 	tcase_add_test(tc, test_ties);
+	tcase_add_test(tc, test_float_tie);
 	tcase_add_test(tc, test_noise);
 	tcase_add_test(tc, test_threads_and_batches);
 	tcase_add_test(tc, test_symmetric_descends);
