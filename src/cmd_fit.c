@@ -225,12 +225,15 @@ int cmd_fit_main(int argc, char **argv)
 		        m->n, (unsigned long long)mod->nunique, meff, mod->L, mod->q, mod->rule);
 		model_conv conv;
 		if (!hebb && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
+			unsigned long long evals = 0;
+			for (size_t i = 0; i < mod->L; i++)
+				evals += mod->evals[i];
 			fprintf(stderr,
 			        "%s%zu sites in %.2f s (%d threads); %zu converged, %zu hit --max-iter, %zu stopped "
-			        "by the line search; iterations median %u, max %u; evaluations median %u\n",
+			        "by the line search; iterations median %u, max %u; evaluations median %u, total %llu\n",
 			        prefix, mod->L, elapsed, nthreads, conv.nstatus[SITE_CONVERGED],
 			        conv.nstatus[SITE_MAX_ITER], conv.nstatus[SITE_LINESEARCH], conv.iters[1],
-			        conv.iters[2], conv.evals[1]);
+			        conv.iters[2], conv.evals[1], evals);
 			fprintf(stderr,
 			        "%stotal pseudo-likelihood objective (sum over sites of f_i) %.6f; largest gradient "
 			        "norm %.3g (site %zu)\n",

@@ -21,7 +21,7 @@ typedef float v4sf __attribute__((vector_size(16)));
 typedef double v4df __attribute__((vector_size(32), aligned(8))); /* g need not be aligned */
 
 #define PLM_BLOCK 256   /* sequences per block (indexed by a byte): fields stay in L1 */
-#define PLM_FLUSH 4     /* blocks summed in float before the gradient is added to doubles */
+#define PLM_FLUSH 16    /* blocks summed in float before the gradient is added to doubles */
 
 int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
                   plm_err *err)
