@@ -19,6 +19,10 @@
 #include "version.h"
 #include "weights.h"
 
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+void openblas_set_num_threads(int);
+#endif
+
 void fit_opts_default(fit_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -146,6 +150,17 @@ static void store_site(const plm_data *d, size_t i, const double *x, plm_model *
 	}
 }
 
+static void record_site(plm_model *mod, size_t i, const lbfgs_result *r)
+{
+	mod->iters[i] = r->iters > UINT32_MAX ? UINT32_MAX : (uint32_t)r->iters;
+	mod->evals[i] = r->evals > UINT32_MAX ? UINT32_MAX : (uint32_t)r->evals;
+	mod->status[i] = r->status == LBFGS_CONVERGED ? SITE_CONVERGED
+	                 : r->status == LBFGS_MAX_ITER ? SITE_MAX_ITER
+	                                               : SITE_LINESEARCH;
+	mod->gnorm[i] = r->gnorm;
+	mod->fx[i] = r->f;
+}
+
 static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
 	const size_t L = d->L, nvar = plm_nvar(d);
@@ -184,13 +199,7 @@ static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_e
 			lbfgs_result r;
 			lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
 			store_site(d, i, x, mod);
-			mod->iters[i] = r.iters > UINT32_MAX ? UINT32_MAX : (uint32_t)r.iters;
-			mod->evals[i] = r.evals > UINT32_MAX ? UINT32_MAX : (uint32_t)r.evals;
-			mod->status[i] = r.status == LBFGS_CONVERGED ? SITE_CONVERGED
-			                 : r.status == LBFGS_MAX_ITER ? SITE_MAX_ITER
-			                                              : SITE_LINESEARCH;
-			mod->gnorm[i] = r.gnorm;
-			mod->fx[i] = r.f;
+			record_site(mod, i, &r);
 #pragma omp critical(fit_progress)
 			{
 				done++;
@@ -202,6 +211,77 @@ static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_e
 		lbfgs_work_free(&lw);
 		plm_work_free(&ws);
 	}
+	return fail;
+}
+
+/* q = 2: the dense logistic path of plm.h, one L-BFGS on L + 1 variables per site. */
+typedef struct bin_ctx {
+	const plm_bin *b;
+	size_t i;
+	plm_site_opts so;
+	plm_bin_work *ws;
+} bin_ctx;
+
+static double bin_fn(void *ctx, const double *x, double *g)
+{
+	bin_ctx *c = ctx;
+	return plm_bin_eval(c->b, c->i, &c->so, x, g, c->ws);
+}
+
+static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+{
+	const size_t L = d->L;
+	plm_bin b;
+	int fail = plm_bin_init(&b, d, err);
+	if (fail != PLM_OK)
+		return fail;
+	const size_t nvar = plm_bin_nvar(&b);
+	size_t done = 0;
+	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
+#pragma omp parallel
+	{
+		plm_bin_work ws;
+		lbfgs_work lw;
+		plm_err lerr;
+		double *x = NULL;
+		memset(&lw, 0, sizeof lw);
+		int st = plm_bin_work_init(&ws, &b, &lerr);
+		if (st == PLM_OK)
+			st = lbfgs_work_init(&lw, nvar, o->lbfgs_m, &lerr);
+		if (st == PLM_OK && (x = plm_calloc_aligned(nvar, sizeof *x, "site parameters", &lerr)) == NULL)
+			st = PLM_ENOMEM;
+		if (st != PLM_OK) {
+#pragma omp critical(fit_error)
+			{
+				if (fail == PLM_OK) {
+					fail = st;
+					if (err)
+						*err = lerr;
+				}
+			}
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (size_t i = 0; i < L; i++) {
+			if (st != PLM_OK)
+				continue;
+			memset(x, 0, nvar * sizeof *x);
+			bin_ctx c = { &b, i, so, &ws };
+			lbfgs_result r;
+			lbfgs_minimize(x, bin_fn, &c, o->tol, o->max_iter, &lw, &r);
+			plm_bin_store(&b, i, &so, x, mod->h + i * 2, mod->J + i * L * 4);
+			record_site(mod, i, &r);
+#pragma omp critical(fit_progress)
+			{
+				done++;
+				if (o->progress)
+					o->progress(o->progress_ctx, done, L);
+			}
+		}
+		free(x);
+		lbfgs_work_free(&lw);
+		plm_bin_work_free(&ws);
+	}
+	plm_bin_free(&b);
 	return fail;
 }
 
@@ -254,8 +334,11 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	st = model_create(L, q, &mod, err);
 	if (st == PLM_OK)
 		st = copy_provenance(m, &opts, nu, meff, mod, err);
+#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
+	openblas_set_num_threads(1); /* BLAS is called inside the OpenMP region */
+#endif
 	if (st == PLM_OK)
-		st = run_sites(&d, &opts, mod, err);
+		st = q == 2 ? run_sites_bin(&d, &opts, mod, err) : run_sites(&d, &opts, mod, err);
 	plm_data_free(&d);
 	if (st != PLM_OK) {
 		model_destroy(mod);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "plm.h"
 #include "util.h"
 
@@ -454,4 +456,151 @@ double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, co
 					g[Q + (j * q + b) * Q + a] += 2.0 * o->lambda_j * v;
 				}
 	return f;
+}
+
+/* ---- binary data: the dense path ------------------------------------------------------ */
+
+int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
+{
+	memset(b, 0, sizeof *b);
+	if (d->q != 2)
+		return plm_fail(err, PLM_EINVAL, "the dense path needs q = 2");
+	b->n = d->n;
+	b->L = d->L;
+	b->d = d;
+	b->spin = plm_calloc_aligned(d->n * d->L, sizeof(float), "spin matrix", err);
+	if (b->spin == NULL)
+		return PLM_ENOMEM;
+	for (size_t j = 0; j < d->L; j++)
+		for (size_t s = 0; s < d->n; s++)
+			b->spin[s * d->L + j] = d->seqT[j * d->n + s] ? 1.f : -1.f;
+	return PLM_OK;
+}
+
+void plm_bin_free(plm_bin *b)
+{
+	if (b == NULL)
+		return;
+	free(b->spin);
+	memset(b, 0, sizeof *b);
+}
+
+size_t plm_bin_nvar(const plm_bin *b)
+{
+	return b->L + 1;
+}
+
+size_t plm_bin_work_bytes(size_t n, size_t L)
+{
+	return (2 * L + n) * sizeof(float) + 3 * 64;
+}
+
+int plm_bin_work_init(plm_bin_work *ws, const plm_bin *b, plm_err *err)
+{
+	memset(ws, 0, sizeof *ws);
+	ws->k = plm_calloc_aligned(b->L, sizeof(float), "site couplings", err);
+	ws->gk = plm_calloc_aligned(b->L, sizeof(float), "site gradient", err);
+	ws->delta = plm_calloc_aligned(b->n, sizeof(float), "local fields", err);
+	if (!ws->k || !ws->gk || !ws->delta) {
+		plm_bin_work_free(ws);
+		return PLM_ENOMEM;
+	}
+	return PLM_OK;
+}
+
+void plm_bin_work_free(plm_bin_work *ws)
+{
+	if (ws == NULL)
+		return;
+	free(ws->k);
+	free(ws->gk);
+	free(ws->delta);
+	memset(ws, 0, sizeof *ws);
+}
+
+/* lambda_B and the scale of x[0] (B = scale x[0]) */
+static void bin_bias(const plm_bin *b, const plm_site_opts *o, double *lb, double *scale)
+{
+	double L1 = (double)(b->L > 1 ? b->L - 1 : 1);
+	if (o->no_fields) {
+		*lb = o->lambda_j / L1;
+		*scale = sqrt(L1);
+	} else {
+		double den = L1 * o->lambda_h + 2.0 * o->lambda_j;
+		*lb = den > 0.0 ? o->lambda_h * o->lambda_j / den : 0.0;
+		*scale = sqrt((double)b->L + 1.0);
+	}
+}
+
+double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
+                    plm_bin_work *ws)
+{
+	const size_t n = b->n, L = b->L;
+	const double *w = b->d->w;
+	const uint8_t *ci = b->d->seqT + i * n;
+	double lb, scale;
+	bin_bias(b, o, &lb, &scale);
+	double B = scale * x[0];
+	for (size_t j = 0; j < L; j++)
+		ws->k[j] = j == i ? 0.f : (float)x[1 + j];
+	/* D = S k (the bias is added below, in double) */
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)L, 1.f, b->spin, (int)L, ws->k, 1, 0.f,
+	            ws->delta, 1);
+	double f = 0.0, gB = 0.0;
+	for (size_t s = 0; s < n; s++) {
+		double D = B + (double)ws->delta[s];
+		/* log(1 + e^D) - y D, and p = sigma(D), both stable */
+		double lse = D > 0.0 ? D + log1p(exp(-D)) : log1p(exp(D));
+		double p = D > 0.0 ? 1.0 / (1.0 + exp(-D)) : exp(D) / (1.0 + exp(D));
+		double y = ci[s] ? 1.0 : 0.0;
+		f += w[s] * (lse - y * D);
+		double r = w[s] * (p - y);
+		gB += r;
+		ws->delta[s] = (float)r;
+	}
+	/* g_k = S^T r */
+	cblas_sgemv(CblasRowMajor, CblasTrans, (int)n, (int)L, 1.f, b->spin, (int)L, ws->delta, 1, 0.f,
+	            ws->gk, 1);
+	double rk = 0.0;
+	for (size_t j = 0; j < L; j++) {
+		if (j == i) {
+			g[1 + j] = 0.0;
+			continue;
+		}
+		rk += x[1 + j] * x[1 + j];
+		g[1 + j] = (double)ws->gk[j] + 2.0 * o->lambda_j * x[1 + j];
+	}
+	g[0] = scale * (gB + 2.0 * lb * B);
+	return f + lb * B * B + o->lambda_j * rk;
+}
+
+void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, float *h,
+                   float *J)
+{
+	const size_t L = b->L;
+	double lb, scale;
+	bin_bias(b, o, &lb, &scale);
+	double B = scale * x[0], L1 = (double)(L > 1 ? L - 1 : 1), delta;
+	if (o->no_fields)
+		delta = 0.0;
+	else {
+		double den = L1 * o->lambda_h + 2.0 * o->lambda_j;
+		delta = den > 0.0 ? B * 2.0 * o->lambda_j / den : B;
+	}
+	double c = L > 1 ? (B - delta) / L1 : 0.0;
+	h[0] = (float)(-delta / 2.0);
+	h[1] = (float)(delta / 2.0);
+	for (size_t j = 0; j < L; j++) {
+		float *Jj = J + j * 4;
+		if (j == i) {
+			memset(Jj, 0, 4 * sizeof *Jj);
+			continue;
+		}
+		double k = x[1 + j];
+		double u0 = c - k, u1 = c + k; /* J(1,b) - J(0,b) for b = 0, 1 */
+		Jj[0 * 2 + 0] = (float)(-u0 / 2.0);
+		Jj[0 * 2 + 1] = (float)(-u1 / 2.0);
+		Jj[1 * 2 + 0] = (float)(u0 / 2.0);
+		Jj[1 * 2 + 1] = (float)(u1 / 2.0);
+	}
 }

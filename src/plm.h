@@ -76,4 +76,44 @@ double plm_site_eval(const plm_data *d, size_t i, const plm_site_opts *o, const 
 double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, const double *x,
                          double *g);
 
+/* ---- binary data (q = 2): the dense path ------------------------------------------------
+ * For q = 2 the data term depends on J_ij(1,b) - J_ij(0,b) only, and the L2 penalty makes the
+ * optimum antisymmetric: J_ij(0,b) = -J_ij(1,b), h_i(0) = -h_i(1), and the couplings' mean
+ * over b the same for every j.  Site i's problem is then exactly a logistic regression on
+ * spins sigma_j = +-1 (state 1 -> +1):
+ *   F(B, k) = sum_s w_s [log(1 + e^D_s) - y_s D_s] + lambda_B B^2 + lambda_j |k|^2,
+ *   D_s = B + sum_{j != i} k_j sigma_j^s,   y_s = 1 when a_i^s = 1,
+ *   lambda_B = lambda_h lambda_j / ((L - 1) lambda_h + 2 lambda_j)   (lambda_j / (L - 1) with
+ *   no fields),
+ * whose minimum is the Potts objective's minimum (plm_bin_store maps it back).  The local
+ * fields D are one matrix-vector product (cblas_sgemv) over the spin matrix, the gradient
+ * another.  Variables: x[0] = B / sqrt(L + 1) (sqrt(L - 1) with no fields) and x[1 + j] =
+ * k_j, x[1 + i] unused; with that scaling the Euclidean norm of this gradient equals the
+ * norm of the full Potts gradient at the mapped point, so --tol means the same thing. */
+typedef struct plm_bin {
+	size_t n, L;
+	float *spin;     /* n x L, row-major, +-1 */
+	const plm_data *d; /* weights and states */
+} plm_bin;
+
+int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err);
+void plm_bin_free(plm_bin *b);
+size_t plm_bin_nvar(const plm_bin *b);
+size_t plm_bin_work_bytes(size_t n, size_t L);
+
+typedef struct plm_bin_work {
+	float *k, *delta, *gk;  /* L, n, L */
+} plm_bin_work;
+
+int plm_bin_work_init(plm_bin_work *ws, const plm_bin *b, plm_err *err);
+void plm_bin_work_free(plm_bin_work *ws);
+
+double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
+                    plm_bin_work *ws);
+
+/* Site i's Potts parameters from the reduced solution X: h (q = 2 values) and the coupling
+ * matrices J_ij (2 x 2, row = state at i), written as J[j * 4 + a * 2 + b]. */
+void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, float *h,
+                   float *J);
+
 #endif

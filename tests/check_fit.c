@@ -141,6 +141,21 @@ START_TEST(test_converged_q2_nofields)
 }
 END_TEST
 
+START_TEST(test_converged_q2_fields)
+{
+	msa *m = chain_msa(200, 15, "binary", 7);
+	fit_opts o;
+	fit_opts_default(&o);
+	o.tol = 1e-5;
+	plm_model *mod = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_OK);
+	check_optimum(m, NULL, &o, mod);
+	model_destroy(mod);
+	msa_destroy(m);
+}
+END_TEST
+
 /* Duplicated rows are merged: two copies with weight 1 = one copy with weight 2, bit for bit;
  * and a weight scaled by any factor gives the same model (weights are normalised). */
 START_TEST(test_duplicates)
@@ -183,9 +198,10 @@ static void progress(void *ctx, size_t done, size_t total)
 }
 
 /* 1 thread and 2 threads give byte-identical model files. */
-START_TEST(test_threads_identical)
+static void threads_identical(const char *alphabet)
 {
-	msa *m = chain_msa(300, 12, "protein", 4);
+	progress_calls = 0;
+	msa *m = chain_msa(300, 12, alphabet, 4);
 	fit_opts o;
 	fit_opts_default(&o);
 	o.progress = progress;
@@ -221,13 +237,17 @@ START_TEST(test_threads_identical)
 		ck_assert_int_eq(ca, cb);
 		nbytes++;
 	} while (ca != EOF);
-	ck_assert_uint_gt(nbytes, 12 * 12 * 441 * 4);
+	ck_assert_uint_gt(nbytes, 12 * 12 * m->abc.q * m->abc.q * 4);
 	fclose(fa), fclose(fb);
 	remove(pa), remove(pb);
 	model_destroy(a);
 	model_destroy(b);
 	msa_destroy(m);
 }
+
+START_TEST(test_threads_identical) { threads_identical("protein"); }
+END_TEST
+START_TEST(test_threads_identical_binary) { threads_identical("binary"); }
 END_TEST
 
 START_TEST(test_memory_refused)
@@ -317,8 +337,10 @@ int main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_converged_q21);
 	tcase_add_test(tc, test_converged_q2_nofields);
+	tcase_add_test(tc, test_converged_q2_fields);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_threads_identical);
+	tcase_add_test(tc, test_threads_identical_binary);
 	tcase_add_test(tc, test_memory_refused);
 	tcase_add_test(tc, test_planted_chain);
 	tcase_add_test(tc, test_errors);

@@ -150,6 +150,80 @@ START_TEST(test_bad_data)
 }
 END_TEST
 
+/* The dense q = 2 path: its objective and gradient norm equal the full Potts objective and
+ * gradient norm at the mapped parameters, for any point (not only at the optimum), with and
+ * without fields; and its gradient matches finite differences. */
+static void check_binary(int no_fields, double lh, double lj, uint64_t seed)
+{
+	const size_t n = 200, L = 6;
+	plm_data d;
+	random_data(&d, n, L, 2, seed, 1);
+	plm_bin b;
+	plm_err err;
+	ck_assert_int_eq(plm_bin_init(&b, &d, &err), PLM_OK);
+	plm_bin_work ws;
+	ck_assert_int_eq(plm_bin_work_init(&ws, &b, &err), PLM_OK);
+	size_t nb = plm_bin_nvar(&b), nvar = plm_nvar(&d);
+	double *x = calloc(nb, sizeof *x), *g = calloc(nb, sizeof *g), *gt = calloc(nb, sizeof *gt);
+	double *xf = calloc(nvar, sizeof *xf), *gf = calloc(nvar, sizeof *gf);
+	float h[2], *J = calloc(L * 4, sizeof *J);
+	plm_site_opts o = { lh, lj, no_fields };
+	plm_rng r;
+	rng_seed(&r, seed, 2);
+	for (size_t i = 0; i < L; i++) {
+		for (size_t k = 0; k < nb; k++)
+			x[k] = k == 1 + i ? 0.0 : 0.3 * rng_normal(&r);
+		double f = plm_bin_eval(&b, i, &o, x, g, &ws);
+		/* finite differences */
+		for (size_t k = 0; k < nb; k++) {
+			if (k == 1 + i) {
+				ck_assert(g[k] == 0.0);
+				continue;
+			}
+			double x0 = x[k], hs = 1e-3;
+			x[k] = x0 + hs;
+			double fp = plm_bin_eval(&b, i, &o, x, gt, &ws);
+			x[k] = x0 - hs;
+			double fm = plm_bin_eval(&b, i, &o, x, gt, &ws);
+			x[k] = x0;
+			ck_assert_msg(fabs((fp - fm) / (2 * hs) - g[k]) <= 2e-5 * (1.0 + fabs(g[k])),
+			              "site %zu var %zu: fd %.8g vs grad %.8g", i, k, (fp - fm) / (2 * hs), g[k]);
+		}
+		/* the full Potts objective at the mapped point */
+		plm_bin_store(&b, i, &o, x, h, J);
+		memset(xf, 0, nvar * sizeof *xf);
+		xf[0] = h[0], xf[1] = h[1];
+		for (size_t j = 0; j < L; j++)
+			for (size_t a = 0; a < 2; a++)
+				for (size_t c = 0; c < 2; c++)
+					xf[d.Q + (j * 2 + c) * d.Q + a] = J[j * 4 + a * 2 + c];
+		double ff = plm_site_eval_ref(&d, i, &o, xf, gf);
+		ck_assert_msg(fabs(ff - f) <= 1e-6 * fabs(f), "site %zu: f %.10g vs full %.10g", i, f, ff);
+		double n1 = 0, n2 = 0;
+		for (size_t k = 0; k < nb; k++)
+			n1 += g[k] * g[k];
+		for (size_t k = 0; k < nvar; k++)
+			n2 += gf[k] * gf[k];
+		ck_assert_msg(fabs(sqrt(n1) - sqrt(n2)) <= 1e-5 * sqrt(n2), "site %zu: |g| %.10g vs full %.10g", i,
+		              sqrt(n1), sqrt(n2));
+		if (no_fields)
+			ck_assert(h[0] == 0.f && h[1] == 0.f);
+		for (size_t j = 0; j < L; j++) /* antisymmetric in a */
+			ck_assert(J[j * 4 + 0] == -J[j * 4 + 2] && J[j * 4 + 1] == -J[j * 4 + 3]);
+	}
+	plm_bin_work_free(&ws);
+	plm_bin_free(&b);
+	plm_data_free(&d);
+	free(x), free(g), free(gt), free(xf), free(gf), free(J);
+}
+
+START_TEST(test_binary_fields) { check_binary(0, 0.03, 0.02, 21); }
+END_TEST
+START_TEST(test_binary_nofields) { check_binary(1, 0.03, 0.02, 22); }
+END_TEST
+START_TEST(test_binary_no_penalty_on_h) { check_binary(0, 0.0, 0.05, 23); }
+END_TEST
+
 /* ---- L-BFGS ----------------------------------------------------------------------------- */
 
 static double rosenbrock(void *ctx, const double *x, double *g)
@@ -237,6 +311,9 @@ int main(void)
 	tcase_add_test(tc, test_grad_q9);
 	tcase_add_test(tc, test_zero_point);
 	tcase_add_test(tc, test_bad_data);
+	tcase_add_test(tc, test_binary_fields);
+	tcase_add_test(tc, test_binary_nofields);
+	tcase_add_test(tc, test_binary_no_penalty_on_h);
 	tcase_add_test(tc, test_lbfgs_rosenbrock);
 	tcase_add_test(tc, test_lbfgs_quadratic);
 	suite_add_tcase(s, tc);
