@@ -91,7 +91,7 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 		plm_data_free(d);
 		return PLM_ENOMEM;
 	}
-	if (L * q > UINT32_MAX) {
+	if (L * q * d->Q * sizeof(float) > UINT32_MAX) {
 		plm_data_free(d);
 		return plm_fail(err, PLM_ERANGE, "too many positions (%zu)", L);
 	}
@@ -101,7 +101,7 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 		for (size_t j = 0; j < L; j++) {
 			uint8_t a = seq[s * L + j];
 			if (a != d->mode[j])
-				d->soff[t++] = (uint32_t)(j * q + a);
+				d->soff[t++] = (uint32_t)((j * q + a) * d->Q * sizeof(float));
 		}
 	}
 	d->sptr[n] = t;
@@ -285,7 +285,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 				acc[v] = base[v];
 			const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
 			for (; off < end; off++) {
-				const v8sf *r = dw + (size_t)*off * nv;
+				const v8sf *r = (const v8sf *)((const char *)dw + *off);
 #pragma GCC unroll 8
 				for (size_t v = 0; v < nv; v++)
 					acc[v] += r[v];
@@ -303,7 +303,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 				e[v] = E[s * nv + v];
 			const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
 			for (; off < end; off++) {
-				v8sf *r = gf + (size_t)*off * nv;
+				v8sf *r = (v8sf *)((char *)gf + *off);
 #pragma GCC unroll 8
 				for (size_t v = 0; v < nv; v++)
 					r[v] += e[v];

@@ -23,7 +23,7 @@ typedef struct plm_data {
 	size_t nnz;      /* non-mode entries */
 	uint8_t *mode;   /* L: most frequent state of each column */
 	size_t *sptr;    /* n + 1: sequence s's entries are soff[sptr[s] .. sptr[s+1]) */
-	uint32_t *soff;  /* nnz: j * q + state of each entry */
+	uint32_t *soff;  /* nnz: byte offset (j * q + state) * Q * 4 of each entry's row */
 } plm_data;
 
 #define PLM_MAXQ 64
