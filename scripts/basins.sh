@@ -11,7 +11,8 @@
 # steps of STEP (linear interpolation between the two grid points around the crossing); 0 when
 # the patterns themselves are not retrieved (m_F < THRESH at m_IN = 1), 1 when even random
 # starts (m_IN = 0) are.
-# Environment: PLMEM (./plmem), ALPHAS (the loads), SEED (1), LAMBDA (lambda_J, 0.001),
+# Environment: PLMEM (./plmem), ALPHAS (the loads), SEED (1), LAMBDA (lambda_J, 0.001), TOL
+# (the fit's gradient tolerance, 1e-4),
 # UPDATE (sequential), STEP (0.02), THRESH (0.99), RUNS (at least this many noisy starts per
 # point, 200), THREADS (0: all cores), MAX_ITER (L-BFGS iterations per site, 500), PLOT_ONLY
 # (1: only redraw the PNG from an existing OUTDIR/basins.tsv).
@@ -24,6 +25,7 @@ PLMEM=${PLMEM:-./plmem}
 ALPHAS=${ALPHAS:-"0.05 0.1 0.15 0.2 0.3 0.4 0.5 0.6 0.8 1.0 1.2 1.5"}
 SEED=${SEED:-1}
 LAMBDA=${LAMBDA:-0.001}
+TOL=${TOL:-1e-4}
 UPDATE=${UPDATE:-sequential}
 STEP=${STEP:-0.02}
 THRESH=${THRESH:-0.99}
@@ -74,7 +76,7 @@ tsv=$OUT/basins.tsv
 t0=$(date +%s)
 if [ "${PLOT_ONLY:-0}" != 1 ]; then
 {
-	echo "# plmem basins: N = $N, random patterns, seed $SEED, lambda_J $LAMBDA, no fields," \
+	echo "# plmem basins: N = $N, random patterns, seed $SEED, lambda_J $LAMBDA, tol $TOL, no fields," \
 		"$UPDATE update, threshold m_F >= $THRESH, m_IN step $STEP, >= $RUNS runs per point"
 	printf 'alpha\tP\tbasin_plm\tbasin_plm_sym\tbasin_hebb\tasymmetry\tfit_s\n'
 } >"$tsv.tmp"
@@ -86,7 +88,7 @@ for alpha in $ALPHAS; do
 	"$PLMEM" generate random -N "$N" -P "$P" --seed "$SEED" -o "$pat"
 	f0=$(date +%s)
 	"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights \
-		--lambda-j "$LAMBDA" --max-iter "$MAX_ITER" -o "$OUT/plm.model" "$pat"
+		--lambda-j "$LAMBDA" --tol "$TOL" --max-iter "$MAX_ITER" -o "$OUT/plm.model" "$pat"
 	f1=$(date +%s)
 	"$PLMEM" fit --quiet --alphabet binary --no-weights --rule hebb -o "$OUT/hebb.model" "$pat"
 	asym=$(PLMEM=$PLMEM "$here/asymmetry.sh" "$OUT/plm.model")

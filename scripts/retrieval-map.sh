@@ -7,7 +7,8 @@
 #   scripts/retrieval-map.sh [N [OUTDIR]]          (N = 1000, OUTDIR = results/retrieval-map)
 #
 # Environment: PLMEM (the binary; default ./plmem), ALPHA (0.4), SEED (1), LAMBDA (lambda_J of
-# the fit, 0.001), UPDATE (sequential or parallel, sequential), STEP (m_IN step, 0.05),
+# the fit, 0.001), TOL (its gradient tolerance, 1e-4), UPDATE (sequential or parallel,
+# sequential), STEP (m_IN step, 0.05),
 # RUNS (at least this many noisy starts per point, 400), THREADS (0: all cores), PLOT_ONLY
 # (1: only redraw the PNG from an existing OUTDIR/retrieval-map.tsv).
 # Writes OUTDIR/retrieval-map.tsv (m_in, then the mean m_F of each rule) and
@@ -22,6 +23,7 @@ PLMEM=${PLMEM:-./plmem}
 ALPHA=${ALPHA:-0.4}
 SEED=${SEED:-1}
 LAMBDA=${LAMBDA:-0.001}
+TOL=${TOL:-1e-4}
 UPDATE=${UPDATE:-sequential}
 STEP=${STEP:-0.05}
 RUNS=${RUNS:-400}
@@ -36,7 +38,7 @@ tsv=$OUT/retrieval-map.tsv
 if [ "${PLOT_ONLY:-0}" != 1 ]; then
 t0=$(date +%s)
 "$PLMEM" generate random -N "$N" -P "$P" --seed "$SEED" -o "$pat"
-"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights --lambda-j "$LAMBDA" \
+"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights --lambda-j "$LAMBDA" --tol "$TOL" \
 	-o "$OUT/plm.model" "$pat"
 "$PLMEM" fit --quiet --alphabet binary --no-weights --rule hebb -o "$OUT/hebb.model" "$pat"
 
@@ -51,7 +53,7 @@ mean_mf() {
 }
 
 {
-	echo "# plmem retrieval map: N = $N, P = $P (alpha = $ALPHA), seed $SEED, lambda_J $LAMBDA," \
+	echo "# plmem retrieval map: N = $N, P = $P (alpha = $ALPHA), seed $SEED, lambda_J $LAMBDA, tol $TOL," \
 		"no fields, $UPDATE update, $((P * REPEATS)) runs per point; m_F averaged over runs"
 	printf 'm_in\tplm\tplm_sym\thebb\n'
 } >"$tsv.tmp"
