@@ -36,7 +36,7 @@ for psi in "$C"/*.psicov; do
 	name=$(basename "$psi" .psicov)
 	model=$WORK/$name.plm
 	/usr/bin/time -f "%e" -o "$WORK/$name.time" "$PLMEM" fit --quiet --format lines $FITOPTS -o "$model" "$psi"
-	L=$("$PLMEM" info "$model" | awk '$1 == "L" { print $2 }')
+	L=$(head -n 1 "$psi" | tr -d '\r\n' | wc -c) # positions of the reference, whatever the fit drops
 	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
 	"$PLMEM" contacts --min-sep 6 "$model" >"$WORK/$name.pred"
 	p=$(precision "$C/$name.contacts" "$WORK/$name.pred" "$L")
@@ -49,7 +49,7 @@ done
 if [ -f "$SHARED/msa/dhfr.a2m" ]; then
 	model=$WORK/dhfr_focus.plm
 	/usr/bin/time -f "%e" -o "$WORK/dhfr_focus.time" "$PLMEM" fit --quiet --focus DYR_ECOLI $FITOPTS -o "$model" "$SHARED/msa/dhfr.a2m"
-	L=$("$PLMEM" info "$model" | awk '$1 == "L" { print $2 }')
+	L=$(head -n 1 "$C/dhfr_plmc.psicov" | tr -d '\r\n' | wc -c)
 	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
 	"$PLMEM" contacts --min-sep 6 "$model" >"$WORK/dhfr_focus.pred"
 	p=$(precision "$C/dhfr_plmc.contacts" "$WORK/dhfr_focus.pred" "$L")
