@@ -71,6 +71,21 @@ int outfile_open(plm_outfile *o, const char *path, plm_err *err)
 		o->path = plm_strdup("-", err);
 		return o->path ? PLM_OK : PLM_ENOMEM;
 	}
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/null, a FIFO, a terminal: write in place, never rename over it */
+		o->path = plm_strdup(path, err);
+		if (o->path == NULL)
+			return PLM_ENOMEM;
+		o->fp = fopen(path, "wb");
+		if (o->fp == NULL) {
+			plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
+			free(o->path);
+			memset(o, 0, sizeof *o);
+			return PLM_EIO;
+		}
+		return PLM_OK;
+	}
 	size_t n = strlen(path);
 	o->path = plm_strdup(path, err);
 	o->tmp = malloc(n + 16);
@@ -109,9 +124,13 @@ int outfile_commit(plm_outfile *o, plm_err *err)
 	int status = PLM_OK;
 	if (o->fp == NULL)
 		return plm_fail(err, PLM_EINVAL, "output file not open");
-	if (o->tmp == NULL) {
+	if (o->tmp == NULL && o->fp == stdout) {
 		if (fflush(o->fp) != 0 || ferror(o->fp))
 			status = plm_fail_errno(err, PLM_EIO, "standard output: write error");
+	} else if (o->tmp == NULL) {
+		int bad = ferror(o->fp);
+		if (fclose(o->fp) != 0 || bad)
+			status = plm_fail_errno(err, PLM_EIO, "%s: write error", o->path);
 	} else {
 		int bad = ferror(o->fp);
 		if (fclose(o->fp) != 0 || bad) {
@@ -135,6 +154,8 @@ void outfile_abort(plm_outfile *o)
 	if (o->tmp != NULL) {
 		fclose(o->fp);
 		unlink(o->tmp);
+	} else if (o->fp != stdout) {
+		fclose(o->fp);
 	} else {
 		fflush(o->fp);
 	}

@@ -22,7 +22,8 @@ void *plm_calloc_aligned(size_t n, size_t size, const char *what, plm_err *err);
 char *plm_strdup(const char *s, plm_err *err);
 
 /* Output written to a temporary file beside PATH and renamed into place by
- * outfile_commit(), so a failure never leaves a half-written PATH.  PATH "-" is stdout. */
+ * outfile_commit(), so a failure never leaves a half-written PATH.  PATH "-" is stdout; an
+ * existing PATH that is not a regular file (/dev/null, a FIFO) is written in place. */
 typedef struct plm_outfile {
 	FILE *fp;
 	char *path;
