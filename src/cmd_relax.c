@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
 #include "dynamics.h"
@@ -74,64 +73,6 @@ const cmd_spec cmd_relax_spec = {
 	opts
 };
 
-/* An output: a regular file goes through outfile (temporary file + rename); an existing
- * path that is not a regular file (/dev/null, a FIFO, /dev/stderr) is written in place, since
- * renaming a temporary file onto it would replace the device. */
-typedef struct relax_file {
-	plm_outfile o;
-	FILE *direct;
-	const char *path;
-	int open;
-} relax_file;
-
-static int relax_open(relax_file *f, const char *path, plm_err *err)
-{
-	struct stat st;
-	memset(f, 0, sizeof *f);
-	f->path = path;
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		f->direct = fopen(path, "w");
-		if (f->direct == NULL)
-			return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
-	} else if (outfile_open(&f->o, path, err) != PLM_OK) {
-		return PLM_EIO;
-	}
-	f->open = 1;
-	return PLM_OK;
-}
-
-static FILE *relax_fp(relax_file *f)
-{
-	return f->direct ? f->direct : f->o.fp;
-}
-
-static int relax_commit(relax_file *f, plm_err *err)
-{
-	if (!f->open)
-		return PLM_OK;
-	f->open = 0;
-	if (f->direct == NULL)
-		return outfile_commit(&f->o, err);
-	int bad = ferror(f->direct);
-	if (fclose(f->direct) != 0 || bad) {
-		f->direct = NULL;
-		return plm_fail_errno(err, PLM_EIO, "%s: write error", f->path);
-	}
-	f->direct = NULL;
-	return PLM_OK;
-}
-
-static void relax_abort(relax_file *f)
-{
-	if (!f->open)
-		return;
-	f->open = 0;
-	if (f->direct != NULL)
-		fclose(f->direct);
-	else
-		outfile_abort(&f->o);
-	f->direct = NULL;
-}
 
 static void print_num(FILE *fp, double x)
 {
@@ -306,7 +247,7 @@ int cmd_relax_main(int argc, char **argv)
 	dyn_model *d = NULL;
 	uint8_t *starts = NULL, *noisy = NULL, *ends = NULL;
 	dyn_result *res = NULL;
-	relax_file fa = { 0 }, ts = { 0 };
+	plm_outfile fa = { 0 }, ts = { 0 };
 	int status = CMD_EXIT_FAIL;
 
 	if (model_read(model_path, &m, &err) != PLM_OK) {
@@ -360,16 +301,16 @@ int cmd_relax_main(int argc, char **argv)
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	if (relax_open(&fa, output, &err) != PLM_OK) {
+	if (outfile_open(&fa, output, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
 	if (tsv != NULL) {
-		if (relax_open(&ts, tsv, &err) != PLM_OK) {
+		if (outfile_open(&ts, tsv, &err) != PLM_OK) {
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		fprintf(relax_fp(&ts), "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
+		fprintf(ts.fp, "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
 		                    "flips\tstatus\tcycle\tenergy\n");
 	}
 
@@ -389,19 +330,19 @@ int cmd_relax_main(int argc, char **argv)
 			size_t sk = first + k / b.repeats, rep = r0 + k % b.repeats;
 			const char *name = s->in_names[s->in_index[sk]];
 			const uint8_t *orig = starts + sk * L;
-			write_fasta(relax_fp(&fa), m, name, rep, repeats, orig, ends + k * L, &res[k]);
-			if (ts.open)
-				write_tsv(relax_fp(&ts), name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
+			write_fasta(fa.fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
+			if (ts.fp != NULL)
+				write_tsv(ts.fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
 			sum_overlap += dyn_overlap(ends + k * L, orig, L);
 			count[res[k].status]++;
 			runs++;
 		}
 	}
-	if (relax_commit(&ts, &err) != PLM_OK) {
+	if (ts.fp != NULL && outfile_commit(&ts, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	if (relax_commit(&fa, &err) != PLM_OK) {
+	if (fa.fp != NULL && outfile_commit(&fa, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
@@ -417,8 +358,8 @@ int cmd_relax_main(int argc, char **argv)
 	}
 	status = CMD_EXIT_OK;
 done:
-	relax_abort(&ts);
-	relax_abort(&fa);
+	outfile_abort(&ts);
+	outfile_abort(&fa);
 	free(starts);
 	free(noisy);
 	free(ends);
