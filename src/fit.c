@@ -243,12 +243,14 @@ static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, p
 		plm_bin_work ws;
 		lbfgs_work lw;
 		plm_err lerr;
-		double *x = NULL;
+		double *x = NULL, *nw = NULL;
 		memset(&lw, 0, sizeof lw);
 		int st = plm_bin_work_init(&ws, &b, &lerr);
 		if (st == PLM_OK)
 			st = lbfgs_work_init(&lw, nvar, o->lbfgs_m, &lerr);
 		if (st == PLM_OK && (x = plm_calloc_aligned(nvar, sizeof *x, "site parameters", &lerr)) == NULL)
+			st = PLM_ENOMEM;
+		if (st == PLM_OK && (nw = plm_calloc(nvar, sizeof *nw, "norm weights", &lerr)) == NULL)
 			st = PLM_ENOMEM;
 		if (st != PLM_OK) {
 #pragma omp critical(fit_error)
@@ -259,6 +261,11 @@ static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, p
 						*err = lerr;
 				}
 			}
+		} else {
+			for (size_t k = 1; k < nvar; k++)
+				nw[k] = 1.0;
+			nw[0] = plm_bin_norm_weight(&b, &so);
+			lw.nw = nw;
 		}
 #pragma omp for schedule(dynamic, 1)
 		for (size_t i = 0; i < L; i++) {
@@ -278,6 +285,7 @@ static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, p
 			}
 		}
 		free(x);
+		free(nw);
 		lbfgs_work_free(&lw);
 		plm_bin_work_free(&ws);
 	}

@@ -21,6 +21,7 @@ int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err)
 		m = 1;
 	w->n = n;
 	w->m = m;
+	w->nw = NULL;
 	size_t mn;
 	if (size_mul(m, n, &mn) != 0)
 		return plm_fail(err, PLM_ENOMEM, "L-BFGS history too large");
@@ -304,6 +305,17 @@ fail:
 	return -1;
 }
 
+/* The norm of the convergence test: sqrt(sum_k nw_k g_k^2), or the Euclidean norm. */
+static double conv_norm(const lbfgs_work *w, const double *g, double plain)
+{
+	if (w->nw == NULL)
+		return plain;
+	double s = 0.0;
+	for (size_t k = 0; k < w->n; k++)
+		s += w->nw[k] * g[k] * g[k];
+	return sqrt(s);
+}
+
 void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t max_iter,
                     lbfgs_work *w, lbfgs_result *res)
 {
@@ -312,10 +324,10 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 	memcpy(w->x, x, n * sizeof *x);
 	double f = fn(ctx, w->x, w->g);
 	c.evals = 1;
-	double gnorm = sqrt(dot(w->g, w->g, n));
+	double gnorm = sqrt(dot(w->g, w->g, n)), cnorm = conv_norm(w, w->g, gnorm);
 	size_t k = 0, nhist = 0, head = 0;
 	int status = LBFGS_MAX_ITER;
-	if (gnorm <= tol)
+	if (cnorm <= tol)
 		status = LBFGS_CONVERGED;
 	while (status != LBFGS_CONVERGED && k < max_iter) {
 		/* direction d = -H g by the two-loop recursion, each step fused with the next
@@ -374,8 +386,9 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 		tp = w->g; w->g = w->gt; w->gt = tp;
 		f = fnew;
 		gnorm = sqrt(dot(w->g, w->g, n));
+		cnorm = conv_norm(w, w->g, gnorm);
 		k++;
-		if (gnorm <= tol)
+		if (cnorm <= tol)
 			status = LBFGS_CONVERGED;
 	}
 	memcpy(x, w->x, n * sizeof *x);
@@ -383,5 +396,5 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 	res->iters = k;
 	res->evals = c.evals;
 	res->f = f;
-	res->gnorm = gnorm;
+	res->gnorm = cnorm;
 }

@@ -12,7 +12,7 @@
 typedef double (*lbfgs_eval_fn)(void *ctx, const double *x, double *g);
 
 enum lbfgs_status {
-	LBFGS_CONVERGED = 0, /* |g|_2 <= tol */
+	LBFGS_CONVERGED = 0, /* |g|_2 <= tol (or the weighted norm, see nw) */
 	LBFGS_MAX_ITER,      /* max_iter iterations done */
 	LBFGS_LINESEARCH     /* no step satisfies the Wolfe conditions (precision exhausted) */
 };
@@ -22,6 +22,8 @@ typedef struct lbfgs_work {
 	float *s, *y;        /* m x n history (float: halves the memory traffic) */
 	double *rho, *alpha, *yy; /* m: 1/(s.y), two-loop coefficients, y.y */
 	double *x, *g, *xt, *gt, *d;
+	const double *nw;    /* NULL (set by init), or n weights: the convergence test and the
+	                        reported norm use sqrt(sum_k nw_k g_k^2) instead of |g|_2 */
 } lbfgs_work;
 
 int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err);

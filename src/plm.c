@@ -518,18 +518,19 @@ void plm_bin_work_free(plm_bin_work *ws)
 	memset(ws, 0, sizeof *ws);
 }
 
-/* lambda_B and the scale of x[0] (B = scale x[0]) */
-static void bin_bias(const plm_bin *b, const plm_site_opts *o, double *lb, double *scale)
+/* lambda_B */
+static double bin_bias(const plm_bin *b, const plm_site_opts *o)
 {
 	double L1 = (double)(b->L > 1 ? b->L - 1 : 1);
-	if (o->no_fields) {
-		*lb = o->lambda_j / L1;
-		*scale = sqrt(L1);
-	} else {
-		double den = L1 * o->lambda_h + 2.0 * o->lambda_j;
-		*lb = den > 0.0 ? o->lambda_h * o->lambda_j / den : 0.0;
-		*scale = sqrt((double)b->L + 1.0);
-	}
+	if (o->no_fields)
+		return o->lambda_j / L1;
+	double den = L1 * o->lambda_h + 2.0 * o->lambda_j;
+	return den > 0.0 ? o->lambda_h * o->lambda_j / den : 0.0;
+}
+
+double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o)
+{
+	return o->no_fields ? (double)(b->L > 1 ? b->L - 1 : 1) : (double)b->L + 1.0;
 }
 
 double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
@@ -538,9 +539,7 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 	const size_t n = b->n, L = b->L;
 	const double *w = b->d->w;
 	const uint8_t *ci = b->d->seqT + i * n;
-	double lb, scale;
-	bin_bias(b, o, &lb, &scale);
-	double B = scale * x[0];
+	double lb = bin_bias(b, o), B = x[0];
 	for (size_t j = 0; j < L; j++)
 		ws->k[j] = j == i ? 0.f : (float)x[1 + j];
 	/* D = S k (the bias is added below, in double) */
@@ -570,7 +569,7 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 		rk += x[1 + j] * x[1 + j];
 		g[1 + j] = (double)ws->gk[j] + 2.0 * o->lambda_j * x[1 + j];
 	}
-	g[0] = scale * (gB + 2.0 * lb * B);
+	g[0] = gB + 2.0 * lb * B;
 	return f + lb * B * B + o->lambda_j * rk;
 }
 
@@ -578,9 +577,7 @@ void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const dou
                    float *J)
 {
 	const size_t L = b->L;
-	double lb, scale;
-	bin_bias(b, o, &lb, &scale);
-	double B = scale * x[0], L1 = (double)(L > 1 ? L - 1 : 1), delta;
+	double B = x[0], L1 = (double)(L > 1 ? L - 1 : 1), delta;
 	if (o->no_fields)
 		delta = 0.0;
 	else {

@@ -87,9 +87,10 @@ double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, co
  *   no fields),
  * whose minimum is the Potts objective's minimum (plm_bin_store maps it back).  The local
  * fields D are one matrix-vector product (cblas_sgemv) over the spin matrix, the gradient
- * another.  Variables: x[0] = B / sqrt(L + 1) (sqrt(L - 1) with no fields) and x[1 + j] =
- * k_j, x[1 + i] unused; with that scaling the Euclidean norm of this gradient equals the
- * norm of the full Potts gradient at the mapped point, so --tol means the same thing. */
+ * another.  Variables: x[0] = B and x[1 + j] = k_j, x[1 + i] unused.  The norm of the full
+ * Potts gradient at the mapped point is sqrt(W g_0^2 + sum_j g_{1+j}^2) with
+ * W = plm_bin_norm_weight() (L + 1, or L - 1 with no fields): give the optimizer that
+ * weight for its convergence test so that --tol means the same thing. */
 typedef struct plm_bin {
 	size_t n, L;
 	float *spin;     /* n x L, row-major, +-1 */
@@ -107,6 +108,8 @@ typedef struct plm_bin_work {
 
 int plm_bin_work_init(plm_bin_work *ws, const plm_bin *b, plm_err *err);
 void plm_bin_work_free(plm_bin_work *ws);
+
+double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o);
 
 double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
                     plm_bin_work *ws);

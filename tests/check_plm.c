@@ -199,8 +199,8 @@ static void check_binary(int no_fields, double lh, double lj, uint64_t seed)
 					xf[d.Q + (j * 2 + c) * d.Q + a] = J[j * 4 + a * 2 + c];
 		double ff = plm_site_eval_ref(&d, i, &o, xf, gf);
 		ck_assert_msg(fabs(ff - f) <= 1e-6 * fabs(f), "site %zu: f %.10g vs full %.10g", i, f, ff);
-		double n1 = 0, n2 = 0;
-		for (size_t k = 0; k < nb; k++)
+		double n1 = plm_bin_norm_weight(&b, &o) * g[0] * g[0], n2 = 0;
+		for (size_t k = 1; k < nb; k++)
 			n1 += g[k] * g[k];
 		for (size_t k = 0; k < nvar; k++)
 			n2 += gf[k] * gf[k];
