@@ -644,7 +644,8 @@ int model_read(const char *path, plm_model **out, plm_err *err)
 		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
 		goto done;
 	}
-	crc = crc32(crc, meta, (uInt)rest);
+	for (size_t k = 0; k < rest; k += (size_t)1 << 30)
+		crc = crc32(crc, meta + k, (uInt)(rest - k < ((size_t)1 << 30) ? rest - k : ((size_t)1 << 30)));
 	rc = model_create((size_t)L, (size_t)q, &m, err);
 	if (rc != PLM_OK)
 		goto done;
