@@ -9,7 +9,7 @@
 #include "model.h"
 #include "util.h"
 
-enum { OPT_NPY = CMD_LONG + 1 };
+enum { OPT_NPY = CMD_LONG + 1, OPT_ZERO_SUM };
 
 #define DEF_OUTPUT "-"
 
@@ -17,6 +17,8 @@ static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT " unless --npy", "write the text export to FILE ('-': standard output)" },
 	{ "npy", OPT_NPY, "PREFIX", NULL,
 	  "write PREFIX_h.npy (float32, L x q) and PREFIX_J.npy (float32, L x L x q x q)" },
+	{ "zero-sum", OPT_ZERO_SUM, NULL, NULL,
+	  "export in the zero-sum gauge (same conditional probabilities; default: as fitted)" },
 	CMD_OPT_HELP,
 	{ NULL, 0, NULL, NULL, NULL }
 };
@@ -29,7 +31,9 @@ const cmd_spec cmd_export_spec = {
 	"'J i j a J_ij(a,b)...' per ordered pair i != j and state a at i (values over b),\n"
 	"tab-separated, positions in the user's numbering (focus residue numbers, else 1-based\n"
 	"alignment columns), states in the alphabet's order.  With --npy only the .npy files are\n"
-	"written unless -o is also given.  J is asymmetric, as fitted: J[i,j,a,b] = J_ij(a,b).",
+	"written unless -o is also given.  J is asymmetric, as fitted: J[i,j,a,b] = J_ij(a,b).\n"
+	"--zero-sum double-centres every block J_ij and moves what its rows lose into h_i (then\n"
+	"centred), which leaves every P(a_i | rest) unchanged, as PlmDCA.jl reports its tensors.",
 	opts
 };
 
@@ -37,6 +41,7 @@ int cmd_export_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_export_spec;
 	const char *output = NULL, *npy = NULL;
+	int zero_sum = 0;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
 	int c;
@@ -47,6 +52,9 @@ int cmd_export_main(int argc, char **argv)
 			break;
 		case OPT_NPY:
 			npy = optarg;
+			break;
+		case OPT_ZERO_SUM:
+			zero_sum = 1;
 			break;
 		case 'h':
 			cmd_usage(spec, stdout);
@@ -69,6 +77,8 @@ int cmd_export_main(int argc, char **argv)
 		return CMD_EXIT_FAIL;
 	}
 	int rc = PLM_OK;
+	if (zero_sum)
+		model_gauge_zero_sum(m);
 	if (npy != NULL)
 		rc = export_npy(m, npy, &err);
 	if (rc == PLM_OK && output != NULL) {

@@ -17,7 +17,7 @@ int export_text(const plm_model *m, const char *name, FILE *fp, plm_err *err)
 	fprintf(fp, "# positions: %s\n",
 	        m->resnum ? "residue numbers of the focus sequence" : "1-based columns of the training alignment");
 	fprintf(fp, "# h <i> <h_i(a) for a = %s>\n", m->abc.letters);
-	fprintf(fp, "# J <i> <j> <a> <J_ij(a, b) for b = %s>  (asymmetric, as fitted; every i != j)\n",
+	fprintf(fp, "# J <i> <j> <a> <J_ij(a, b) for b = %s>  (asymmetric; every ordered pair i != j)\n",
 	        m->abc.letters);
 	for (size_t i = 0; i < L; i++) {
 		fprintf(fp, "h\t%ld", model_user_index(m, i));

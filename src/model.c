@@ -681,6 +681,52 @@ done:
 	return PLM_OK;
 }
 
+/* ---- gauge ---------------------------------------------------------------------------- */
+
+void model_gauge_zero_sum(plm_model *m)
+{
+	size_t L = m->L, q = m->q;
+	long n = (long)L;
+	/* each site i touches only h_i and the blocks J_ij: parallel over i, no shared writes */
+	#pragma omp parallel for schedule(dynamic, 4)
+	for (long ii = 0; ii < n; ii++) {
+		size_t i = (size_t)ii;
+		double hs[ALPHABET_MAXQ], r[ALPHABET_MAXQ], c[ALPHABET_MAXQ];
+		for (size_t a = 0; a < q; a++)
+			hs[a] = m->h[i * q + a];
+		for (size_t j = 0; j < L; j++) {
+			if (j == i)
+				continue;
+			float *J = model_J(m, i, j);
+			double all = 0.0;
+			for (size_t a = 0; a < q; a++)
+				r[a] = c[a] = 0.0;
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++) {
+					r[a] += J[a * q + b];
+					c[b] += J[a * q + b];
+					all += J[a * q + b];
+				}
+			all /= (double)(q * q);
+			for (size_t a = 0; a < q; a++) {
+				r[a] /= (double)q;
+				c[a] /= (double)q;
+			}
+			for (size_t a = 0; a < q; a++) {
+				hs[a] += r[a] - all;
+				for (size_t b = 0; b < q; b++)
+					J[a * q + b] = (float)((double)J[a * q + b] - r[a] - c[b] + all);
+			}
+		}
+		double mean = 0.0;
+		for (size_t a = 0; a < q; a++)
+			mean += hs[a];
+		mean /= (double)q;
+		for (size_t a = 0; a < q; a++)
+			m->h[i * q + a] = (float)(hs[a] - mean);
+	}
+}
+
 /* ---- convergence summary ------------------------------------------------------------- */
 
 static int cmp_u32(const void *a, const void *b)

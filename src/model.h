@@ -72,6 +72,14 @@ int model_read(const char *path, plm_model **out, plm_err *err);
  * a focus, else the 1-based column of the training alignment. */
 long model_user_index(const plm_model *m, size_t i);
 
+/* Move M to the zero-sum gauge in place: every block J_ij is double-centred (its rows and
+ * columns sum to 0) and the fields absorb what the rows lose, then are centred too
+ *   J_ij(a,b) <- J_ij(a,b) - r_ij(a) - c_ij(b) + m_ij,   h_i(a) <- h_i(a) + sum_j (r_ij(a) - m_ij)
+ * (r, c, m: the block's row, column and overall means), then h_i(a) <- h_i(a) - mean_a h_i(a);
+ * the c_ij(b) terms and the constants do not depend on a_i, so every conditional P(a_i | rest), and with
+ * it the zero-temperature dynamics, is unchanged.  Computed in double precision. */
+void model_gauge_zero_sum(plm_model *m);
+
 /* Convergence summary over the sites (have = 0 when the model has no per-site records). */
 typedef struct model_conv {
 	int have;

@@ -356,6 +356,86 @@ START_TEST(test_conv_summary)
 }
 END_TEST
 
+/* log P(a_i = a | rest of x) for every a, in double */
+static void conditionals(const plm_model *m, const uint8_t *x, size_t i, double *lp)
+{
+	size_t q = m->q;
+	double mx = -1e300, z = 0.0;
+	for (size_t a = 0; a < q; a++) {
+		double e = m->h[i * q + a];
+		for (size_t j = 0; j < m->L; j++)
+			if (j != i)
+				e += model_J(m, i, j)[a * q + x[j]];
+		lp[a] = e;
+		if (e > mx)
+			mx = e;
+	}
+	for (size_t a = 0; a < q; a++)
+		z += exp(lp[a] - mx);
+	for (size_t a = 0; a < q; a++)
+		lp[a] -= mx + log(z);
+}
+
+START_TEST(test_zero_sum_gauge)
+{
+	size_t qs[2] = { 21, 2 };
+	for (int v = 0; v < 2; v++) {
+		size_t L = 6, q = qs[v];
+		plm_model *m;
+		plm_err err;
+		ck_assert_int_eq(model_create(L, q, &m, &err), PLM_OK);
+		plm_rng r;
+		rng_seed(&r, 2024, (uint64_t)v);
+		for (size_t k = 0; k < L * q; k++)
+			m->h[k] = (float)rng_normal(&r);
+		for (size_t i = 0; i < L; i++)
+			for (size_t j = 0; j < L; j++)
+				for (size_t k = 0; i != j && k < q * q; k++)
+					model_J(m, i, j)[k] = (float)(rng_normal(&r) + 0.5); /* far from zero-sum */
+		uint8_t x[3][6];
+		double before[3][6][21], after[21];
+		for (size_t t = 0; t < 3; t++) {
+			for (size_t j = 0; j < L; j++)
+				x[t][j] = (uint8_t)rng_below(&r, q);
+			for (size_t i = 0; i < L; i++)
+				conditionals(m, x[t], i, before[t][i]);
+		}
+		model_gauge_zero_sum(m);
+		/* every conditional is unchanged (float storage: 1e-5 relative to fields of size ~10) */
+		for (size_t t = 0; t < 3; t++)
+			for (size_t i = 0; i < L; i++) {
+				conditionals(m, x[t], i, after);
+				for (size_t a = 0; a < q; a++)
+					ck_assert_double_eq_tol(after[a], before[t][i][a], 1e-4);
+			}
+		/* rows and columns of every block and every field vector sum to zero */
+		for (size_t i = 0; i < L; i++) {
+			double hs = 0.0;
+			for (size_t a = 0; a < q; a++)
+				hs += m->h[i * q + a];
+			ck_assert_double_eq_tol(hs, 0.0, 1e-5);
+			for (size_t j = 0; j < L; j++) {
+				const float *J = model_J(m, i, j);
+				for (size_t a = 0; a < q; a++) {
+					double rs = 0.0, cs = 0.0;
+					for (size_t b = 0; b < q; b++) {
+						rs += J[a * q + b];
+						cs += J[b * q + a];
+					}
+					ck_assert_double_eq_tol(rs, 0.0, 1e-5);
+					ck_assert_double_eq_tol(cs, 0.0, 1e-5);
+				}
+			}
+		}
+		/* a second application changes nothing */
+		float keep = model_J(m, 1, 4)[q + 1];
+		model_gauge_zero_sum(m);
+		ck_assert_float_eq_tol(model_J(m, 1, 4)[q + 1], keep, 1e-6f);
+		model_destroy(m);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("model");
@@ -367,6 +447,7 @@ int main(void)
 	tcase_add_test(tc, test_magic_version_missing);
 	tcase_add_test(tc, test_create_limits);
 	tcase_add_test(tc, test_conv_summary);
+	tcase_add_test(tc, test_zero_sum_gauge);
 	suite_add_tcase(s, tc);
 	int rc = run_suite(s);
 	char cmd[300];
