@@ -64,7 +64,7 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	model = sat_add(model, sat_mul(L, q * sizeof(float) + 64));
 	/* shared data: merged copy (L bytes a row), transposed alignment (L), sparse entries (up to
 	 * 4 L), weights and row pointers */
-	size_t data = sat_mul(nseq, sat_add(sat_mul(L, 6), 48));
+	size_t data = sat_mul(nseq, sat_add(sat_mul(L, q == 2 ? 10 : 6), 48)); /* q = 2: + float spins */
 	/* per thread: float parameters, couplings and gradient (3 x nvar floats), L-BFGS history
 	 * (2m float vectors of nvar) and vectors (6 doubles of nvar with the site's x) */
 	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
