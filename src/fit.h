@@ -17,8 +17,9 @@
 #define FIT_DEFAULT_MAX_ITER 500
 #define FIT_DEFAULT_LBFGS_M 8
 
-/* Progress: called from a single thread (never concurrently) with the number of sites
- * finished so far and the total.  It must not touch the fit's data. */
+/* Progress: called after each site, by the thread that finished it, inside a critical
+ * section (never concurrently), with the number of sites finished so far and the total.
+ * It must not touch the fit's data; it does not affect the results. */
 typedef void (*fit_progress_fn)(void *ctx, size_t done, size_t total);
 
 typedef struct fit_opts {
@@ -45,7 +46,9 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
  * provenance field fit_model knows (lambdas, tol, max_iter, nseq_in, nseq, nunique, meff,
  * source, version, col, resnum, focus, ncol_in, refseq).  The caller sets theta, the filters
  * and cmdline.  Refuses with PLM_ERANGE a problem whose memory exceeds the physical memory.
- * Results are bit-identical for any number of threads. */
+ * Results are bit-identical for any number of threads.  q = 2 takes the dense logistic path
+ * of plm.h (same objective, same meaning of tol); it calls BLAS inside the OpenMP region and
+ * sets OpenBLAS to one thread. */
 int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err);
 
 #endif
