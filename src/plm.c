@@ -518,10 +518,12 @@ void plm_bin_work_free(plm_bin_work *ws)
 	memset(ws, 0, sizeof *ws);
 }
 
-/* lambda_B */
+/* lambda_B (with a single position B is the field difference alone) */
 static double bin_bias(const plm_bin *b, const plm_site_opts *o)
 {
-	double L1 = (double)(b->L > 1 ? b->L - 1 : 1);
+	if (b->L == 1)
+		return o->no_fields ? 0.0 : o->lambda_h / 2.0;
+	double L1 = (double)(b->L - 1);
 	if (o->no_fields)
 		return o->lambda_j / L1;
 	double den = L1 * o->lambda_h + 2.0 * o->lambda_j;
@@ -530,7 +532,9 @@ static double bin_bias(const plm_bin *b, const plm_site_opts *o)
 
 double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o)
 {
-	return o->no_fields ? (double)(b->L > 1 ? b->L - 1 : 1) : (double)b->L + 1.0;
+	if (b->L == 1)
+		return o->no_fields ? 0.0 : 2.0;
+	return o->no_fields ? (double)(b->L - 1) : (double)b->L + 1.0;
 }
 
 double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
@@ -539,7 +543,8 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 	const size_t n = b->n, L = b->L;
 	const double *w = b->d->w;
 	const uint8_t *ci = b->d->seqT + i * n;
-	double lb = bin_bias(b, o), B = x[0];
+	const int fixed = o->no_fields && L == 1; /* no parameter at all */
+	double lb = bin_bias(b, o), B = fixed ? 0.0 : x[0];
 	for (size_t j = 0; j < L; j++)
 		ws->k[j] = j == i ? 0.f : (float)x[1 + j];
 	/* D = S k (the bias is added below, in double) */
@@ -569,7 +574,7 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 		rk += x[1 + j] * x[1 + j];
 		g[1 + j] = (double)ws->gk[j] + 2.0 * o->lambda_j * x[1 + j];
 	}
-	g[0] = gB + 2.0 * lb * B;
+	g[0] = fixed ? 0.0 : gB + 2.0 * lb * B;
 	return f + lb * B * B + o->lambda_j * rk;
 }
 
@@ -580,6 +585,8 @@ void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const dou
 	double B = x[0], L1 = (double)(L > 1 ? L - 1 : 1), delta;
 	if (o->no_fields)
 		delta = 0.0;
+	else if (L == 1)
+		delta = B;
 	else {
 		double den = L1 * o->lambda_h + 2.0 * o->lambda_j;
 		delta = den > 0.0 ? B * 2.0 * o->lambda_j / den : B;

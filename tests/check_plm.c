@@ -153,9 +153,9 @@ END_TEST
 /* The dense q = 2 path: its objective and gradient norm equal the full Potts objective and
  * gradient norm at the mapped parameters, for any point (not only at the optimum), with and
  * without fields; and its gradient matches finite differences. */
-static void check_binary(int no_fields, double lh, double lj, uint64_t seed)
+static void check_binary(size_t L, int no_fields, double lh, double lj, uint64_t seed)
 {
-	const size_t n = 200, L = 6;
+	const size_t n = 200;
 	plm_data d;
 	random_data(&d, n, L, 2, seed, 1);
 	plm_bin b;
@@ -217,11 +217,17 @@ static void check_binary(int no_fields, double lh, double lj, uint64_t seed)
 	free(x), free(g), free(gt), free(xf), free(gf), free(J);
 }
 
-START_TEST(test_binary_fields) { check_binary(0, 0.03, 0.02, 21); }
+START_TEST(test_binary_fields) { check_binary(6, 0, 0.03, 0.02, 21); }
 END_TEST
-START_TEST(test_binary_nofields) { check_binary(1, 0.03, 0.02, 22); }
+START_TEST(test_binary_nofields) { check_binary(6, 1, 0.03, 0.02, 22); }
 END_TEST
-START_TEST(test_binary_no_penalty_on_h) { check_binary(0, 0.0, 0.05, 23); }
+START_TEST(test_binary_no_penalty_on_h) { check_binary(6, 0, 0.0, 0.05, 23); }
+END_TEST
+START_TEST(test_binary_one_position) /* no couplings: B is the field difference alone */
+{
+	check_binary(1, 0, 0.03, 0.02, 24);
+	check_binary(1, 1, 0.03, 0.02, 25);
+}
 END_TEST
 
 /* ---- L-BFGS ----------------------------------------------------------------------------- */
@@ -314,6 +320,7 @@ int main(void)
 	tcase_add_test(tc, test_binary_fields);
 	tcase_add_test(tc, test_binary_nofields);
 	tcase_add_test(tc, test_binary_no_penalty_on_h);
+	tcase_add_test(tc, test_binary_one_position);
 	tcase_add_test(tc, test_lbfgs_rosenbrock);
 	tcase_add_test(tc, test_lbfgs_quadratic);
 	suite_add_tcase(s, tc);
