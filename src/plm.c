@@ -1,8 +1,11 @@
-/* plm: the per-site pseudo-likelihood objective and gradient.  The hot loops work on blocks
- * of sequences: gather the local fields from float rows of Q (= q padded) states, softmax,
- * scatter the weighted residuals.  No threads, no optimizer, no printing. */
+/* plm: the per-site pseudo-likelihood objective and gradient.  The hot loops visit, sequence
+ * by sequence, only the entries that differ from their column's most frequent state: gather
+ * the local field from float rows of Q (= q padded) states, softmax, scatter the weighted
+ * residuals; binary data take a dense path through BLAS.  No threads, no optimizer, no
+ * printing. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,7 @@ typedef int v8si __attribute__((vector_size(32)));
 typedef float v4sf __attribute__((vector_size(16)));
 typedef double v4df __attribute__((vector_size(32), aligned(8))); /* g need not be aligned */
 
-#define PLM_BLOCK 256   /* sequences per block (indexed by a byte): fields stay in L1 */
+#define PLM_BLOCK 256   /* sequences per block: their fields and residuals stay in L1 */
 #define PLM_FLUSH 16    /* blocks summed in float before the gradient is added to doubles */
 
 int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
@@ -122,8 +125,6 @@ void plm_data_free(plm_data *d)
 
 size_t plm_data_bytes(size_t n, size_t L, size_t q)
 {
-	size_t nblk = (n + PLM_BLOCK - 1) / PLM_BLOCK;
-	(void)nblk;
 	return 5 * n * L + n * sizeof(double) + (n + 1) * sizeof(size_t) + L + q;
 }
 
@@ -465,6 +466,8 @@ int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
 	memset(b, 0, sizeof *b);
 	if (d->q != 2)
 		return plm_fail(err, PLM_EINVAL, "the dense path needs q = 2");
+	if (d->n > INT_MAX || d->L > INT_MAX)
+		return plm_fail(err, PLM_ERANGE, "%zu x %zu patterns exceed BLAS's int sizes", d->n, d->L);
 	b->n = d->n;
 	b->L = d->L;
 	b->d = d;
