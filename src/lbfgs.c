@@ -9,6 +9,13 @@
 #include "lbfgs.h"
 #include "util.h"
 
+/* An AVX2 clone beside the default x86-64 code, chosen at run time (no -march needed). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+
 #define LS_C1 1e-4       /* sufficient decrease */
 #define LS_C2 0.9        /* curvature (loose: the usual choice for quasi-Newton) */
 #define LS_MAX_EVALS 30  /* evaluations per line search */
@@ -68,7 +75,7 @@ size_t lbfgs_work_bytes(size_t n, size_t m)
  * avx2 clones), in a fixed order, so every clone and thread count gives the same bits. */
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static double dot(const double *a, const double *b, size_t n)
 {
 	const v4d *av = (const v4d *)a, *bv = (const v4d *)b;
@@ -88,7 +95,7 @@ static double dot(const double *a, const double *b, size_t n)
 }
 
 /* z = x + a y (z may be x) */
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static void axpyz(double *z, const double *x, double a, const double *y, size_t n)
 {
 	v4d *zv = (v4d *)z;
@@ -103,7 +110,7 @@ static void axpyz(double *z, const double *x, double a, const double *y, size_t 
 typedef float v4f __attribute__((vector_size(16), aligned(4)));
 
 /* d = a d + b u; returns v . d (the updated d), or 0 when v is NULL.  One pass over d. */
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static double upd(double *d, double a, double b, const float *u, const float *v, size_t n)
 {
 	v4d *dv = (v4d *)d;
@@ -132,7 +139,7 @@ static double upd(double *d, double a, double b, const float *u, const float *v,
 }
 
 /* u . d with u in float */
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static double dotf(const float *u, const double *d, size_t n)
 {
 	const v4f *uv = (const v4f *)u;
@@ -148,7 +155,7 @@ static double dotf(const float *u, const double *d, size_t n)
 }
 
 /* z = (float)(x - y); returns z . z and stores nothing else */
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static void subf(float *z, const double *x, const double *y, size_t n)
 {
 	v4f *zv = (v4f *)z;
@@ -160,7 +167,7 @@ static void subf(float *z, const double *x, const double *y, size_t n)
 		z[k] = (float)(x[k] - y[k]);
 }
 
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static double dotff(const float *a, const float *b, size_t n)
 {
 	const v4f *av = (const v4f *)a, *bv = (const v4f *)b;

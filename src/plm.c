@@ -15,6 +15,13 @@
 #include "plm.h"
 #include "util.h"
 
+/* An AVX2 clone beside the default x86-64 code, chosen at run time (no -march needed). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLONES
+#endif
+
 /* Eight floats: GCC lowers it to two SSE registers on plain x86-64 and to one AVX register
  * in the avx2 clone of the kernel; element-wise operations only, so every clone gives the
  * same bits. */
@@ -345,7 +352,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 	return f;
 }
 
-__attribute__((target_clones("avx2", "default")))
+CLONES
 static double kernel(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
                      plm_work *ws)
 {
