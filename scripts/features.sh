@@ -19,7 +19,7 @@ shopt -s inherit_errexit
 N=${1:-1000}
 OUT=${2:-results/features}
 PLMEM=${PLMEM:-./plmem}
-ALPHAS=${ALPHAS:-"0.05 0.1 0.2 0.4 0.8 1.2 2 3"}
+ALPHAS=${ALPHAS:-"0.05 0.1 0.2 0.4 0.8 1.2 2 3 5 8"}
 D=${D:-100}
 LF=${LF:-3}
 TEST=${TEST:-200}
