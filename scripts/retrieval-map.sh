@@ -10,9 +10,10 @@
 # the fit, 0.001), TOL (its gradient tolerance, 1e-4), UPDATE (sequential or parallel,
 # sequential), STEP (m_IN step, 0.05),
 # RUNS (at least this many noisy starts per point, 400), THREADS (0: all cores), PLOT_ONLY
-# (1: only redraw the PNG from an existing OUTDIR/retrieval-map.tsv).
+# (1: only redraw the PNG from an existing OUTDIR/retrieval-map.tsv), KEEP (1: keep the
+# patterns and the two models in OUTDIR; by default they are removed at the end).
 # Writes OUTDIR/retrieval-map.tsv (m_in, then the mean m_F of each rule) and
-# OUTDIR/retrieval-map.png (when gnuplot is installed), plus the patterns and the models.
+# OUTDIR/retrieval-map.png (when gnuplot is installed).
 # m = x . xi / N for +-1 spins, i.e. 2 * overlap - 1; the noise flips round(N (1 - m_IN) / 2)
 # spins chosen at random (plmem relax --noise), m_IN is the realised value.
 set -eu
@@ -69,6 +70,7 @@ for k in $(seq 0 "$nsteps"); do
 	printf '%s\t%s\t%s\t%s\n' "$mi" "$a" "$b" "$c" >>"$tsv.tmp"
 done
 rm -f "$OUT/relax.tsv"
+[ "${KEEP:-0}" = 1 ] || rm -f "$pat" "$OUT/plm.model" "$OUT/hebb.model"
 mv "$tsv.tmp" "$tsv"
 t1=$(date +%s)
 echo "retrieval-map: N = $N, P = $P: $((t1 - t0)) s; wrote $tsv" >&2
