@@ -1096,8 +1096,9 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 		free(enc);
 		rc = plm_fail(err, PLM_EFORMAT,
 		              "%s: no sequences left after filtering (%zu read; %zu dropped for ambiguous or "
-		              "unknown letters, %zu for a gap fraction above %g)",
-		              path, rd.n, nunk, ngaps, opts->max_gap_seq);
+		              "unknown letters, %zu for a gap fraction above %g)%s",
+		              path, rd.n, nunk, ngaps, opts->max_gap_seq,
+		              nunk > 0 ? "; --unknown gap reads ambiguous letters (X, B, *...) as gaps instead" : "");
 		goto fail_rows;
 	}
 	/* column gap filter over the kept sequences */
