@@ -74,6 +74,23 @@ int cmd_next(cmd_parser *p, int argc, char **argv)
 	return c;
 }
 
+int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threads)
+{
+	switch (key) {
+	case 'h':
+		cmd_usage(spec, stdout);
+		return CMD_EXIT_OK;
+	case 't':
+		if (threads != NULL)
+			return cmd_parse_threads(spec, arg, threads) ? CMD_EXIT_USAGE : CMD_NEXT;
+		break;
+	case '?':
+		return CMD_EXIT_USAGE;
+	}
+	cmd_error(spec, "internal error: option %d is not handled", key);
+	return CMD_EXIT_USAGE;
+}
+
 void cmd_error(const cmd_spec *spec, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,9 +25,10 @@ typedef struct cmd_opt {
 #define CMD_STR_(x) #x
 #define CMD_STR(x) CMD_STR_(x)
 
-/* Options every subcommand shares. */
+/* Options every subcommand shares, and the entry that ends every table. */
 #define CMD_OPT_HELP { "help", 'h', NULL, NULL, "print this help and exit" }
 #define CMD_OPT_THREADS { "threads", 't', "N", "all cores", "number of threads" }
+#define CMD_OPT_END { NULL, 0, NULL, NULL, NULL }
 
 typedef struct cmd_spec {
 	const char *name;     /* subcommand name */
@@ -50,6 +51,16 @@ void cmd_parser_init(cmd_parser *p, const cmd_spec *spec);
 /* Next option: its key (optarg holds the argument), -1 at the end of the options,
  * or '?' after printing "plmem SUB: ..." for an unknown option or a missing argument. */
 int cmd_next(cmd_parser *p, int argc, char **argv);
+
+/* What an option handler tells the option loop: CMD_NEXT, go on to the next option; any
+ * other value is the exit status to return at once (CMD_EXIT_OK after -h). */
+#define CMD_NEXT (-1)
+
+/* The default branch of every option loop: -h prints the usage on stdout (CMD_EXIT_OK);
+ * -t N stores N in *threads (CMD_NEXT; NULL threads: the subcommand has no -t); a bad -t
+ * value, '?' from cmd_next (already reported) or a key the subcommand does not handle give
+ * CMD_EXIT_USAGE. */
+int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threads);
 
 /* "plmem SUB: message" on stderr. */
 void cmd_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -27,7 +27,7 @@ static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
 	CMD_OPT_THREADS,
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_contacts_spec = {
@@ -117,7 +117,7 @@ int cmd_contacts_main(int argc, char **argv)
 	const char *output = DEF_OUTPUT;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_MIN_SEP:
@@ -141,15 +141,9 @@ int cmd_contacts_main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case 't':
-			if (cmd_parse_threads(spec, optarg, &threads))
-				return CMD_EXIT_USAGE;
-			break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_common_option(spec, c, optarg, &threads)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (argc - optind != 1)

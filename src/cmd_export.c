@@ -20,7 +20,7 @@ static const cmd_opt opts[] = {
 	{ "zero-sum", OPT_ZERO_SUM, NULL, NULL,
 	  "export in the zero-sum gauge (same conditional probabilities; default: as fitted)" },
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_export_spec = {
@@ -44,7 +44,7 @@ int cmd_export_main(int argc, char **argv)
 	int zero_sum = 0;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o':
@@ -56,11 +56,9 @@ int cmd_export_main(int argc, char **argv)
 		case OPT_ZERO_SUM:
 			zero_sum = 1;
 			break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (argc - optind != 1)

@@ -42,7 +42,7 @@ static const cmd_opt opts[] = {
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "print neither progress nor summary" },
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_fit_spec = {
@@ -107,13 +107,8 @@ int cmd_fit_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		int r = cmd_input_option(spec, c, optarg, &in);
-		if (r < 0)
-			return CMD_EXIT_USAGE;
-		if (r > 0)
-			continue;
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -143,18 +138,12 @@ int cmd_fit_main(int argc, char **argv)
 				return cmd_usage_error(spec, "--rule: expected plm or hebb, got '%s'", optarg);
 			rule = optarg;
 			break;
-		case 't':
-			if (cmd_parse_threads(spec, optarg, &threads))
-				return CMD_EXIT_USAGE;
-			break;
 		case OPT_QUIET:
 			quiet = 1;
 			break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (optind >= argc)

@@ -34,7 +34,7 @@ static const cmd_opt opts[] = {
 	{ "coefficients", OPT_COEFFICIENTS, "FILE", NULL,
 	  "features: write the coefficients to FILE (TSV: set pattern feature coef)" },
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_generate_spec = {
@@ -69,7 +69,7 @@ int cmd_generate_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'N':
@@ -114,11 +114,9 @@ int cmd_generate_main(int argc, char **argv)
 		case OPT_COEFFICIENTS:
 			coef_out = optarg;
 			break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (optind >= argc)

@@ -14,7 +14,7 @@ enum { OPT_SITES = CMD_LONG + 1 };
 static const cmd_opt opts[] = {
 	{ "sites", OPT_SITES, NULL, NULL, "also print the per-site convergence table" },
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_info_spec = {
@@ -112,17 +112,15 @@ int cmd_info_main(int argc, char **argv)
 	int sites = 0;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_SITES:
 			sites = 1;
 			break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (argc - optind != 1)

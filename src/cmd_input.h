@@ -49,9 +49,10 @@ enum {
 
 void cmd_input_default(cmd_input *in);
 
-/* 1: KEY was an input option and ARG is stored; 0: not an input option; -1: bad value (a
- * usage message was printed). */
-int cmd_input_option(const cmd_spec *spec, int key, const char *arg, cmd_input *in);
+/* The default branch of the option loops of weights and fit: an input option is stored in
+ * IN, any other key goes to cmd_common_option.  Returns CMD_NEXT or an exit status (a bad
+ * value gives CMD_EXIT_USAGE after a usage message). */
+int cmd_input_option(const cmd_spec *spec, int key, const char *arg, cmd_input *in, int *threads);
 
 /* Read PATH, filter it and compute (or read) the weights: *m, *w (m->n weights, kept order;
  * pass w = NULL to skip the weights) and *meff.  Prints "plmem SUB: ..." on failure and

@@ -57,7 +57,7 @@ static const cmd_opt opts[] = {
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_relax_spec = {
@@ -171,7 +171,7 @@ int cmd_relax_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
@@ -215,16 +215,10 @@ int cmd_relax_main(int argc, char **argv)
 			if (msa_format_parse(optarg, &fmt) != 0)
 				return cmd_usage_error(spec, "--format: unknown format '%s'", optarg);
 			break;
-		case 't':
-			if (cmd_parse_threads(spec, optarg, &threads))
-				return CMD_EXIT_USAGE;
-			break;
 		case OPT_QUIET: quiet = 1; break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_common_option(spec, c, optarg, &threads)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (argc - optind != 2)

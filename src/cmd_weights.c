@@ -21,7 +21,7 @@ static const cmd_opt opts[] = {
 	{ "stats", OPT_STATS, NULL, NULL, "print only the summary, on standard output (or -o FILE)" },
 	CMD_OPT_THREADS,
 	CMD_OPT_HELP,
-	{ NULL, 0, NULL, NULL, NULL }
+	CMD_OPT_END
 };
 
 const cmd_spec cmd_weights_spec = {
@@ -46,13 +46,8 @@ int cmd_weights_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c;
+	int c, r;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		int r = cmd_input_option(spec, c, optarg, &in);
-		if (r < 0)
-			return CMD_EXIT_USAGE;
-		if (r > 0)
-			continue;
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -60,15 +55,9 @@ int cmd_weights_main(int argc, char **argv)
 		case OPT_STATS:
 			stats = 1;
 			break;
-		case 't':
-			if (cmd_parse_threads(spec, optarg, &threads))
-				return CMD_EXIT_USAGE;
-			break;
-		case 'h':
-			cmd_usage(spec, stdout);
-			return CMD_EXIT_OK;
 		default:
-			return CMD_EXIT_USAGE;
+			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
+				return r;
 		}
 	}
 	if (optind >= argc)
