@@ -91,6 +91,20 @@ int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threa
 	return CMD_EXIT_USAGE;
 }
 
+char **cmd_operands(const cmd_spec *spec, int argc, char **argv, int want, const char *what)
+{
+	int n = argc - optind;
+	if (n == want)
+		return argv + optind;
+	if (n == 0)
+		cmd_usage_error(spec, "missing %s", what);
+	else if (n < want)
+		cmd_usage_error(spec, "expected %s (got %d argument%s)", what, n, n == 1 ? "" : "s");
+	else
+		cmd_usage_error(spec, "expected only %s, got '%s' too", what, argv[optind + want]);
+	return NULL;
+}
+
 void cmd_error(const cmd_spec *spec, const char *fmt, ...)
 {
 	va_list ap;

@@ -62,6 +62,11 @@ int cmd_next(cmd_parser *p, int argc, char **argv);
  * CMD_EXIT_USAGE. */
 int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threads);
 
+/* The operands after the options: exactly WANT of them, named WHAT in the messages ("the
+ * alignment file MSA").  Returns argv + optind, or NULL after a usage message: "missing
+ * WHAT", "expected WHAT (got N arguments)" or "expected only WHAT, got 'X' too". */
+char **cmd_operands(const cmd_spec *spec, int argc, char **argv, int want, const char *what);
+
 /* "plmem SUB: message" on stderr. */
 void cmd_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "plmem SUB: message\nTry 'plmem SUB -h'." on stderr; returns CMD_EXIT_USAGE. */

@@ -146,9 +146,10 @@ int cmd_contacts_main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (argc - optind != 1)
-		return cmd_usage_error(spec, argc == optind ? "no model file given" : "one model file expected");
-	const char *path = argv[optind];
+	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
+	if (arg == NULL)
+		return CMD_EXIT_USAGE;
+	const char *path = arg[0];
 	plm_set_threads(threads);
 	plm_model *m = NULL;
 	plm_err err;

@@ -61,13 +61,14 @@ int cmd_export_main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (argc - optind != 1)
-		return cmd_usage_error(spec, argc == optind ? "no model file given" : "one model file expected");
+	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
+	if (arg == NULL)
+		return CMD_EXIT_USAGE;
 	if (npy != NULL && npy[0] == '\0')
 		return cmd_usage_error(spec, "--npy: empty prefix");
 	if (output == NULL && npy == NULL)
 		output = DEF_OUTPUT;
-	const char *path = argv[optind];
+	const char *path = arg[0];
 	plm_model *m;
 	plm_err err;
 	if (model_read(path, &m, &err) != PLM_OK) {

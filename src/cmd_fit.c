@@ -146,11 +146,10 @@ int cmd_fit_main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind >= argc)
-		return cmd_usage_error(spec, "missing the alignment file MSA");
-	if (optind + 1 < argc)
-		return cmd_usage_error(spec, "one alignment file expected, got '%s' too", argv[optind + 1]);
-	const char *path = argv[optind];
+	char **arg = cmd_operands(spec, argc, argv, 1, "the alignment file MSA");
+	if (arg == NULL)
+		return CMD_EXIT_USAGE;
+	const char *path = arg[0];
 	if (output == NULL && strcmp(path, "-") == 0)
 		return cmd_usage_error(spec, "reading standard input: name the model with -o MODEL");
 	int hebb = strcmp(rule, "hebb") == 0;

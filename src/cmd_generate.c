@@ -119,12 +119,11 @@ int cmd_generate_main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind >= argc)
-		return cmd_usage_error(spec, "which model: random or features?");
-	if (optind + 1 < argc)
-		return cmd_usage_error(spec, "unexpected argument '%s'", argv[optind + 1]);
-	if (gen_kind_parse(argv[optind], &o.kind) != 0)
-		return cmd_usage_error(spec, "unknown model '%s' (random or features)", argv[optind]);
+	char **arg = cmd_operands(spec, argc, argv, 1, "the model name (random or features)");
+	if (arg == NULL)
+		return CMD_EXIT_USAGE;
+	if (gen_kind_parse(arg[0], &o.kind) != 0)
+		return cmd_usage_error(spec, "unknown model '%s' (random or features)", arg[0]);
 	if (o.kind == GEN_RANDOM && (feat_out != NULL || coef_out != NULL))
 		return cmd_usage_error(spec, "--features and --coefficients need the features model");
 	if (o.P_test > 0 && test_out == NULL)

@@ -221,15 +221,15 @@ int cmd_relax_main(int argc, char **argv)
 				return r;
 		}
 	}
-	if (argc - optind != 2)
-		return cmd_usage_error(spec, "expected MODEL and SEQS (got %d argument%s)", argc - optind,
-		                       argc - optind == 1 ? "" : "s");
+	char **arg = cmd_operands(spec, argc, argv, 2, "the model file MODEL and the sequence file SEQS");
+	if (arg == NULL)
+		return CMD_EXIT_USAGE;
 	if (order_set && dopt.order == DYN_ORDER_RANDOM && dopt.update == DYN_UPDATE_PARALLEL)
 		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel");
 	if (tsv != NULL && strcmp(tsv, output) == 0)
 		return cmd_usage_error(spec, strcmp(tsv, "-") == 0 ? "only one output can be standard output"
 		                                                   : "--output and --tsv name the same file '%s'", tsv);
-	const char *model_path = argv[optind], *seqs_path = argv[optind + 1];
+	const char *model_path = arg[0], *seqs_path = arg[1];
 	if (strcmp(model_path, "-") == 0)
 		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
 	plm_set_threads(threads);
