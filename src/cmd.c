@@ -1,5 +1,6 @@
 /* cmd: option tables -> getopt_long, usage text, strict number parsing, messages.
  * Used only by the subcommands; prints, never exits. */
+#include "config.h"
 #include "cmd.h"
 
 #include <errno.h>
@@ -8,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "model.h"
 
 void cmd_usage(const cmd_spec *spec, FILE *fp)
 {
@@ -126,6 +129,25 @@ int cmd_usage_error(const cmd_spec *spec, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'plmem %s -h'.\n", spec->name);
 	return CMD_EXIT_USAGE;
+}
+
+int cmd_status(const cmd_spec *spec, int rc, const plm_err *err)
+{
+	if (rc == PLM_OK)
+		return CMD_EXIT_OK;
+	cmd_error(spec, "%s", err->msg);
+	return CMD_EXIT_FAIL;
+}
+
+plm_model *cmd_load_model(const cmd_spec *spec, const char *path)
+{
+	plm_model *m = NULL;
+	plm_err err = { 0 };
+	if (model_read(path, &m, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return NULL;
+	}
+	return m;
 }
 
 int cmd_parse_double(const cmd_spec *spec, const char *opt, const char *s, double lo, double hi, double *out)

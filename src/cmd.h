@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "err.h"
+
+struct plm_model;
+
 /* Exit statuses of every subcommand. */
 enum { CMD_EXIT_OK = 0, CMD_EXIT_FAIL = 1, CMD_EXIT_USAGE = 2 };
 
@@ -71,6 +75,13 @@ char **cmd_operands(const cmd_spec *spec, int argc, char **argv, int want, const
 void cmd_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "plmem SUB: message\nTry 'plmem SUB -h'." on stderr; returns CMD_EXIT_USAGE. */
 int cmd_usage_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The exit status for library status RC: CMD_EXIT_OK for PLM_OK, else CMD_EXIT_FAIL after
+ * "plmem SUB: message" (err->msg) on stderr. */
+int cmd_status(const cmd_spec *spec, int rc, const plm_err *err);
+
+/* Read the model file PATH; NULL after "plmem SUB: PATH: problem" on stderr. */
+struct plm_model *cmd_load_model(const cmd_spec *spec, const char *path);
 
 /* Strict value parsers for option OPT (long name): print a usage error and return -1
  * when S is not a number in [lo, hi]. */

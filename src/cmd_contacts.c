@@ -151,13 +151,15 @@ int cmd_contacts_main(int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	const char *path = arg[0];
 	plm_set_threads(threads);
-	plm_model *m = NULL;
+	plm_model *m = cmd_load_model(spec, path);
+	if (m == NULL)
+		return CMD_EXIT_FAIL;
 	plm_err err;
 	double *F = NULL;
 	contacts_pair *pairs = NULL;
 	size_t n = 0;
-	int rc = model_read(path, &m, &err);
-	if (rc == PLM_OK && m->L < 2)
+	int rc = PLM_OK;
+	if (m->L < 2)
 		rc = plm_fail(&err, PLM_EINVAL, "%s: a model of %zu position has no pairs", path, m->L);
 	if (rc == PLM_OK) {
 		F = plm_calloc(m->L * m->L, sizeof *F, "contact scores", &err);
@@ -190,9 +192,5 @@ int cmd_contacts_main(int argc, char **argv)
 	free(pairs);
 	free(F);
 	model_destroy(m);
-	if (rc != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		return CMD_EXIT_FAIL;
-	}
-	return CMD_EXIT_OK;
+	return cmd_status(spec, rc, &err);
 }

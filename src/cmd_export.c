@@ -69,12 +69,10 @@ int cmd_export_main(int argc, char **argv)
 	if (output == NULL && npy == NULL)
 		output = DEF_OUTPUT;
 	const char *path = arg[0];
-	plm_model *m;
-	plm_err err;
-	if (model_read(path, &m, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
+	plm_model *m = cmd_load_model(spec, path);
+	if (m == NULL)
 		return CMD_EXIT_FAIL;
-	}
+	plm_err err;
 	int rc = PLM_OK;
 	if (zero_sum)
 		model_gauge_zero_sum(m);
@@ -92,9 +90,5 @@ int cmd_export_main(int argc, char **argv)
 		}
 	}
 	model_destroy(m);
-	if (rc != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		return CMD_EXIT_FAIL;
-	}
-	return CMD_EXIT_OK;
+	return cmd_status(spec, rc, &err);
 }

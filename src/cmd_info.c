@@ -127,22 +127,18 @@ int cmd_info_main(int argc, char **argv)
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
 	const char *path = arg[0];
-	plm_model *m;
+	plm_model *m = cmd_load_model(spec, path);
+	if (m == NULL)
+		return CMD_EXIT_FAIL;
 	plm_err err;
-	if (model_read(path, &m, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		return CMD_EXIT_FAIL;
-	}
 	model_conv s;
-	if (model_conv_summary(m, &s, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		model_destroy(m);
-		return CMD_EXIT_FAIL;
+	int rc = model_conv_summary(m, &s, &err);
+	if (rc == PLM_OK) {
+		print_header(m, path);
+		print_conv(&s, m);
+		if (sites)
+			print_sites(m);
 	}
-	print_header(m, path);
-	print_conv(&s, m);
-	if (sites)
-		print_sites(m);
 	model_destroy(m);
-	return CMD_EXIT_OK;
+	return cmd_status(spec, rc, &err);
 }

@@ -244,10 +244,8 @@ int cmd_relax_main(int argc, char **argv)
 	plm_outfile fa = { 0 }, ts = { 0 };
 	int status = CMD_EXIT_FAIL;
 
-	if (model_read(model_path, &m, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
+	if ((m = cmd_load_model(spec, model_path)) == NULL)
 		goto done;
-	}
 	msa_opts mo;
 	msa_opts_default(&mo);
 	mo.format = fmt;

@@ -74,33 +74,27 @@ int cmd_weights_main(int argc, char **argv)
 
 	plm_err err = { 0 };
 	plm_outfile of;
-	if (outfile_open(&of, output, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		msa_destroy(m);
-		free(w);
-		return CMD_EXIT_FAIL;
-	}
-	char prefix[64];
-	snprintf(prefix, sizeof prefix, "plmem %s: ", spec->name);
-	if (stats) {
-		cmd_input_report(of.fp, "", m, &in, meff);
-	} else {
-		for (size_t k = 0, s = 0; k < m->nin; k++) {
-			if (m->in_status[k] == MSA_KEPT)
-				fprintf(of.fp, "%s\t%.17g\n", m->in_names[k], w[s++]);
-			else
-				fprintf(of.fp, "%s\t0\t%s\n", m->in_names[k], msa_status_name(m->in_status[k]));
+	rc = outfile_open(&of, output, &err);
+	if (rc == PLM_OK) {
+		if (stats) {
+			cmd_input_report(of.fp, "", m, &in, meff);
+		} else {
+			for (size_t k = 0, s = 0; k < m->nin; k++) {
+				if (m->in_status[k] == MSA_KEPT)
+					fprintf(of.fp, "%s\t%.17g\n", m->in_names[k], w[s++]);
+				else
+					fprintf(of.fp, "%s\t0\t%s\n", m->in_names[k], msa_status_name(m->in_status[k]));
+			}
 		}
+		rc = outfile_commit(&of, &err);
 	}
-	rc = CMD_EXIT_OK;
-	if (outfile_commit(&of, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		rc = CMD_EXIT_FAIL;
-	} else if (!stats) {
+	if (rc == PLM_OK && !stats) {
+		char prefix[64];
+		snprintf(prefix, sizeof prefix, "plmem %s: ", spec->name);
 		fflush(stdout);
 		cmd_input_report(stderr, prefix, m, &in, meff);
 	}
 	msa_destroy(m);
 	free(w);
-	return rc;
+	return cmd_status(spec, rc, &err);
 }
