@@ -41,7 +41,7 @@ int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err)
 	w->g = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
 	w->xt = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
 	w->gt = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
-	w->d = plm_calloc_aligned(n, sizeof(double), "L-BFGS vectors", err);
+	w->d = plm_calloc_aligned(n, sizeof(float), "L-BFGS vectors", err);
 	if (!w->s || !w->y || !w->rho || !w->yy || !w->alpha || !w->x || !w->g || !w->xt || !w->gt || !w->d) {
 		lbfgs_work_free(w);
 		return PLM_ENOMEM;
@@ -68,7 +68,7 @@ void lbfgs_work_free(lbfgs_work *w)
 
 size_t lbfgs_work_bytes(size_t n, size_t m)
 {
-	return 2 * m * n * sizeof(float) + 5 * n * sizeof(double) + 3 * m * sizeof(double) + 10 * 64;
+	return (2 * m + 1) * n * sizeof(float) + 4 * n * sizeof(double) + 3 * m * sizeof(double) + 10 * 64;
 }
 
 /* Vector helpers: four doubles per operation (two SSE2 registers, or one AVX register in the
@@ -94,91 +94,151 @@ static double dot(const double *a, const double *b, size_t n)
 	return s;
 }
 
-/* z = x + a y (z may be x) */
-CLONES
-static void axpyz(double *z, const double *x, double a, const double *y, size_t n)
-{
-	v4d *zv = (v4d *)z;
-	const v4d *xv = (const v4d *)x, *yv = (const v4d *)y;
-	size_t n4 = n / 4;
-	for (size_t k = 0; k < n4; k++)
-		zv[k] = xv[k] + a * yv[k];
-	for (size_t k = 4 * n4; k < n; k++)
-		z[k] = x[k] + a * y[k];
-}
-
 typedef float v4f __attribute__((vector_size(16), aligned(4)));
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
 
-/* d = a d + b u; returns v . d (the updated d), or 0 when v is NULL.  One pass over d. */
+#define CHUNK 32 /* eight-float vectors summed in float before a dot product goes to double */
+
+/* The search direction is kept in float (as the history): the two-loop recursion is then
+ * float arithmetic on float vectors, half the memory traffic and no conversions; its dot
+ * products are summed in float over CHUNK vectors, then in double, in a fixed order. */
+
+/* v8f . v8f over one chunk, added to the double accumulators */
+#define ACC_CHUNK(acc, s0, s1)                                                                    \
+	do {                                                                                      \
+		v4f lo_ = { (acc)[0], (acc)[1], (acc)[2], (acc)[3] };                              \
+		v4f hi_ = { (acc)[4], (acc)[5], (acc)[6], (acc)[7] };                              \
+		(s0) += __builtin_convertvector(lo_, v4d);                                          \
+		(s1) += __builtin_convertvector(hi_, v4d);                                          \
+	} while (0)
+
+/* d = (float)(-g); returns u . d (0 when u is NULL) */
 CLONES
-static double upd(double *d, double a, double b, const float *u, const float *v, size_t n)
+static double negf(float *d, const double *g, const float *u, size_t n)
 {
-	v4d *dv = (v4d *)d;
-	const v4f *uv = (const v4f *)u, *vv = (const v4f *)v;
+	const v4d *gv = (const v4d *)g;
+	v4f *dv = (v4f *)d;
+	const v4f *uv = (const v4f *)u;
 	size_t n4 = n / 4;
 	v4d s0 = { 0 };
-	double s = 0.0;
-	if (v != NULL) {
-		for (size_t k = 0; k < n4; k++) {
-			v4d t = a * dv[k] + b * __builtin_convertvector(uv[k], v4d);
-			dv[k] = t;
-			s0 += __builtin_convertvector(vv[k], v4d) * t;
-		}
-		s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
-		for (size_t k = 4 * n4; k < n; k++) {
-			d[k] = a * d[k] + b * (double)u[k];
-			s += (double)v[k] * d[k];
-		}
-	} else {
-		for (size_t k = 0; k < n4; k++)
-			dv[k] = a * dv[k] + b * __builtin_convertvector(uv[k], v4d);
-		for (size_t k = 4 * n4; k < n; k++)
-			d[k] = a * d[k] + b * (double)u[k];
+	for (size_t k = 0; k < n4; k++) {
+		v4f t = __builtin_convertvector(-gv[k], v4f);
+		dv[k] = t;
+		if (u)
+			s0 += __builtin_convertvector(uv[k] * t, v4d);
+	}
+	double s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+	for (size_t k = 4 * n4; k < n; k++) {
+		d[k] = (float)-g[k];
+		if (u)
+			s += (double)(u[k] * d[k]);
 	}
 	return s;
 }
 
-/* u . d with u in float */
+/* d = a d + b u (float); returns v . d (the updated d), or 0 when v is NULL.  One pass. */
 CLONES
-static double dotf(const float *u, const double *d, size_t n)
+static double updf(float *d, float a, float b, const float *u, const float *v, size_t n)
 {
-	const v4f *uv = (const v4f *)u;
-	const v4d *dv = (const v4d *)d;
-	v4d s0 = { 0 };
-	size_t n4 = n / 4;
-	for (size_t k = 0; k < n4; k++)
-		s0 += __builtin_convertvector(uv[k], v4d) * dv[k];
-	double s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
-	for (size_t k = 4 * n4; k < n; k++)
-		s += (double)u[k] * d[k];
+	v8f *dv = (v8f *)d;
+	const v8f *uv = (const v8f *)u, *vv = (const v8f *)v;
+	size_t n8 = n / 8;
+	v4d s0 = { 0 }, s1 = { 0 };
+	double s = 0.0;
+	if (v != NULL) {
+		for (size_t c = 0; c < n8; c += CHUNK) {
+			size_t e = c + CHUNK < n8 ? c + CHUNK : n8;
+			v8f acc = { 0 };
+			for (size_t k = c; k < e; k++) {
+				v8f t = a * dv[k] + b * uv[k];
+				dv[k] = t;
+				acc += vv[k] * t;
+			}
+			ACC_CHUNK(acc, s0, s1);
+		}
+		s0 += s1;
+		s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+		for (size_t k = 8 * n8; k < n; k++) {
+			d[k] = a * d[k] + b * u[k];
+			s += (double)(v[k] * d[k]);
+		}
+	} else {
+		for (size_t k = 0; k < n8; k++)
+			dv[k] = a * dv[k] + b * uv[k];
+		for (size_t k = 8 * n8; k < n; k++)
+			d[k] = a * d[k] + b * u[k];
+	}
 	return s;
 }
 
-/* z = (float)(x - y); returns z . z and stores nothing else */
+/* g . d with d in float */
 CLONES
-static void subf(float *z, const double *x, const double *y, size_t n)
+static double dotdf(const double *g, const float *d, size_t n)
 {
-	v4f *zv = (v4f *)z;
-	const v4d *xv = (const v4d *)x, *yv = (const v4d *)y;
-	size_t n4 = n / 4;
-	for (size_t k = 0; k < n4; k++)
-		zv[k] = __builtin_convertvector(xv[k] - yv[k], v4f);
-	for (size_t k = 4 * n4; k < n; k++)
-		z[k] = (float)(x[k] - y[k]);
+	const v4d *gv = (const v4d *)g;
+	const v4f *dv = (const v4f *)d;
+	v4d s0 = { 0 }, s1 = { 0 };
+	size_t k = 0, n4 = n / 4;
+	for (; k + 1 < n4; k += 2) {
+		s0 += gv[k] * __builtin_convertvector(dv[k], v4d);
+		s1 += gv[k + 1] * __builtin_convertvector(dv[k + 1], v4d);
+	}
+	if (k < n4)
+		s0 += gv[k] * __builtin_convertvector(dv[k], v4d);
+	s0 += s1;
+	double s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+	for (k = 4 * n4; k < n; k++)
+		s += g[k] * (double)d[k];
+	return s;
 }
 
+/* z = x + a d with d in float */
 CLONES
-static double dotff(const float *a, const float *b, size_t n)
+static void axpyf(double *z, const double *x, double a, const float *d, size_t n)
 {
-	const v4f *av = (const v4f *)a, *bv = (const v4f *)b;
-	v4d s0 = { 0 };
+	v4d *zv = (v4d *)z;
+	const v4d *xv = (const v4d *)x;
+	const v4f *dv = (const v4f *)d;
 	size_t n4 = n / 4;
 	for (size_t k = 0; k < n4; k++)
-		s0 += __builtin_convertvector(av[k], v4d) * __builtin_convertvector(bv[k], v4d);
-	double s = (s0[0] + s0[1]) + (s0[2] + s0[3]);
+		zv[k] = xv[k] + a * __builtin_convertvector(dv[k], v4d);
 	for (size_t k = 4 * n4; k < n; k++)
-		s += (double)a[k] * (double)b[k];
-	return s;
+		z[k] = x[k] + a * (double)d[k];
+}
+
+/* The new history pair in one pass: s = (float)(xt - x), y = (float)(gt - g); returns s . y
+ * and sets *yy = y . y (both from the float values) and *gg = gt . gt. */
+CLONES
+static double newpair(float *s, float *y, const double *xt, const double *x, const double *gt,
+                      const double *g, size_t n, double *yy, double *gg)
+{
+	v4f *sv = (v4f *)s, *yv = (v4f *)y;
+	const v4d *xtv = (const v4d *)xt, *xv = (const v4d *)x, *gtv = (const v4d *)gt, *gv = (const v4d *)g;
+	size_t n4 = n / 4;
+	v4d a0 = { 0 }, a1 = { 0 }, a2 = { 0 };
+	for (size_t k = 0; k < n4; k++) {
+		v4f sf = __builtin_convertvector(xtv[k] - xv[k], v4f);
+		v4f yf = __builtin_convertvector(gtv[k] - gv[k], v4f);
+		sv[k] = sf;
+		yv[k] = yf;
+		v4d sd = __builtin_convertvector(sf, v4d), yd = __builtin_convertvector(yf, v4d);
+		a0 += sd * yd;
+		a1 += yd * yd;
+		a2 += gtv[k] * gtv[k];
+	}
+	double sy = (a0[0] + a0[1]) + (a0[2] + a0[3]);
+	double y2 = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+	double g2 = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+	for (size_t k = 4 * n4; k < n; k++) {
+		s[k] = (float)(xt[k] - x[k]);
+		y[k] = (float)(gt[k] - g[k]);
+		sy += (double)s[k] * (double)y[k];
+		y2 += (double)y[k] * (double)y[k];
+		g2 += gt[k] * gt[k];
+	}
+	*yy = y2;
+	*gg = g2;
+	return sy;
 }
 
 /* Minimiser of the cubic through (a, fa, da) and (b, fb, db), kept inside the interval
@@ -215,10 +275,10 @@ typedef struct ls_ctx {
 static double ls_eval(ls_ctx *c, double a, double *dphi)
 {
 	lbfgs_work *w = c->w;
-	axpyz(w->xt, w->x, a, w->d, w->n);
+	axpyf(w->xt, w->x, a, w->d, w->n);
 	double f = c->fn(c->ctx, w->xt, w->gt);
 	c->evals++;
-	*dphi = dot(w->gt, w->d, w->n);
+	*dphi = dotdf(w->gt, w->d, w->n);
 	return f;
 }
 
@@ -339,18 +399,17 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 	while (status != LBFGS_CONVERGED && k < max_iter) {
 		/* direction d = -H g by the two-loop recursion, each step fused with the next
 		 * dot product (history pair r = 0 is the newest) */
-		axpyz(w->d, w->g, -2.0, w->g, n); /* d = -g */
-		if (nhist > 0) {
 #define PAIR(r) ((head + m - 1 - (r)) % m)
+		double dd = negf(w->d, w->g, nhist > 0 ? w->s + PAIR(0) * n : NULL, n); /* d = -g */
+		if (nhist > 0) {
 			size_t newest = PAIR(0), oldest = PAIR(nhist - 1);
 			double gamma = 1.0 / (w->rho[newest] * w->yy[newest]);
-			double dd = dotf(w->s + newest * n, w->d, n);
 			for (size_t r = 0; r < nhist; r++) {
 				size_t idx = PAIR(r);
 				double al = w->rho[idx] * dd;
 				w->alpha[idx] = al;
 				const float *next = r + 1 < nhist ? w->s + PAIR(r + 1) * n : w->y + oldest * n;
-				dd = upd(w->d, 1.0, -al, w->y + idx * n, next, n);
+				dd = updf(w->d, 1.f, (float)-al, w->y + idx * n, next, n);
 			}
 			/* dd = y_oldest . d; the scaling by gamma is folded into the first step */
 			double scale = gamma;
@@ -359,16 +418,16 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 				size_t idx = PAIR(r);
 				double be = w->rho[idx] * dd;
 				const float *next = r > 0 ? w->y + PAIR(r - 1) * n : NULL;
-				dd = upd(w->d, scale, w->alpha[idx] - be, w->s + idx * n, next, n);
+				dd = updf(w->d, (float)scale, (float)(w->alpha[idx] - be), w->s + idx * n, next, n);
 				scale = 1.0;
 			}
-#undef PAIR
 		}
-		double dg = dot(w->d, w->g, n);
+#undef PAIR
+		double dg = dotdf(w->g, w->d, n);
 		if (!(dg < 0.0)) { /* not a descent direction: restart from steepest descent */
 			nhist = 0;
-			axpyz(w->d, w->g, -2.0, w->g, n);
-			dg = -gnorm * gnorm;
+			negf(w->d, w->g, NULL, n);
+			dg = dotdf(w->g, w->d, n);
 		}
 		double a0 = nhist == 0 ? fmin(1.0, 1.0 / gnorm) : 1.0;
 		double fnew, astep;
@@ -379,12 +438,11 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 		}
 		/* update the history with s = xt - x, y = gt - g */
 		float *sv = w->s + head * n, *yv = w->y + head * n;
-		subf(sv, w->xt, w->x, n);
-		subf(yv, w->gt, w->g, n);
-		double sy = dotff(sv, yv, n);
+		double yy, gg;
+		double sy = newpair(sv, yv, w->xt, w->x, w->gt, w->g, n, &yy, &gg);
 		if (sy > 0.0) {
 			w->rho[head] = 1.0 / sy;
-			w->yy[head] = dotff(yv, yv, n);
+			w->yy[head] = yy;
 			head = (head + 1) % m;
 			if (nhist < m)
 				nhist++;
@@ -392,7 +450,7 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 		double *tp = w->x; w->x = w->xt; w->xt = tp;
 		tp = w->g; w->g = w->gt; w->gt = tp;
 		f = fnew;
-		gnorm = sqrt(dot(w->g, w->g, n));
+		gnorm = sqrt(gg);
 		cnorm = conv_norm(w, w->g, gnorm);
 		k++;
 		if (cnorm <= tol)

@@ -1,5 +1,5 @@
 /* lbfgs: limited-memory BFGS minimisation of a smooth function (iterates in double, history
- * pairs stored in float) with a strong-Wolfe line search.  Sequential and deterministic;
+ * pairs and the search direction in float) with a strong-Wolfe line search.  Sequential and deterministic;
  * workspaces are allocated once and reused.  It never prints. */
 #ifndef PLMEM_LBFGS_H
 #define PLMEM_LBFGS_H
@@ -21,7 +21,8 @@ typedef struct lbfgs_work {
 	size_t n, m;
 	float *s, *y;        /* m x n history (float: halves the memory traffic) */
 	double *rho, *alpha, *yy; /* m: 1/(s.y), two-loop coefficients, y.y */
-	double *x, *g, *xt, *gt, *d;
+	double *x, *g, *xt, *gt;
+	float *d;            /* search direction (float, as the history) */
 	const double *nw;    /* NULL (set by init), or n weights: the convergence test and the
 	                        reported norm use sqrt(sum_k nw_k g_k^2) instead of |g|_2 */
 } lbfgs_work;
