@@ -186,17 +186,9 @@ int cmd_parse_long(const cmd_spec *spec, const char *opt, const char *s, long lo
 
 int cmd_parse_size(const cmd_spec *spec, const char *opt, const char *s, size_t lo, size_t hi, size_t *out)
 {
-	char *end;
-	errno = 0;
-	if (s[0] == '-') {
-		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
+	unsigned long long v;
+	if (cmd_parse_u64(spec, opt, s, &v) != 0)
 		return -1;
-	}
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0) {
-		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
-		return -1;
-	}
 	if (v < lo || v > hi) {
 		cmd_usage_error(spec, "--%s: %s is outside [%zu, %zu]", opt, s, lo, hi);
 		return -1;
@@ -209,12 +201,8 @@ int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned
 {
 	char *end;
 	errno = 0;
-	if (s[0] == '-') {
-		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
-		return -1;
-	}
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0) {
+	unsigned long long v = s[0] == '-' ? 0 : strtoull(s, &end, 10);
+	if (s[0] == '-' || end == s || *end != '\0' || errno != 0) {
 		cmd_usage_error(spec, "--%s: '%s' is not a non-negative integer", opt, s);
 		return -1;
 	}
