@@ -1,4 +1,5 @@
-/* cmd: the option tables, usage text, value parsing and messages shared by the subcommands.
+/* cmd: the option tables, usage text, value parsing, messages and the option-loop, operand
+ * and model-reading steps shared by the subcommands.
  * Only cmd_*.c and plmem.c use it; it prints to stdout/stderr but never calls exit(). */
 #ifndef PLMEM_CMD_H
 #define PLMEM_CMD_H
@@ -62,8 +63,8 @@ int cmd_next(cmd_parser *p, int argc, char **argv);
 
 /* The default branch of every option loop: -h prints the usage on stdout (CMD_EXIT_OK);
  * -t N stores N in *threads (CMD_NEXT; NULL threads: the subcommand has no -t); a bad -t
- * value, '?' from cmd_next (already reported) or a key the subcommand does not handle give
- * CMD_EXIT_USAGE. */
+ * value, '?' from cmd_next (already reported) or a key of the table the subcommand forgot
+ * (an internal error, reported) give CMD_EXIT_USAGE. */
 int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threads);
 
 /* The operands after the options: exactly WANT of them, named WHAT in the messages ("the
