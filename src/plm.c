@@ -200,6 +200,35 @@ static inline __attribute__((always_inline)) v8sf vexp(v8sf t)
 	return p * two_k;
 }
 
+/* log(z) for z >= 1 (finite) on eight lanes (Cephes logf: z = 2^e m, m in [sqrt(1/2),
+ * sqrt(2)), a degree-9 polynomial in m - 1).  Relative error about 1e-7. */
+static inline __attribute__((always_inline)) v8sf vlog(v8sf z)
+{
+	v8si bits;
+	memcpy(&bits, &z, sizeof bits);
+	v8si e = ((bits >> 23) & 0xff) - 126;
+	bits = (bits & 0x007fffff) | 0x3f000000; /* m in [0.5, 1) */
+	v8sf m;
+	memcpy(&m, &bits, sizeof m);
+	v8si small = m < 0.707106781186547524f;
+	e = e + small; /* small is -1 where true */
+	v8sf x = m - 1.0f + (v8sf)(small & (v8si)m); /* 2m - 1 where small, else m - 1 */
+	v8sf ef = __builtin_convertvector(e, v8sf);
+	v8sf x2 = x * x;
+	v8sf y = x * 7.0376836292e-2f - 1.1514610310e-1f;
+	y = y * x + 1.1676998740e-1f;
+	y = y * x - 1.2420140846e-1f;
+	y = y * x + 1.4249322787e-1f;
+	y = y * x - 1.6668057665e-1f;
+	y = y * x + 2.0000714765e-1f;
+	y = y * x - 2.4999993993e-1f;
+	y = y * x + 3.3333331174e-1f;
+	y = y * x * x2;
+	y = y + ef * -2.12194440e-4f;
+	y = y - 0.5f * x2;
+	return x + y + ef * 0.693359375f;
+}
+
 /* Softmax of each row of E in place -> weighted residuals w_s (p_s - e_{a_i^s}); returns the
  * block's sum of w_s (-log P); the residuals summed over the block go to gh and dsum. */
 static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q, size_t nb,
@@ -216,6 +245,7 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 			acc[v][l] = 0.f;
 		}
 	double f = 0.0;
+	float zs[PLM_BLOCK] __attribute__((aligned(32))), ts[PLM_BLOCK];
 	for (size_t s = 0; s < nb; s++) {
 		v8sf *ev = E + s * nv;
 		float *es = (float *)ev;
@@ -238,9 +268,9 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 			zv += ev[v];
 		}
 		float z = ((zv[0] + zv[1]) + (zv[2] + zv[3])) + ((zv[4] + zv[5]) + (zv[6] + zv[7]));
-		float lp = tai - logf(z); /* log P(a_i^s) */
+		zs[s] = z;
+		ts[s] = tai;
 		double wsd = w[s];
-		f -= wsd * (double)lp;
 		float scale = (float)wsd / z;
 #pragma GCC unroll 8
 		for (size_t v = 0; v < nv; v++)
@@ -254,6 +284,16 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 		float t = ((float *)acc)[a];
 		gh[a] += t;
 		dsum[a] += t;
+	}
+	/* log P(a_i^s) = tai - log z (z >= 1: the largest term is 1), eight sequences at a time */
+	for (size_t s = nb; s % 8; s++)
+		zs[s] = 1.f;
+	for (size_t s = 0; s < nb; s += 8) {
+		v8sf zl, lz;
+		memcpy(&zl, zs + s, sizeof zl);
+		lz = vlog(zl);
+		for (size_t l = 0; l < 8 && s + l < nb; l++)
+			f -= w[s + l] * (double)(ts[s + l] - lz[l]);
 	}
 	return f;
 }
