@@ -31,6 +31,7 @@ typedef float v8sf __attribute__((vector_size(32)));
 typedef int v8si __attribute__((vector_size(32)));
 typedef float v4sf __attribute__((vector_size(16)));
 typedef double v4df __attribute__((vector_size(32), aligned(8))); /* g need not be aligned */
+typedef double v8df __attribute__((vector_size(64), aligned(8)));
 
 #define PLM_BLOCK 256   /* sequences per block: their fields and residuals stay in L1 */
 #define PLM_FLUSH 16    /* blocks summed in float before the gradient is added to doubles */
@@ -138,8 +139,7 @@ size_t plm_data_bytes(size_t n, size_t L, size_t q)
 size_t plm_work_bytes(size_t L, size_t q)
 {
 	size_t Q = (q + 7) / 8 * 8;
-	size_t nvar = Q + L * q * Q;
-	return nvar * sizeof(float) + 2 * L * q * Q * sizeof(float) + (size_t)PLM_BLOCK * Q * sizeof(float) +
+	return 2 * L * q * Q * sizeof(float) + (size_t)PLM_BLOCK * Q * sizeof(float) +
 	       Q * (sizeof(float) + 2 * sizeof(double)) + 6 * 64;
 }
 
@@ -148,14 +148,13 @@ int plm_work_init(plm_work *ws, const plm_data *d, plm_err *err)
 	memset(ws, 0, sizeof *ws);
 	size_t lqq = d->L * d->q * d->Q;
 	ws->nvar = plm_nvar(d);
-	ws->x = plm_calloc_aligned(ws->nvar, sizeof(float), "site parameters", err);
 	ws->dw = plm_calloc_aligned(lqq, sizeof(float), "site couplings", err);
 	ws->gf = plm_calloc_aligned(lqq, sizeof(float), "site gradient", err);
 	ws->e = plm_calloc_aligned((size_t)PLM_BLOCK * d->Q, sizeof(float), "local fields", err);
 	ws->base = plm_calloc_aligned(d->Q, sizeof(float), "local fields", err);
 	ws->gh = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
 	ws->dsum = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
-	if (!ws->x || !ws->dw || !ws->gf || !ws->e || !ws->base || !ws->gh || !ws->dsum) {
+	if (!ws->dw || !ws->gf || !ws->e || !ws->base || !ws->gh || !ws->dsum) {
 		plm_work_free(ws);
 		return PLM_ENOMEM;
 	}
@@ -166,7 +165,6 @@ void plm_work_free(plm_work *ws)
 {
 	if (ws == NULL)
 		return;
-	free(ws->x);
 	free(ws->dw);
 	free(ws->gf);
 	free(ws->e);
@@ -298,31 +296,42 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 	return f;
 }
 
+/* The kernel proper: XD the double parameters (h read as 0 when NO_FIELDS); writes the data
+ * term's gradient plus LJ2 J to G's coupling blocks (G's field part and column i untouched)
+ * and sets *RJ = |J|^2; returns the data term. */
 static inline __attribute__((always_inline)) double kernel_body(size_t nv, const plm_data *d,
-                                                                size_t i, plm_work *ws, double *g)
+                                                                size_t i, plm_work *ws, const double *xd,
+                                                                int no_fields, double lj2, double *g,
+                                                                double *rj)
 {
 	const size_t n = d->n, L = d->L, q = d->q, Q = d->Q;
-	const v8sf *x = (const v8sf *)ws->x;
+	const v8df *x = (const v8df *)xd;
 	v8sf *dw = (v8sf *)ws->dw, *gf = (v8sf *)ws->gf, *E = (v8sf *)ws->e, *base = (v8sf *)ws->base;
 	double *gh = ws->gh, *dsum = ws->dsum;
-	/* base = h + sum_j J_ij(., mode_j); dw_j[b] = J_ij(., b) - J_ij(., mode_j) */
+	/* base = h + sum_j J_ij(., mode_j); dw_j[b] = J_ij(., b) - J_ij(., mode_j), from the
+	 * parameters rounded to float */
 	for (size_t v = 0; v < nv; v++)
-		base[v] = x[v];
+		base[v] = no_fields ? (v8sf){ 0 } : __builtin_convertvector(x[v], v8sf);
 	memset(dw + i * q * nv, 0, q * nv * sizeof *dw); /* column i's entries add nothing */
 	for (size_t j = 0; j < L; j++) {
 		if (j == i)
 			continue;
-		const v8sf *Jj = x + nv + j * q * nv, *Jm = Jj + (size_t)d->mode[j] * nv;
-		v8sf *Dj = dw + j * q * nv;
-		for (size_t v = 0; v < nv; v++)
+		const v8df *Jj = x + nv + j * q * nv, *Jmd = Jj + (size_t)d->mode[j] * nv;
+		v8sf *Dj = dw + j * q * nv, Jm[8] = { 0 };
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++) {
+			Jm[v] = __builtin_convertvector(Jmd[v], v8sf);
 			base[v] += Jm[v];
+		}
 		for (size_t b = 0; b < q; b++)
 #pragma GCC unroll 8
 			for (size_t v = 0; v < nv; v++)
-				Dj[b * nv + v] = Jj[b * nv + v] - Jm[v];
+				Dj[b * nv + v] = __builtin_convertvector(Jj[b * nv + v], v8sf) - Jm[v];
 	}
 	double f = 0.0;
 	size_t since_flush = 0;
+	int first = 1;
+	v4df r0 = { 0 };
 	for (size_t k = 0; k < d->nblk; k++) {
 		size_t s0 = k * PLM_BLOCK, nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
 		/* gather: E[s] = base + sum over the non-mode entries of s */
@@ -357,14 +366,17 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 					r[v] += e[v];
 			}
 		}
-		/* flush into doubles; the mode's row is the block total minus the other rows */
-		if (++since_flush == PLM_FLUSH || k + 1 == d->nblk) {
+		/* flush into doubles; the mode's row is the block total minus the other rows.  The
+		 * first flush writes G, the last adds the penalty's gradient (and sums |J|^2). */
+		int last = k + 1 == d->nblk;
+		if (++since_flush == PLM_FLUSH || last) {
 			since_flush = 0;
 			for (size_t j = 0; j < L; j++) {
 				if (j == i)
 					continue;
 				size_t m = d->mode[j];
 				v4df *gj = (v4df *)(g + Q + j * q * Q);
+				const v4df *xj = (const v4df *)(xd + Q + j * q * Q);
 				v4sf *fj = (v4sf *)(gf + j * q * nv);
 				v4df rest[16] = { 0 };
 				const v4sf zero = { 0 };
@@ -372,22 +384,36 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 					if (b == m)
 						continue;
 					for (size_t u = 0; u < 2 * nv; u++) {
-						v4df t = __builtin_convertvector(fj[b * 2 * nv + u], v4df);
-						gj[b * 2 * nv + u] += t;
+						size_t k4 = b * 2 * nv + u;
+						v4df t = __builtin_convertvector(fj[k4], v4df);
+						v4df gn = first ? t : gj[k4] + t;
+						if (last) {
+							gn = gn + lj2 * xj[k4];
+							r0 += xj[k4] * xj[k4];
+						}
+						gj[k4] = gn;
 						rest[u] += t;
-						fj[b * 2 * nv + u] = zero;
+						fj[k4] = zero;
 					}
 				}
 				for (size_t u = 0; u < 2 * nv; u++) {
+					size_t k4 = m * 2 * nv + u;
 					v4df ds;
 					memcpy(&ds, dsum + 4 * u, sizeof ds);
-					gj[m * 2 * nv + u] += ds - rest[u];
+					v4df gn = first ? ds - rest[u] : gj[k4] + (ds - rest[u]);
+					if (last) {
+						gn = gn + lj2 * xj[k4];
+						r0 += xj[k4] * xj[k4];
+					}
+					gj[k4] = gn;
 				}
 			}
 			for (size_t a = 0; a < q; a++)
 				dsum[a] = 0.0;
+			first = 0;
 		}
 	}
+	*rj = (r0[0] + r0[1]) + (r0[2] + r0[3]);
 	memset(gf + i * q * nv, 0, q * nv * sizeof *gf); /* column i's entries, unused */
 	return f;
 }
@@ -396,33 +422,30 @@ CLONES
 static double kernel(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
                      plm_work *ws)
 {
-	const size_t Q = d->Q, nvar = plm_nvar(d);
-	/* parameters to float (nvar is a multiple of 8) */
+	const size_t Q = d->Q, q = d->q;
 	const v4df *xv = (const v4df *)x;
-	v4sf *xf = (v4sf *)ws->x;
-	for (size_t k = 0; k < nvar / 4; k++)
-		xf[k] = __builtin_convertvector(xv[k], v4sf);
-	if (o->no_fields)
-		memset(ws->x, 0, Q * sizeof *ws->x);
-	memset(g, 0, nvar * sizeof *g);
+	memset(g, 0, Q * sizeof *g);
+	memset(g + Q + i * q * Q, 0, q * Q * sizeof *g); /* column i: unused */
 	memset(ws->gh, 0, Q * sizeof *ws->gh);
 	memset(ws->dsum, 0, Q * sizeof *ws->dsum);
-	double f;
+	const double lj2 = 2.0 * o->lambda_j;
+	double f, rj;
 	switch (Q / 8) {
 	case 1:
-		f = kernel_body(1, d, i, ws, g);
+		f = kernel_body(1, d, i, ws, x, o->no_fields, lj2, g, &rj);
 		break;
 	case 3:
-		f = kernel_body(3, d, i, ws, g);
+		f = kernel_body(3, d, i, ws, x, o->no_fields, lj2, g, &rj);
 		break;
 	default:
-		f = kernel_body(Q / 8, d, i, ws, g);
+		f = kernel_body(Q / 8, d, i, ws, x, o->no_fields, lj2, g, &rj);
 		break;
 	}
-	/* regularisation in double on the double parameters (unused entries are 0) */
+	/* the fields' penalty in double on the double parameters (unused entries are 0); the
+	 * couplings' is added by the last flush */
 	v4df *gv = (v4df *)g;
-	v4df r0 = { 0 }, r1 = { 0 };
-	const double lh2 = 2.0 * o->lambda_h, lj2 = 2.0 * o->lambda_j;
+	v4df r0 = { 0 };
+	const double lh2 = 2.0 * o->lambda_h;
 	if (!o->no_fields)
 		for (size_t k = 0; k < Q / 4; k++) {
 			r0 += xv[k] * xv[k];
@@ -431,25 +454,6 @@ static double kernel(const plm_data *d, size_t i, const plm_site_opts *o, const 
 			gv[k] = ghv + lh2 * xv[k];
 		}
 	double rh = (r0[0] + r0[1]) + (r0[2] + r0[3]);
-	r0 = (v4df){ 0 };
-	for (size_t j = 0; j < d->L; j++) {
-		if (j == i)
-			continue;
-		const v4df *xj = xv + (Q + j * d->q * Q) / 4;
-		v4df *gj = gv + (Q + j * d->q * Q) / 4;
-		size_t nq = d->q * Q / 4, k = 0;
-		for (; k + 1 < nq; k += 2) {
-			r0 += xj[k] * xj[k];
-			r1 += xj[k + 1] * xj[k + 1];
-			gj[k] += lj2 * xj[k];
-			gj[k + 1] += lj2 * xj[k + 1];
-		}
-		if (k < nq) {
-			r0 += xj[k] * xj[k];
-			gj[k] += lj2 * xj[k];
-		}
-	}
-	double rj = ((r0[0] + r0[1]) + (r0[2] + r0[3])) + ((r1[0] + r1[1]) + (r1[2] + r1[3]));
 	return f + o->lambda_h * rh + o->lambda_j * rj;
 }
 

@@ -46,7 +46,6 @@ static inline size_t plm_nvar(const plm_data *d)
 /* Per-thread scratch (allocated once, reused for every site). */
 typedef struct plm_work {
 	size_t nvar;
-	float *x;     /* nvar: the parameters in float */
 	float *dw;    /* L * q * Q: couplings minus their row at the column's mode */
 	float *gf;    /* L * q * Q: gradient partial sums in float (flushed to double) */
 	float *e;     /* block x Q: local fields, then the weighted residuals */
