@@ -12,7 +12,7 @@
 
 /* Defaults, each defined once (shown by plmem fit -h through CMD_STR). */
 #define FIT_DEFAULT_LAMBDA_H 0.01
-#define FIT_DEFAULT_LAMBDA_J 0.005
+#define FIT_DEFAULT_LAMBDA_J 0.01
 #define FIT_DEFAULT_TOL 5e-4
 #define FIT_DEFAULT_MAX_ITER 500
 #define FIT_DEFAULT_LBFGS_M 8
