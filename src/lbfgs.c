@@ -479,6 +479,8 @@ void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t m
 		float *sv = w->s + head * n, *yv = w->y + head * n;
 		double yy, gg;
 		double sy = newpair(sv, yv, w->xt, w->x, w->gt, w->g, n, &yy, &gg);
+		if (!(sy > 0.0) && nhist == m)
+			nhist--; /* the pair is dropped, but it overwrote the oldest one's slot */
 		if (sy > 0.0) {
 			w->rho[head] = 1.0 / sy;
 			w->yy[head] = yy;
