@@ -66,9 +66,10 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	 * 4 L), weights and row pointers */
 	size_t data = sat_mul(nseq, sat_add(sat_mul(L, q == 2 ? 10 : 6), 48)); /* q = 2: + float spins */
 	/* per thread: float parameters, couplings and gradient (3 x nvar floats), L-BFGS history
-	 * (2m float vectors of nvar) and vectors (6 doubles of nvar with the site's x) */
+	 * (2m float vectors of nvar at most) and vectors (7 doubles of nvar: 4 of L-BFGS, the site's
+	 * packed x, its padded x and gradient) */
 	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
-	size_t thread = sat_add(sat_mul(nvar, 3 * sizeof(float) + 6 * sizeof(double)),
+	size_t thread = sat_add(sat_mul(nvar, 3 * sizeof(float) + 7 * sizeof(double)),
 	                        sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), 4096));
 	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
 }
@@ -124,17 +125,119 @@ static int copy_provenance(const msa *m, const fit_opts *o, size_t nunique, doub
 
 /* ---- the parallel fit ----------------------------------------------------------------- */
 
+/* The packed variables of a site.  A coupling row (j, b) -- J_ij(., b) -- whose state b never
+ * occurs in column j of the merged alignment has a zero data gradient, and the L2 penalty's
+ * gradient of a zero is zero; so are the padding entries a >= q and the block j = i.  Started
+ * at 0, L-BFGS keeps all of them exactly 0, and optimising only the others is the same
+ * problem.  With few sequences and long alignments most rows are of that kind, so L-BFGS
+ * (whose vector work over the whole padded vector dominated such fits) runs on a packed vector:
+ * the q fields, then q values per active row (b observed in column j, j != i), then zeros up to
+ * a multiple of 8 (the history rows stay 32-byte aligned; those entries get a zero gradient
+ * too).  Before each kernel call the packed x is spread into the padded layout (whose inactive
+ * entries were zeroed once for the site), after it the gradient is gathered back.  The dropped
+ * entries' gradient is exactly 0, so the packed gradient's Euclidean norm equals the full
+ * one's and --tol keeps its meaning.  The dot products run over a shorter vector than the
+ * unpacked fit's, so the results differ from it in the last bits (still identical for any
+ * thread count: each site is one sequential L-BFGS). */
+typedef struct pack_rows {
+	size_t nrow;      /* observed rows (j, b), all columns, in order of j then b */
+	uint32_t *row;    /* nrow: j * q + b */
+	size_t *cstart;   /* L + 1: column j's rows are row[cstart[j] .. cstart[j+1]) */
+	size_t nmax;      /* the largest packed length over the sites */
+} pack_rows;
+
+static void pack_rows_free(pack_rows *p)
+{
+	free(p->row);
+	free(p->cstart);
+	memset(p, 0, sizeof *p);
+}
+
+static int pack_rows_init(const plm_data *d, pack_rows *p, plm_err *err)
+{
+	const size_t n = d->n, L = d->L, q = d->q;
+	memset(p, 0, sizeof *p);
+	p->row = plm_calloc(L * q, sizeof *p->row, "active rows", err);
+	p->cstart = plm_calloc(L + 1, sizeof *p->cstart, "active rows", err);
+	if (p->row == NULL || p->cstart == NULL) {
+		pack_rows_free(p);
+		return PLM_ENOMEM;
+	}
+	size_t mincol = SIZE_MAX;
+	for (size_t j = 0; j < L; j++) {
+		unsigned char seen[PLM_MAXQ] = { 0 };
+		const uint8_t *col = d->seqT + j * n;
+		for (size_t s = 0; s < n; s++)
+			seen[col[s]] = 1;
+		p->cstart[j] = p->nrow;
+		for (size_t b = 0; b < q; b++)
+			if (seen[b])
+				p->row[p->nrow++] = (uint32_t)(j * q + b);
+		size_t c = p->nrow - p->cstart[j];
+		mincol = c < mincol ? c : mincol;
+	}
+	p->cstart[L] = p->nrow;
+	p->nmax = ((p->nrow - mincol + 1) * q + 7) / 8 * 8;
+	return PLM_OK;
+}
+
+/* Packed length of site i. */
+static size_t pack_len(const pack_rows *p, const plm_data *d, size_t i)
+{
+	size_t nr = p->nrow - (p->cstart[i + 1] - p->cstart[i]);
+	return ((nr + 1) * d->q + 7) / 8 * 8;
+}
+
+/* Copies between the padded layout FULL and the packed vector PACKED of site i, over the
+ * active entries: the q fields, then each active row (the rows of columns j < i, then those
+ * of columns j > i).  TO_PACKED: PACKED <- FULL, and PACKED's tail up to pack_len zeroed;
+ * else FULL <- PACKED (FULL's inactive entries left as they are). */
+static void pack_copy(const pack_rows *p, const plm_data *d, size_t i, double *full, double *packed,
+                      int to_packed)
+{
+	const size_t q = d->q, Q = d->Q;
+	const size_t lo[2] = { 0, p->cstart[i + 1] }, hi[2] = { p->cstart[i], p->nrow };
+	double *dst = to_packed ? packed : full;
+	const double *src = to_packed ? full : packed;
+	memcpy(dst, src, q * sizeof *dst);
+	size_t k = q;
+	for (int u = 0; u < 2; u++)
+		for (size_t r = lo[u]; r < hi[u]; r++, k += q) {
+			size_t f = Q + (size_t)p->row[r] * Q;
+			if (to_packed)
+				memcpy(packed + k, full + f, q * sizeof *packed);
+			else
+				memcpy(full + f, packed + k, q * sizeof *full);
+		}
+	if (to_packed)
+		for (size_t n = pack_len(p, d, i); k < n; k++)
+			packed[k] = 0.0;
+}
+
+/* full <- packed */
+static void unpack_x(const pack_rows *p, const plm_data *d, size_t i, const double *packed, double *full)
+{
+	pack_copy(p, d, i, full, (double *)packed, 0); /* reads PACKED only */
+}
+
 typedef struct site_ctx {
 	const plm_data *d;
 	size_t i;
 	plm_site_opts so;
 	plm_work *ws;
+	const pack_rows *p; /* NULL: x and g are the padded layout itself */
+	double *xf, *gf;    /* the padded x (inactive entries 0) and gradient */
 } site_ctx;
 
 static double site_fn(void *ctx, const double *x, double *g)
 {
 	site_ctx *c = ctx;
-	return plm_site_eval(c->d, c->i, &c->so, x, g, c->ws);
+	if (c->p == NULL)
+		return plm_site_eval(c->d, c->i, &c->so, x, g, c->ws);
+	unpack_x(c->p, c->d, c->i, x, c->xf);
+	double f = plm_site_eval(c->d, c->i, &c->so, c->xf, c->gf, c->ws);
+	pack_copy(c->p, c->d, c->i, c->gf, g, 1);
+	return f;
 }
 
 static void store_site(const plm_data *d, size_t i, const double *x, plm_model *mod)
@@ -167,18 +270,31 @@ static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_e
 	size_t done = 0;
 	int fail = PLM_OK;
 	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
+	pack_rows pr;
+	const pack_rows *p = NULL;
+	if (!o->unpacked) {
+		fail = pack_rows_init(d, &pr, err);
+		if (fail != PLM_OK)
+			return fail;
+		p = &pr;
+	}
+	const size_t nlb = p ? p->nmax : nvar; /* L-BFGS length, the largest over the sites */
 #pragma omp parallel
 	{
 		plm_work ws;
 		lbfgs_work lw;
 		plm_err lerr;
-		double *x = NULL;
+		double *x = NULL, *xf = NULL, *gf = NULL;
 		int st = plm_work_init(&ws, d, &lerr);
 		if (st == PLM_OK)
-			st = lbfgs_work_init(&lw, nvar, o->lbfgs_m, &lerr);
+			st = lbfgs_work_init(&lw, nlb, o->lbfgs_m, &lerr);
 		else
 			memset(&lw, 0, sizeof lw);
 		if (st == PLM_OK && (x = plm_calloc_aligned(nvar, sizeof *x, "site parameters", &lerr)) == NULL)
+			st = PLM_ENOMEM;
+		if (st == PLM_OK && p &&
+		    ((xf = plm_calloc_aligned(nvar, sizeof *xf, "site parameters", &lerr)) == NULL ||
+		     (gf = plm_calloc_aligned(nvar, sizeof *gf, "site gradient", &lerr)) == NULL))
 			st = PLM_ENOMEM;
 		if (st != PLM_OK) {
 #pragma omp critical(fit_error)
@@ -194,11 +310,21 @@ static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_e
 		for (size_t i = 0; i < L; i++) {
 			if (st != PLM_OK)
 				continue;
-			memset(x, 0, nvar * sizeof *x);
-			site_ctx c = { d, i, so, &ws };
+			site_ctx c = { d, i, so, &ws, p, xf, gf };
 			lbfgs_result r;
-			lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
-			store_site(d, i, x, mod);
+			if (p) {
+				/* lbfgs_minimize works on the first lw.n entries of buffers sized for nlb */
+				lw.n = pack_len(p, d, i);
+				memset(x, 0, lw.n * sizeof *x);
+				memset(xf, 0, nvar * sizeof *xf);
+				lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
+				unpack_x(p, d, i, x, xf);
+				store_site(d, i, xf, mod);
+			} else {
+				memset(x, 0, nvar * sizeof *x);
+				lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
+				store_site(d, i, x, mod);
+			}
 			record_site(mod, i, &r);
 #pragma omp critical(fit_progress)
 			{
@@ -208,9 +334,13 @@ static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_e
 			}
 		}
 		free(x);
+		free(xf);
+		free(gf);
 		lbfgs_work_free(&lw);
 		plm_work_free(&ws);
 	}
+	if (p)
+		pack_rows_free(&pr);
 	return fail;
 }
 
