@@ -7,15 +7,13 @@
 
 #include <math.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "fit.h"
 #include "model.h"
 #include "msa.h"
 #include "plm.h"
 #include "rng.h"
+#include "util.h"
 
 /* A kept-everything msa of N x L over ALPHABET sampled from a 1-D chain (each state copies its
  * left neighbour with probability 0.6), so the couplings are not trivial. */
@@ -208,21 +206,13 @@ static void threads_identical(const char *alphabet)
 	o.progress = progress;
 	plm_model *a = NULL, *b = NULL;
 	plm_err err;
-	int saved = 1;
-#ifdef _OPENMP
-	saved = omp_get_max_threads();
-	omp_set_num_threads(1);
-#endif
+	plm_set_threads(1);
 	ck_assert_int_eq(fit_model(m, NULL, &o, &a, &err), PLM_OK);
 	ck_assert_int_eq(progress_calls, 12);
 	ck_assert_uint_eq(progress_last, 12);
-#ifdef _OPENMP
-	omp_set_num_threads(2);
-#endif
+	plm_set_threads(2);
 	ck_assert_int_eq(fit_model(m, NULL, &o, &b, &err), PLM_OK);
-#ifdef _OPENMP
-	omp_set_num_threads(saved);
-#endif
+	plm_set_threads(0); /* back to all cores */
 	char pa[64], pb[64];
 	snprintf(pa, sizeof pa, "check_fit_%ld_a.plm", (long)getpid());
 	snprintf(pb, sizeof pb, "check_fit_%ld_b.plm", (long)getpid());
