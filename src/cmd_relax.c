@@ -23,6 +23,7 @@ enum {
 	OPT_SYMMETRIZE,
 	OPT_SKIP_BAD,
 	OPT_FORMAT,
+	OPT_OUT_FORMAT,
 	OPT_QUIET
 };
 
@@ -33,11 +34,14 @@ enum {
 #define DEF_ORDER ascending
 #define DEF_UPDATE sequential
 #define DEF_FORMAT auto
+#define DEF_OUT_FORMAT fasta
 /* Runs per batch handed to the dynamics (bounds the memory of the end states). */
 #define RELAX_BATCH_RUNS 4096
 
 static const cmd_opt opts[] = {
-	{ "output", 'o', "FILE", DEF_OUTPUT, "end states as FASTA ('-': standard output)" },
+	{ "output", 'o', "FILE", DEF_OUTPUT, "end states ('-': standard output)" },
+	{ "out-format", OPT_OUT_FORMAT, "FMT", CMD_STR(DEF_OUT_FORMAT),
+	  "end states as fasta (headers: overlap, sweeps, status) or lines (one per line, as .aln or 0/1 patterns)" },
 	{ "tsv", OPT_TSV, "FILE", NULL, "also write one TSV row per run to FILE" },
 	{ "noise", OPT_NOISE, "F", CMD_STR(DEF_NOISE),
 	  "replace round(F*L) random sites of each start" },
@@ -147,6 +151,14 @@ static void write_fasta(FILE *fp, const plm_model *m, const char *name, size_t r
 	fputc('\n', fp);
 }
 
+/* --out-format lines: the end state alone, one per line (PSICOV/.aln, or 0/1 patterns). */
+static void write_line(FILE *fp, const plm_model *m, const uint8_t *end)
+{
+	for (size_t i = 0; i < m->L; i++)
+		fputc(alphabet_letter(&m->abc, end[i]), fp);
+	fputc('\n', fp);
+}
+
 static void write_tsv(FILE *fp, const char *name, size_t rep, size_t L, const uint8_t *orig,
                       const uint8_t *noisy, const uint8_t *end, const dyn_result *r)
 {
@@ -166,7 +178,7 @@ int cmd_relax_main(int argc, char **argv)
 	unsigned long long seed = DEF_SEED;
 	dyn_opts dopt;
 	dyn_opts_default(&dopt);
-	int symmetrize = 0, skip_bad = 0, quiet = 0, threads = 0, order_set = 0;
+	int symmetrize = 0, skip_bad = 0, quiet = 0, threads = 0, order_set = 0, lines_out = 0;
 	msa_format fmt = MSA_FORMAT_AUTO;
 
 	cmd_parser p;
@@ -214,6 +226,14 @@ int cmd_relax_main(int argc, char **argv)
 		case OPT_FORMAT:
 			if (msa_format_parse(optarg, &fmt) != 0)
 				return cmd_usage_error(spec, "--format: unknown format '%s'", optarg);
+			break;
+		case OPT_OUT_FORMAT:
+			if (strcmp(optarg, "fasta") == 0)
+				lines_out = 0;
+			else if (strcmp(optarg, "lines") == 0)
+				lines_out = 1;
+			else
+				return cmd_usage_error(spec, "--out-format: '%s' is not fasta or lines", optarg);
 			break;
 		case OPT_QUIET: quiet = 1; break;
 		default:
@@ -322,7 +342,10 @@ int cmd_relax_main(int argc, char **argv)
 			size_t sk = first + k / b.repeats, rep = r0 + k % b.repeats;
 			const char *name = s->in_names[s->in_index[sk]];
 			const uint8_t *orig = starts + sk * L;
-			write_fasta(fa.fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
+			if (lines_out)
+				write_line(fa.fp, m, ends + k * L);
+			else
+				write_fasta(fa.fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
 			if (ts.fp != NULL)
 				write_tsv(ts.fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
 			sum_overlap += dyn_overlap(ends + k * L, orig, L);
