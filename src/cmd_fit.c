@@ -1,6 +1,6 @@
 /* cmd_fit: `plmem fit MSA`: options, progress and summary on stderr, and the model file for
  * the pseudo-likelihood fit (or the Hebbian baseline).  Glue only: fitting lives in fit,
- * reading in msa/weights (through cmd_input), the file format in model. */
+ * reading in msa/weights (through the shared input options of cmd), the file format in model. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "cmd_input.h"
 #include "fit.h"
 #include "hebb.h"
 #include "model.h"
