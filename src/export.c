@@ -84,12 +84,7 @@ static int write_npy(const char *path, const size_t *shape, size_t ndim, const f
 	int bad = buf == NULL || hn == 0 || fwrite(head, 1, hn, o.fp) != hn;
 	for (size_t s = 0; !bad && s < count; s += CHUNK) {
 		size_t k = count - s < CHUNK ? count - s : CHUNK;
-		for (size_t t = 0; t < k; t++) {
-			uint32_t u;
-			memcpy(&u, &x[s + t], 4);
-			for (int b = 0; b < 4; b++)
-				buf[4 * t + (size_t)b] = (uint8_t)(u >> (8 * b));
-		}
+		put_f32le(buf, x + s, k);
 		bad = fwrite(buf, 4, k, o.fp) != k;
 	}
 	if (bad) {

@@ -140,13 +140,6 @@ static uint64_t get_u64(const uint8_t *p)
 	return v;
 }
 
-static uint32_t f32_bits(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	return u;
-}
-
 static float bits_f32(uint32_t u)
 {
 	float f;
@@ -394,8 +387,7 @@ static int put_floats(FILE *fp, const float *x, size_t n, uint8_t *buf, uLong *c
 {
 	while (n > 0) {
 		size_t k = n < MODEL_CHUNK ? n : MODEL_CHUNK;
-		for (size_t t = 0; t < k; t++)
-			put_u32(buf + 4 * t, f32_bits(x[t]));
+		put_f32le(buf, x, k);
 		if (put_bytes(fp, buf, 4 * k, crc) != 0)
 			return -1;
 		x += k;

@@ -164,6 +164,16 @@ void outfile_abort(plm_outfile *o)
 	memset(o, 0, sizeof *o);
 }
 
+void put_f32le(uint8_t *dst, const float *x, size_t n)
+{
+	for (size_t t = 0; t < n; t++) {
+		uint32_t u;
+		memcpy(&u, &x[t], 4);
+		for (int b = 0; b < 4; b++)
+			dst[4 * t + (size_t)b] = (uint8_t)(u >> (8 * b));
+	}
+}
+
 double plm_now(void)
 {
 	struct timespec ts;

@@ -36,6 +36,9 @@ int outfile_commit(plm_outfile *o, plm_err *err);
 /* Close and remove the temporary file; a no-op on a released outfile. */
 void outfile_abort(plm_outfile *o);
 
+/* The little-endian IEEE-754 bytes of X[0..N) into DST (4 N bytes), for binary outputs. */
+void put_f32le(uint8_t *dst, const float *x, size_t n);
+
 /* Monotonic wall-clock seconds. */
 double plm_now(void);
 
