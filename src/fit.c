@@ -16,7 +16,6 @@
 #include "lbfgs.h"
 #include "plm.h"
 #include "util.h"
-#include "version.h"
 #include "weights.h"
 
 #ifdef HAVE_OPENBLAS_SET_NUM_THREADS
@@ -79,48 +78,17 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 static int copy_provenance(const msa *m, const fit_opts *o, size_t nunique, double meff,
                            plm_model *mod, plm_err *err)
 {
-	mod->abc = m->abc;
 	strcpy(mod->rule, "plm");
 	mod->lambda_h = o->lambda_h;
 	mod->lambda_j = o->lambda_j;
 	mod->tol = o->tol;
 	mod->max_iter = o->max_iter;
 	mod->no_fields = o->no_fields;
-	mod->nseq_in = m->nin;
-	mod->nseq = m->n;
 	mod->nunique = nunique;
 	mod->meff = meff;
 	mod->max_gap_seq = 1.0;
 	mod->max_gap_col = 1.0;
-	mod->ncol_in = m->ncol_in ? m->ncol_in : m->L;
-	for (size_t i = 0; i < m->L; i++)
-		mod->col[i] = m->col ? m->col[i] : i;
-	if (m->resnum) {
-		mod->resnum = plm_calloc(m->L, sizeof *mod->resnum, "residue numbers", err);
-		if (mod->resnum == NULL)
-			return PLM_ENOMEM;
-		memcpy(mod->resnum, m->resnum, m->L * sizeof *m->resnum);
-	}
-	if (m->focus && (mod->focus = plm_strdup(m->focus, err)) == NULL)
-		return PLM_ENOMEM;
-	if (m->path && (mod->source = plm_strdup(m->path, err)) == NULL)
-		return PLM_ENOMEM;
-	if ((mod->version = plm_strdup(plm_version(), err)) == NULL)
-		return PLM_ENOMEM;
-	/* reference sequence: the focus row if kept, else the first kept row */
-	size_t ref = 0;
-	if (m->focus && m->in_names && m->in_index)
-		for (size_t s = 0; s < m->n; s++)
-			if (m->in_names[m->in_index[s]] && strcmp(m->in_names[m->in_index[s]], m->focus) == 0) {
-				ref = s;
-				break;
-			}
-	mod->refseq = plm_calloc(m->L + 1, 1, "reference sequence", err);
-	if (mod->refseq == NULL)
-		return PLM_ENOMEM;
-	for (size_t i = 0; i < m->L; i++)
-		mod->refseq[i] = alphabet_letter(&m->abc, m->seq[ref * m->L + i]);
-	return PLM_OK;
+	return model_copy_alignment(mod, m, err);
 }
 
 /* ---- the parallel fit ----------------------------------------------------------------- */

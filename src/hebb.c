@@ -18,76 +18,15 @@
 #include <string.h>
 
 #include "util.h"
-#include "version.h"
+#include "weights.h"
 
-/* One kept row, for counting distinct sequences. */
-typedef struct hebb_row {
-	const uint8_t *p;
-	size_t L;
-} hebb_row;
-
-static int row_cmp(const void *a, const void *b)
-{
-	const hebb_row *x = a, *y = b;
-	return memcmp(x->p, y->p, x->L);
-}
-
-static int count_unique(const msa *m, uint64_t *out, plm_err *err)
-{
-	if (m->n == 0) {
-		*out = 0;
-		return PLM_OK;
-	}
-	hebb_row *rows = plm_calloc(m->n, sizeof *rows, "distinct-sequence count", err);
-	if (rows == NULL)
-		return PLM_ENOMEM;
-	for (size_t s = 0; s < m->n; s++) {
-		rows[s].p = m->seq + s * m->L;
-		rows[s].L = m->L;
-	}
-	qsort(rows, m->n, sizeof *rows, row_cmp);
-	uint64_t u = 1;
-	for (size_t s = 1; s < m->n; s++)
-		if (memcmp(rows[s - 1].p, rows[s].p, m->L) != 0)
-			u++;
-	free(rows);
-	*out = u;
-	return PLM_OK;
-}
-
-/* Copy the user's numbering and a reference sequence from the alignment into the model. */
+/* Settings and provenance of a Hebbian model: the alignment's numbering (model module), no
+ * optimisation, no fields, M_eff and the number of distinct patterns. */
 static int copy_provenance(const msa *m, const double *w, plm_model *mod, plm_err *err)
 {
-	size_t L = m->L;
-	mod->abc = m->abc;
-	mod->ncol_in = m->ncol_in;
-	for (size_t i = 0; i < L; i++)
-		mod->col[i] = m->col ? m->col[i] : i;
-	if (m->resnum != NULL) {
-		mod->resnum = plm_calloc(L, sizeof *mod->resnum, "residue numbers", err);
-		if (mod->resnum == NULL)
-			return PLM_ENOMEM;
-		memcpy(mod->resnum, m->resnum, L * sizeof *mod->resnum);
-	}
-	if (m->focus != NULL && (mod->focus = plm_strdup(m->focus, err)) == NULL)
-		return PLM_ENOMEM;
-	/* reference row: the focus when there is one, else the first kept sequence */
-	if (m->n > 0) {
-		size_t ref = 0;
-		if (m->focus != NULL && m->in_names != NULL && m->in_index != NULL)
-			for (size_t s = 0; s < m->n; s++) {
-				const char *name = m->in_names[m->in_index[s]];
-				if (name != NULL && strcmp(name, m->focus) == 0) {
-					ref = s;
-					break;
-				}
-			}
-		mod->refseq = plm_calloc(L + 1, 1, "reference sequence", err);
-		if (mod->refseq == NULL)
-			return PLM_ENOMEM;
-		for (size_t i = 0; i < L; i++)
-			mod->refseq[i] = alphabet_letter(&m->abc, m->seq[ref * L + i]);
-	}
+	int rc = model_copy_alignment(mod, m, err);
+	if (rc != PLM_OK)
+		return rc;
 	snprintf(mod->rule, sizeof mod->rule, "%s", "hebb");
 	mod->lambda_h = 0.0;
 	mod->lambda_j = 0.0;
@@ -97,19 +36,19 @@ static int copy_provenance(const msa *m, const double *w, plm_model *mod, plm_er
 	mod->tol = 0.0;
 	mod->no_fields = 1;
 	mod->max_iter = 0;
-	mod->nseq_in = m->nin;
-	mod->nseq = m->n;
+	uint8_t *useq = NULL;
+	double *uw = NULL;
+	size_t nu = 0;
+	rc = weights_unique(m, w, &useq, &uw, &nu, err);
+	if (rc != PLM_OK)
+		return rc;
+	free(useq);
+	free(uw);
+	mod->nunique = nu;
 	double meff = 0.0;
 	for (size_t s = 0; s < m->n; s++)
 		meff += w ? w[s] : 1.0;
 	mod->meff = meff;
-	int rc = count_unique(m, &mod->nunique, err);
-	if (rc != PLM_OK)
-		return rc;
-	if (m->path != NULL && (mod->source = plm_strdup(m->path, err)) == NULL)
-		return PLM_ENOMEM;
-	if ((mod->version = plm_strdup(plm_version(), err)) == NULL)
-		return PLM_ENOMEM;
 	/* no optimisation: no per-site convergence records */
 	free(mod->iters);
 	free(mod->evals);

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "util.h"
+#include "version.h"
 
 #define MODEL_MAGIC "PLMEMMOD"
 #define MODEL_HEADER_LEN 64u
@@ -108,6 +109,46 @@ long model_user_index(const plm_model *m, size_t i)
 	if (m->resnum != NULL)
 		return m->resnum[i];
 	return (long)m->col[i] + 1;
+}
+
+int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err)
+{
+	size_t L = m->L;
+	mod->abc = m->abc;
+	mod->nseq_in = m->nin;
+	mod->nseq = m->n;
+	mod->ncol_in = m->ncol_in ? m->ncol_in : L;
+	for (size_t i = 0; i < L; i++)
+		mod->col[i] = m->col ? m->col[i] : i;
+	if (m->resnum != NULL) {
+		mod->resnum = plm_calloc(L, sizeof *mod->resnum, "residue numbers", err);
+		if (mod->resnum == NULL)
+			return PLM_ENOMEM;
+		memcpy(mod->resnum, m->resnum, L * sizeof *mod->resnum);
+	}
+	if (m->focus != NULL && (mod->focus = plm_strdup(m->focus, err)) == NULL)
+		return PLM_ENOMEM;
+	if (m->path != NULL && (mod->source = plm_strdup(m->path, err)) == NULL)
+		return PLM_ENOMEM;
+	if ((mod->version = plm_strdup(plm_version(), err)) == NULL)
+		return PLM_ENOMEM;
+	if (m->n == 0)
+		return PLM_OK;
+	size_t ref = 0;
+	if (m->focus != NULL && m->in_names != NULL && m->in_index != NULL)
+		for (size_t s = 0; s < m->n; s++) {
+			const char *name = m->in_names[m->in_index[s]];
+			if (name != NULL && strcmp(name, m->focus) == 0) {
+				ref = s;
+				break;
+			}
+		}
+	mod->refseq = plm_calloc(L + 1, 1, "reference sequence", err);
+	if (mod->refseq == NULL)
+		return PLM_ENOMEM;
+	for (size_t i = 0; i < L; i++)
+		mod->refseq[i] = alphabet_letter(&m->abc, m->seq[ref * L + i]);
+	return PLM_OK;
 }
 
 /* ---- little-endian encoding -------------------------------------------------------- */

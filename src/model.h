@@ -10,6 +10,7 @@
 
 #include "alphabet.h"
 #include "err.h"
+#include "msa.h"
 
 /* The version of the file format that model_write writes (model_read reads 1 to this). */
 #define MODEL_FORMAT_VERSION 1u
@@ -71,6 +72,12 @@ int model_read(const char *path, plm_model **out, plm_err *err);
 /* Position i (0-based) in the user's numbering: the focus residue number when the model has
  * a focus, else the 1-based column of the training alignment. */
 long model_user_index(const plm_model *m, size_t i);
+
+/* Record what every rule takes from its training alignment M: the alphabet, the map to the
+ * user's columns (col, ncol_in, resnum, focus), the reference sequence (the focus row when
+ * it is kept, else the first kept row), the sequence counts, the source path and plmem's
+ * version.  MOD must come from model_create(M->L, M->abc.q). */
+int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err);
 
 /* Move M to the zero-sum gauge in place: every block J_ij is double-centred (its rows and
  * columns sum to 0) and the fields absorb what the rows lose, then are centred too
