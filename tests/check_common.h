@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Path of FILE under ../shared/data (PLMEM_SHARED), or NULL when it is absent. */
 static inline const char *shared_path(const char *file, char *buf, size_t n)
@@ -30,6 +31,17 @@ static inline const char *src_path(const char *file, char *buf, size_t n)
 {
 	const char *dir = getenv("PLMEM_SRCDIR");
 	snprintf(buf, n, "%s/%s", dir ? dir : PLMEM_SRCDIR, file);
+	return buf;
+}
+
+/* Write TEXT to a new temporary file whose name starts with TAG; its path goes to BUF. */
+static inline const char *tmp_text_file(const char *tag, const char *text, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", tag);
+	int fd = mkstemp(buf);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
 	return buf;
 }
 

@@ -11,18 +11,15 @@
 /* Write TEXT to a fresh temporary file (gzip-compressed when GZ); returns its path. */
 static const char *tmp_file(const char *text, int gz, char *buf, size_t n)
 {
+	if (!gz)
+		return tmp_text_file("check_msa", text, buf, n);
 	snprintf(buf, n, "%s/check_msa.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	int fd = mkstemp(buf);
 	ck_assert_int_ge(fd, 0);
-	if (gz) {
-		gzFile g = gzdopen(fd, "wb");
-		ck_assert_ptr_nonnull(g);
-		ck_assert_int_eq(gzwrite(g, text, (unsigned)strlen(text)), (int)strlen(text));
-		ck_assert_int_eq(gzclose(g), Z_OK);
-	} else {
-		ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-		close(fd);
-	}
+	gzFile g = gzdopen(fd, "wb");
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(gzwrite(g, text, (unsigned)strlen(text)), (int)strlen(text));
+	ck_assert_int_eq(gzclose(g), Z_OK);
 	return buf;
 }
 

@@ -15,11 +15,7 @@
 static msa *read_text(const char *text, const msa_opts *o)
 {
 	char path[256];
-	snprintf(path, sizeof path, "%s/check_weights.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
+	tmp_text_file("check_weights", text, path, sizeof path);
 	plm_err err = { 0 };
 	msa *m = NULL;
 	int rc = msa_read(path, o, &m, &err);
