@@ -15,22 +15,28 @@ if [ ! -s "$MODEL" ]; then
 	echo "fitting $MODEL (once) ..." >&2
 	/usr/bin/time -f "fit: %e s wall, %M KB max RSS" "$PLMEM" fit --quiet -t "$THREADS" -o "$MODEL" "$MSA"
 fi
-# the first 5,000 sequences, 2 noisy starts each = 10,000 runs
-awk '/^>/ { n++ } n <= 5000' "$MSA" >"$WORK/starts.fasta"
-for mode in "--update sequential" "--update parallel" "--update sequential --order random"; do
-	tag=$(echo "$mode" | tr -d ' -')
-	/usr/bin/time -f "%e %U %S %M" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" $mode \
-		--noise 0.2 --repeats 2 --seed 1 --tsv "$WORK/$tag.tsv" -o "$WORK/$tag.fasta" \
-		"$MODEL" "$WORK/starts.fasta"
+# run TAG L LABEL MODEL STARTS REPEATS MODE...: time one relax run and summarise its TSV.
+# Site updates: every sweep visits L sites; a fixed run also pays its final, unchanged sweep.
+run() {
+	local tag=$1 L=$2 label=$3 model=$4 starts=$5 repeats=$6
+	shift 6
+	/usr/bin/time -f "%e %U %S %M" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" "$@" \
+		--noise 0.2 --repeats "$repeats" --seed 1 --tsv "$WORK/$tag.tsv" -o "$WORK/$tag.fasta" \
+		"$model" "$starts"
 	read -r secs user sys rss <"$WORK/time.$tag"
-	# site updates: every sweep visits L sites; a fixed run also pays its final, unchanged sweep
-	awk -F'\t' -v secs="$secs" -v user="$user" -v sys="$sys" -v rss="$rss" -v L=202 -v mode="$mode" 'NR > 1 {
+	awk -F'\t' -v secs="$secs" -v user="$user" -v sys="$sys" -v rss="$rss" -v L="$L" -v mode="$label" 'NR > 1 {
 			runs++; sweeps += $6 + ($8 == "fixed"); flips += $7; q += $4; fixed += ($8 == "fixed")
 		} END {
 			printf "%-36s runs %d  wall %.2f s (CPU %.2f s, %d MB)  %.0f starts/s  %.3g site updates/s  " \
 			       "%.3g flips/s  mean sweeps %.2f  mean overlap %.4f  fixed %.4f\n", mode, runs, secs, user + sys,
 			       rss / 1024, runs / secs, sweeps * L / secs, flips / secs, sweeps / runs, q / runs, fixed / runs
 		}' "$WORK/$tag.tsv"
+}
+
+# the first 5,000 sequences, 2 noisy starts each = 10,000 runs
+awk '/^>/ { n++ } n <= 5000' "$MSA" >"$WORK/starts.fasta"
+for mode in "--update sequential" "--update parallel" "--update sequential --order random"; do
+	run "$(echo "$mode" | tr -d ' -')" 202 "$mode" "$MODEL" "$WORK/starts.fasta" 2 $mode
 done
 
 # binary patterns (q = 2): N = 784 spins, P = 100 random patterns, 100 noisy starts each
@@ -41,16 +47,5 @@ if [ ! -s "$BIN" ]; then
 		--alphabet binary --no-weights --lambda-h 1e-3 --lambda-j 1e-3 -o "$BIN" "$WORK/bin.txt"
 fi
 for mode in "--update parallel" "--update sequential"; do
-	tag=bin$(echo "$mode" | tr -d ' -')
-	/usr/bin/time -f "%e %U %S %M" -o "$WORK/time.$tag" "$PLMEM" relax --quiet -t "$THREADS" $mode \
-		--noise 0.2 --repeats 100 --seed 1 --tsv "$WORK/$tag.tsv" -o "$WORK/$tag.fasta" \
-		"$BIN" "$WORK/bin.txt"
-	read -r secs user sys rss <"$WORK/time.$tag"
-	awk -F'\t' -v secs="$secs" -v user="$user" -v sys="$sys" -v rss="$rss" -v L=784 -v mode="q=2 $mode" 'NR > 1 {
-			runs++; sweeps += $6 + ($8 == "fixed"); flips += $7; q += $4; fixed += ($8 == "fixed")
-		} END {
-			printf "%-36s runs %d  wall %.2f s (CPU %.2f s, %d MB)  %.0f starts/s  %.3g site updates/s  " \
-			       "%.3g flips/s  mean sweeps %.2f  mean overlap %.4f  fixed %.4f\n", mode, runs, secs, user + sys,
-			       rss / 1024, runs / secs, sweeps * L / secs, flips / secs, sweeps / runs, q / runs, fixed / runs
-		}' "$WORK/$tag.tsv"
+	run "bin$(echo "$mode" | tr -d ' -')" 784 "q=2 $mode" "$BIN" "$WORK/bin.txt" 100 $mode
 done
