@@ -232,6 +232,17 @@ static void record_site(plm_model *mod, size_t i, const lbfgs_result *r)
 	mod->fx[i] = r->f;
 }
 
+/* One more site finished: count it and report progress (one thread at a time). */
+static void site_done(const fit_opts *o, size_t *done, size_t L)
+{
+#pragma omp critical(fit_progress)
+	{
+		(*done)++;
+		if (o->progress)
+			o->progress(o->progress_ctx, *done, L);
+	}
+}
+
 static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
 	const size_t L = d->L, nvar = plm_nvar(d);
@@ -294,12 +305,7 @@ static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_e
 				store_site(d, i, x, mod);
 			}
 			record_site(mod, i, &r);
-#pragma omp critical(fit_progress)
-			{
-				done++;
-				if (o->progress)
-					o->progress(o->progress_ctx, done, L);
-			}
+site_done(o, &done, L);
 		}
 		free(x);
 		free(xf);
@@ -375,12 +381,7 @@ static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, p
 			lbfgs_minimize(x, bin_fn, &c, o->tol, o->max_iter, &lw, &r);
 			plm_bin_store(&b, i, &so, x, mod->h + i * 2, mod->J + i * L * 4);
 			record_site(mod, i, &r);
-#pragma omp critical(fit_progress)
-			{
-				done++;
-				if (o->progress)
-					o->progress(o->progress_ctx, done, L);
-			}
+site_done(o, &done, L);
 		}
 		free(x);
 		free(nw);

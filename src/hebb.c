@@ -50,16 +50,7 @@ static int copy_provenance(const msa *m, const double *w, plm_model *mod, plm_er
 		meff += w ? w[s] : 1.0;
 	mod->meff = meff;
 	/* no optimisation: no per-site convergence records */
-	free(mod->iters);
-	free(mod->evals);
-	free(mod->status);
-	free(mod->gnorm);
-	free(mod->fx);
-	mod->iters = NULL;
-	mod->evals = NULL;
-	mod->status = NULL;
-	mod->gnorm = NULL;
-	mod->fx = NULL;
+	model_drop_convergence(mod);
 	return PLM_OK;
 }
 

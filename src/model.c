@@ -111,6 +111,20 @@ long model_user_index(const plm_model *m, size_t i)
 	return (long)m->col[i] + 1;
 }
 
+void model_drop_convergence(plm_model *m)
+{
+	free(m->iters);
+	free(m->evals);
+	free(m->status);
+	free(m->gnorm);
+	free(m->fx);
+	m->iters = NULL;
+	m->evals = NULL;
+	m->status = NULL;
+	m->gnorm = NULL;
+	m->fx = NULL;
+}
+
 int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err)
 {
 	size_t L = m->L;
@@ -578,16 +592,7 @@ static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *pat
 		for (size_t i = 0; i < L; i++)
 			m->fx[i] = rb_f64(&b);
 	} else {
-		free(m->iters);
-		free(m->evals);
-		free(m->status);
-		free(m->gnorm);
-		free(m->fx);
-		m->iters = NULL;
-		m->evals = NULL;
-		m->status = NULL;
-		m->gnorm = NULL;
-		m->fx = NULL;
+		model_drop_convergence(m);
 	}
 	if (b.bad || b.off != b.n)
 		return plm_fail(err, PLM_EFORMAT, "%s: malformed metadata section", path);

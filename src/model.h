@@ -73,6 +73,9 @@ int model_read(const char *path, plm_model **out, plm_err *err);
  * a focus, else the 1-based column of the training alignment. */
 long model_user_index(const plm_model *m, size_t i);
 
+/* Free and clear the per-site convergence arrays (rules with no optimisation have none). */
+void model_drop_convergence(plm_model *m);
+
 /* Record what every rule takes from its training alignment M: the alphabet, the map to the
  * user's columns (col, ncol_in, resnum, focus), the reference sequence (the focus row when
  * it is kept, else the first kept row), the sequence counts, the source path and plmem's

@@ -75,16 +75,7 @@ static plm_model *make_model(size_t L, int focus, int conv)
 			m->fx[i] = 1.5 + (double)i;
 		}
 	} else {
-		free(m->iters);
-		free(m->evals);
-		free(m->status);
-		free(m->gnorm);
-		free(m->fx);
-		m->iters = NULL;
-		m->evals = NULL;
-		m->status = NULL;
-		m->gnorm = NULL;
-		m->fx = NULL;
+		model_drop_convergence(m);
 	}
 	return m;
 }
