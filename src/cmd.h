@@ -123,10 +123,14 @@ enum {
 	CMD_INPUT_NO_WEIGHTS, CMD_INPUT_WEIGHTS
 };
 
-/* How the input is read (relax uses only these). */
-#define CMD_INPUT_READ_OPTS \
+/* The input format (relax, which takes the alphabet from its model, uses only this one). */
+#define CMD_INPUT_FORMAT_OPT \
 	{ "format", CMD_INPUT_FORMAT, "FMT", "detected", \
-	  "input format: fasta, a2m, a3m, stockholm, lines or numbers" }, \
+	  "input format: fasta, a2m, a3m, stockholm, lines or numbers" }
+
+/* How the input is read. */
+#define CMD_INPUT_READ_OPTS \
+	CMD_INPUT_FORMAT_OPT, \
 	{ "alphabet", CMD_INPUT_ALPHABET, "A", "protein", \
 	  "protein, rna, dna, binary or custom letters (0/1 input: binary)" }, \
 	{ "unknown", CMD_INPUT_UNKNOWN, "P", CMD_STR(MSA_DEFAULT_UNKNOWN), \

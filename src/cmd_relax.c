@@ -22,7 +22,6 @@ enum {
 	OPT_UPDATE,
 	OPT_SYMMETRIZE,
 	OPT_SKIP_BAD,
-	OPT_FORMAT,
 	OPT_OUT_FORMAT,
 	OPT_QUIET
 };
@@ -33,7 +32,6 @@ enum {
 #define DEF_SEED 1
 #define DEF_ORDER ascending
 #define DEF_UPDATE sequential
-#define DEF_FORMAT auto
 #define DEF_OUT_FORMAT fasta
 /* Runs per batch handed to the dynamics (bounds the memory of the end states). */
 #define RELAX_BATCH_RUNS 4096
@@ -56,8 +54,7 @@ static const cmd_opt opts[] = {
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "run with (J_ij + J_ji^T)/2" },
 	{ "skip-bad", OPT_SKIP_BAD, NULL, NULL,
 	  "skip sequences the model's alphabet cannot read" },
-	{ "format", OPT_FORMAT, "FMT", CMD_STR(DEF_FORMAT),
-	  "SEQS format: auto, fasta, a2m, a3m, stockholm, lines, numbers" },
+	CMD_INPUT_FORMAT_OPT,
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
 	CMD_OPT_HELP,
@@ -179,7 +176,8 @@ int cmd_relax_main(int argc, char **argv)
 	dyn_opts dopt;
 	dyn_opts_default(&dopt);
 	int symmetrize = 0, skip_bad = 0, quiet = 0, threads = 0, order_set = 0, lines_out = 0;
-	msa_format fmt = MSA_FORMAT_AUTO;
+	cmd_input in;
+	cmd_input_default(&in);
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
@@ -223,10 +221,6 @@ int cmd_relax_main(int argc, char **argv)
 			break;
 		case OPT_SYMMETRIZE: symmetrize = 1; break;
 		case OPT_SKIP_BAD: skip_bad = 1; break;
-		case OPT_FORMAT:
-			if (msa_format_parse(optarg, &fmt) != 0)
-				return cmd_usage_error(spec, "--format: unknown format '%s'", optarg);
-			break;
 		case OPT_OUT_FORMAT:
 			if (strcmp(optarg, "fasta") == 0)
 				lines_out = 0;
@@ -237,7 +231,7 @@ int cmd_relax_main(int argc, char **argv)
 			break;
 		case OPT_QUIET: quiet = 1; break;
 		default:
-			if ((r = cmd_common_option(spec, c, optarg, &threads)) != CMD_NEXT)
+			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
 				return r;
 		}
 	}
@@ -268,7 +262,7 @@ int cmd_relax_main(int argc, char **argv)
 		goto done;
 	msa_opts mo;
 	msa_opts_default(&mo);
-	mo.format = fmt;
+	mo.format = in.msa.format;
 	mo.alphabet = m->abc.name;
 	mo.unknown = MSA_UNKNOWN_DROP;
 	mo.max_gap_seq = 1.0;
