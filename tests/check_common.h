@@ -45,6 +45,20 @@ static inline const char *tmp_text_file(const char *tag, const char *text, char 
 	return buf;
 }
 
+/* The whole content of the file PATH (caller frees); its size goes to *N. */
+static inline unsigned char *slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	*n = (size_t)ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	unsigned char *p = malloc(*n);
+	ck_assert_uint_eq(fread(p, 1, *n, fp), *n);
+	fclose(fp);
+	return p;
+}
+
 static inline int run_suite(Suite *s)
 {
 	SRunner *sr = srunner_create(s);

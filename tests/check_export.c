@@ -71,19 +71,6 @@ START_TEST(test_npy_header)
 }
 END_TEST
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	ck_assert_ptr_nonnull(fp);
-	fseek(fp, 0, SEEK_END);
-	*n = (size_t)ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	unsigned char *p = malloc(*n);
-	ck_assert_uint_eq(fread(p, 1, *n, fp), *n);
-	fclose(fp);
-	return p;
-}
-
 static float le_float(const unsigned char *p)
 {
 	uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;

@@ -126,19 +126,6 @@ static void assert_same(const plm_model *a, const plm_model *b)
 	}
 }
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	ck_assert_ptr_nonnull(fp);
-	fseek(fp, 0, SEEK_END);
-	*n = (size_t)ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	unsigned char *p = malloc(*n);
-	ck_assert_uint_eq(fread(p, 1, *n, fp), *n);
-	fclose(fp);
-	return p;
-}
-
 static void spit(const char *path, const unsigned char *p, size_t n)
 {
 	FILE *fp = fopen(path, "wb");
