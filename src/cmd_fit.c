@@ -31,7 +31,7 @@ static const cmd_opt opts[] = {
 	{ "output", 'o', "MODEL", "NAME.plm for MSA NAME.EXT...",
 	  "write the model to MODEL (in the current folder by default)" },
 	{ "lambda-h", OPT_LAMBDA_H, "X", CMD_STR(FIT_DEFAULT_LAMBDA_H), "L2 penalty on the fields" },
-	{ "lambda-j", OPT_LAMBDA_J, "X", CMD_STR(FIT_DEFAULT_LAMBDA_J), "L2 penalty on the couplings" },
+	{ "lambda-j", OPT_LAMBDA_J, "X", "auto", "L2 penalty on the couplings, or auto (below)" },
 	{ "max-iter", OPT_MAX_ITER, "N", CMD_STR(FIT_DEFAULT_MAX_ITER), "L-BFGS iterations per site" },
 	{ "tol", OPT_TOL, "X", CMD_STR(FIT_DEFAULT_TOL),
 	  "stop a site when the Euclidean norm of its gradient is <= X" },
@@ -50,8 +50,11 @@ const cmd_spec cmd_fit_spec = {
 	"Learn a Potts model by pseudo-likelihood (asymmetric couplings, L-BFGS per site).",
 	"For each site i, minimises over h_i and J_ij (j != i), with weights w_s / M_eff:\n"
 	"  f_i = -sum_s w_s log P(a_i^s | rest of s) + lambda_h |h_i|^2 + lambda_j sum_j |J_ij|^2\n"
-	"Identical sequences are merged (weights summed) first.  The tolerance applies to the\n"
-	"Euclidean (L2) norm of the gradient of f_i over all of site i's parameters.\n"
+	"Identical sequences are merged (weights summed) first.  --lambda-j auto is\n"
+	"max(" CMD_STR(FIT_LAMBDA_J_FLOOR) ", " CMD_STR(FIT_LAMBDA_J_PRIOR) " / M_eff) for alignments (alphabets with a gap) and "
+	CMD_STR(FIT_LAMBDA_J_PATTERNS) " for gap-less\n"
+	"alphabets (binary patterns).  The tolerance applies to the Euclidean (L2) norm of the\n"
+	"gradient of f_i over all of site i's parameters.\n"
 	"Progress goes to standard error when it is a terminal; a summary at the end.",
 	opts
 };
@@ -117,7 +120,9 @@ int cmd_fit_main(int argc, char **argv)
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_LAMBDA_J:
-			if (cmd_parse_double(spec, "lambda-j", optarg, 0.0, 1e6, &fo.lambda_j))
+			if (strcmp(optarg, "auto") == 0)
+				fo.lambda_j = FIT_LAMBDA_J_AUTO;
+			else if (cmd_parse_double(spec, "lambda-j", optarg, 0.0, 1e6, &fo.lambda_j))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_MAX_ITER:

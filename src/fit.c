@@ -22,11 +22,19 @@
 void openblas_set_num_threads(int);
 #endif
 
+double fit_lambda_j_auto(const plm_alphabet *abc, double meff)
+{
+	if (abc->gap < 0)
+		return FIT_LAMBDA_J_PATTERNS;
+	double l = meff > 0.0 ? FIT_LAMBDA_J_PRIOR / meff : FIT_LAMBDA_J_PRIOR;
+	return l > FIT_LAMBDA_J_FLOOR ? l : FIT_LAMBDA_J_FLOOR;
+}
+
 void fit_opts_default(fit_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->lambda_h = FIT_DEFAULT_LAMBDA_H;
-	o->lambda_j = FIT_DEFAULT_LAMBDA_J;
+	o->lambda_j = FIT_LAMBDA_J_AUTO;
 	o->tol = FIT_DEFAULT_TOL;
 	o->max_iter = FIT_DEFAULT_MAX_ITER;
 	o->lbfgs_m = FIT_DEFAULT_LBFGS_M;
@@ -397,7 +405,7 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	*out = NULL;
 	if (m == NULL || m->n == 0 || m->L == 0)
 		return plm_fail(err, PLM_EINVAL, "no sequences or no positions to fit");
-	if (!(o->lambda_h >= 0.0) || !(o->lambda_j >= 0.0) || !(o->tol >= 0.0))
+	if (!(o->lambda_h >= 0.0) || !(o->lambda_j == FIT_LAMBDA_J_AUTO || o->lambda_j >= 0.0) || !(o->tol >= 0.0))
 		return plm_fail(err, PLM_EINVAL, "lambda and tolerance must be >= 0");
 	const size_t n = m->n, L = m->L, q = m->abc.q;
 	fit_opts opts = *o;
@@ -425,6 +433,8 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	double meff = 0.0;
 	for (size_t s = 0; s < n; s++)
 		meff += w ? w[s] : 1.0;
+	if (opts.lambda_j == FIT_LAMBDA_J_AUTO)
+		opts.lambda_j = fit_lambda_j_auto(&m->abc, meff);
 	uint8_t *useq = NULL;
 	double *uw = NULL;
 	size_t nu = 0;

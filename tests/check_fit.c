@@ -67,7 +67,7 @@ static void check_optimum(const msa *m, const double *w, const fit_opts *o, cons
 	ck_assert_int_eq(plm_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
 	size_t nvar = plm_nvar(&d);
 	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *y = calloc(nvar, sizeof *y);
-	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
+	plm_site_opts so = { o->lambda_h, mod->lambda_j, o->no_fields }; /* lambda_j as used */
 	plm_rng r;
 	rng_seed(&r, 99, 0);
 	for (size_t i = 0; i < m->L; i++) {
@@ -110,6 +110,8 @@ START_TEST(test_converged_q21)
 	ck_assert_str_eq(mod->source, "chain");
 	ck_assert_ptr_nonnull(mod->version);
 	ck_assert_uint_eq(strlen(mod->refseq), 7);
+	/* the default penalty on the couplings: 8 / M_eff (M_eff = 225), recorded as used */
+	ck_assert_double_eq_tol(mod->lambda_j, 8.0 / 225.0, 1e-12);
 	check_optimum(m, w, &o, mod);
 	/* J_ii = 0 */
 	for (size_t k = 0; k < 21 * 21; k++)
@@ -353,6 +355,41 @@ START_TEST(test_packed_same)
 }
 END_TEST
 
+/* --lambda-j auto: a fixed prior 8 / M_eff with a floor for alphabets with a gap state,
+ * 0.01 for gap-less ones */
+START_TEST(test_lambda_j_auto)
+{
+	plm_alphabet a;
+	plm_err err;
+	ck_assert_int_eq(alphabet_init(&a, "protein", &err), PLM_OK);
+	ck_assert_double_eq_tol(fit_lambda_j_auto(&a, 100.0), 0.08, 1e-15);
+	ck_assert_double_eq_tol(fit_lambda_j_auto(&a, 1600.0), 0.005, 1e-15);
+	ck_assert_double_eq(fit_lambda_j_auto(&a, 50000.0), 0.005);
+	ck_assert_int_eq(alphabet_init(&a, "rna", &err), PLM_OK);
+	ck_assert_double_eq_tol(fit_lambda_j_auto(&a, 400.0), 0.02, 1e-15);
+	ck_assert_int_eq(alphabet_init(&a, "AB-", &err), PLM_OK); /* custom, with a gap */
+	ck_assert_double_eq_tol(fit_lambda_j_auto(&a, 80.0), 0.1, 1e-15);
+	ck_assert_int_eq(alphabet_init(&a, "binary", &err), PLM_OK);
+	ck_assert_double_eq(fit_lambda_j_auto(&a, 40.0), 0.01);
+	ck_assert_int_eq(alphabet_init(&a, "_^*", &err), PLM_OK);
+	ck_assert_double_eq(fit_lambda_j_auto(&a, 40.0), 0.01);
+	/* a binary fit with the defaults records 0.01, whatever its M_eff */
+	msa *m = chain_msa(30, 5, "binary", 8);
+	fit_opts o;
+	fit_opts_default(&o);
+	plm_model *mod = NULL;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_OK);
+	ck_assert_double_eq(mod->lambda_j, 0.01);
+	model_destroy(mod);
+	/* a number given replaces the rule */
+	o.lambda_j = 0.25;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_OK);
+	ck_assert_double_eq(mod->lambda_j, 0.25);
+	model_destroy(mod);
+	msa_destroy(m);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	fit_opts o;
@@ -360,7 +397,7 @@ START_TEST(test_errors)
 	plm_model *mod = (plm_model *)1;
 	plm_err err;
 	msa *m = chain_msa(10, 4, "ACGT", 6);
-	o.lambda_j = -1;
+	o.lambda_j = -2; /* negative, and not FIT_LAMBDA_J_AUTO */
 	ck_assert_int_eq(fit_model(m, NULL, &o, &mod, &err), PLM_EINVAL);
 	ck_assert_ptr_null(mod);
 	fit_opts_default(&o);
@@ -386,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, test_memory_refused);
 	tcase_add_test(tc, test_planted_chain);
 	tcase_add_test(tc, test_packed_same);
+	tcase_add_test(tc, test_lambda_j_auto);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
