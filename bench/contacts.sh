@@ -4,6 +4,8 @@
 # baseline of that folder's README; and DHFR in focus mode beside plmc's published scores,
 # evaluated by the same awk code.  bash + awk + /usr/bin/time only.
 # Usage: bench/contacts.sh [PLMEM [SHARED_DATA [WORKDIR]]]   (run from the source tree)
+# SUBSETS=1 adds a table on 20 subsets of the five alignments (every k-th sequence, two
+# offsets, the reference row kept; M_eff about 185 to 1005): correct pairs at L/5, L/2, L.
 # A contact: CB-CB < 8 A and |i - j| >= 6 (positions of NAME.psicov); precision of the top
 # L/5, L/2 and L pairs with |i - j| >= 6 whose two positions are mapped to the structure
 # (pairs absent from NAME.contacts are skipped, not counted as wrong).
@@ -16,14 +18,20 @@ mkdir -p "$WORK"
 C=$SHARED/contacts
 [ -d "$C" ] || { echo "contacts.sh: $C is absent" >&2; exit 77; }
 
-# precision CONTACTS PRED L: PRED holds 'i j score' lines (any order); prints P@L/5 P@L/2 P@L
-precision() {
+# correct CONTACTS PRED L: PRED holds 'i j score' lines (any order); prints the number of
+# contacts among the top int(L/5), int(L/2) and L pairs
+correct() {
 	sort -k3,3gr -k1,1n -k2,2n "$2" | awk -v L="$3" '
 		NR == FNR { if ($1 !~ /^#/) { k = ($1 < $2) ? $1 " " $2 : $2 " " $1; have[k] = 1; if ($3 < 8) con[k] = 1 }; next }
 		{ i = $1 + 0; j = $2 + 0; if (i > j) { t = i; i = j; j = t }
 		  if (j - i < 6) next; k = i " " j; if (!(k in have) || (k in seen)) next; seen[k] = 1
 		  n++; t5 += (k in con) * (n <= int(L / 5)); t2 += (k in con) * (n <= int(L / 2)); t1 += (k in con) * (n <= L) }
-		END { printf "%.2f %.2f %.2f\n", t5 / int(L / 5), t2 / int(L / 2), t1 / L }' "$1" -
+		END { printf "%d %d %d\n", t5, t2, t1 }' "$1" -
+}
+
+# precision CONTACTS PRED L: P@L/5 P@L/2 P@L
+precision() {
+	correct "$@" | awk -v L="$3" '{ printf "%.2f %.2f %.2f\n", $1 / int(L / 5), $2 / int(L / 2), $3 / L }'
 }
 
 # baseline NAME: the mean-field figures from the README table
@@ -63,4 +71,28 @@ if [ -f "$SHARED/msa/dhfr.a2m" ]; then
 	printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' "dhfr.a2m --focus DYR_ECOLI" "$L" "$meff" \
 		"$(cat "$WORK/dhfr_focus.time")" "$p" "$pp (plmc)" \
 		"$(echo "$p $pp" | awk '{ print ($1 >= $4 && $2 >= $5 && $3 >= $6) ? "yes" : "NO" }')"
+fi
+
+# Smaller families: subsets of the same alignments, the same structures
+if [ -n "${SUBSETS:-}" ]; then
+	printf '\n%-40s %8s   %s\n' subset M_eff "correct pairs at L/5 L/2 L"
+	tot="0 0 0"
+	for spec in blac_PF13354_adabmdca:5 blac_PF13354_adabmdca:20 dhfr_plmc:4 dhfr_plmc:10 \
+		kunitz_PF00014_ardca:10 kunitz_PF00014_ardca:40 kunitz_PF00014_plmdcajl:5 \
+		kunitz_PF00014_plmdcajl:20 ras_PF00071_freecontact:2 ras_PF00071_freecontact:4; do
+		name=${spec%:*}
+		k=${spec#*:}
+		for off in 1 2; do
+			sub=$WORK/$name.k$k.o$off
+			awk -v k="$k" -v o="$off" 'NR == 1 || NR % k == o % k' "$C/$name.psicov" >"$sub.aln"
+			"$PLMEM" fit --quiet --format lines $FITOPTS -o "$sub.plm" "$sub.aln"
+			meff=$("$PLMEM" info "$sub.plm" | awk '$1 == "M_eff" { print $2 }')
+			"$PLMEM" contacts --min-sep 6 "$sub.plm" >"$sub.pred"
+			L=$(head -n 1 "$C/$name.psicov" | tr -d '\r\n' | wc -c)
+			c=$(correct "$C/$name.contacts" "$sub.pred" "$L")
+			tot=$(echo "$tot $c" | awk '{ print $1 + $4, $2 + $5, $3 + $6 }')
+			printf '%-40s %8s   %s\n' "$name 1/$k offset $off" "$meff" "$c"
+		done
+	done
+	printf '%-40s %8s   %s\n' "sum" "" "$tot"
 fi
