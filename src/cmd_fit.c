@@ -3,6 +3,7 @@
  * reading in msa/weights (through the shared input options of cmd), the file format in model. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ enum {
 	OPT_MAX_ITER,
 	OPT_TOL,
 	OPT_NO_FIELDS,
+	OPT_SYMMETRIC,
 	OPT_RULE,
 	OPT_QUIET
 };
@@ -36,6 +38,8 @@ static const cmd_opt opts[] = {
 	{ "tol", OPT_TOL, "X", CMD_STR(FIT_DEFAULT_TOL),
 	  "stop a site when the Euclidean norm of its gradient is <= X" },
 	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fix the fields h at 0" },
+	{ "symmetric", OPT_SYMMETRIC, NULL, NULL,
+	  "then fit the symmetric model (J_ji = J_ij^T) jointly, as plmc does" },
 	{ "rule", OPT_RULE, "R", CMD_STR(DEF_RULE),
 	  "plm (pseudo-likelihood) or hebb (Hebbian baseline, binary data only)" },
 	CMD_OPT_THREADS,
@@ -137,6 +141,9 @@ int cmd_fit_main(int argc, char **argv)
 		case OPT_NO_FIELDS:
 			fo.no_fields = 1;
 			break;
+		case OPT_SYMMETRIC:
+			fo.symmetric = 1;
+			break;
 		case OPT_RULE:
 			if (strcmp(optarg, "plm") != 0 && strcmp(optarg, "hebb") != 0)
 				return cmd_usage_error(spec, "--rule: expected plm or hebb, got '%s'", optarg);
@@ -157,6 +164,8 @@ int cmd_fit_main(int argc, char **argv)
 	if (output == NULL && strcmp(path, "-") == 0)
 		return cmd_usage_error(spec, "reading standard input: name the model with -o MODEL");
 	int hebb = strcmp(rule, "hebb") == 0;
+	if (hebb && fo.symmetric)
+		return cmd_usage_error(spec, "--symmetric applies to --rule plm (Hebbian couplings are symmetric)");
 	char *outbuf = output ? NULL : default_output(path);
 	if (output == NULL && outbuf == NULL) {
 		cmd_error(spec, "out of memory");
@@ -216,7 +225,20 @@ int cmd_fit_main(int argc, char **argv)
 		fprintf(stderr, "%s%zu sequences (%llu distinct), M_eff %.1f, L %zu, q %zu, rule %s\n", prefix,
 		        m->n, (unsigned long long)mod->nunique, meff, mod->L, mod->q, mod->rule);
 		model_conv conv;
-		if (!hebb && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
+		if (!hebb && fo.symmetric && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
+			double g2 = 0.0;
+			for (size_t i = 0; i < mod->L; i++)
+				g2 += mod->gnorm[i] * mod->gnorm[i];
+			fprintf(stderr,
+			        "%sper-site fit, then the symmetric model jointly, in %.2f s (%d threads): joint fit "
+			        "%s after %u L-BFGS iterations (%u evaluations); objective %.6f; gradient norm %.3g "
+			        "(tolerance %.3g = tol x sqrt(L))\n",
+			        prefix, elapsed, nthreads,
+			        conv.nstatus[SITE_CONVERGED] ? "converged"
+			        : conv.nstatus[SITE_MAX_ITER] ? "stopped by --max-iter"
+			                                      : "stopped by the line search",
+			        conv.iters[1], conv.evals[1], conv.total_fx, sqrt(g2), fo.tol * sqrt((double)mod->L));
+		} else if (!hebb && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
 			unsigned long long evals = 0;
 			for (size_t i = 0; i < mod->L; i++)
 				evals += mod->evals[i];

@@ -46,7 +46,9 @@ static void print_header(const plm_model *m, const char *path)
 	printf("format            plmem model, version %u\n", MODEL_FORMAT_VERSION);
 	printf("plmem_version     %s\n", str_or(m->version, "unknown"));
 	printf("rule              %s (%s)\n", m->rule,
-	       strcmp(m->rule, "hebb") == 0 ? "Hebbian baseline" : "pseudo-likelihood, asymmetric couplings");
+	       strcmp(m->rule, "hebb") == 0      ? "Hebbian baseline"
+	       : strcmp(m->rule, "plm-sym") == 0 ? "pseudo-likelihood, symmetric couplings fitted jointly"
+	                                         : "pseudo-likelihood, asymmetric couplings");
 	printf("alphabet          %s (%s)\n", m->abc.name, m->abc.letters);
 	printf("L                 %zu\n", L);
 	printf("q                 %zu\n", q);

@@ -13,6 +13,7 @@
 #endif
 
 #include "fit.h"
+#include "fitsym.h"
 #include "lbfgs.h"
 #include "plm.h"
 #include "util.h"
@@ -416,6 +417,8 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	nthreads = (size_t)omp_get_max_threads();
 #endif
 	size_t need = fit_memory_bytes(n, L, q, nthreads, &opts), mem = phys_memory();
+	if (opts.symmetric)
+		need = sat_add(need, fitsym_memory_bytes(L, q, opts.lbfgs_m, nthreads));
 	if (need > mem) {
 		size_t jb = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
 		if (jb > mem / 2)
@@ -456,6 +459,11 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 #endif
 	if (st == PLM_OK)
 		st = q == 2 ? run_sites_bin(&d, &opts, mod, err) : run_sites(&d, &opts, mod, err);
+	if (st == PLM_OK && opts.symmetric) {
+		fitsym_opts so = { { opts.lambda_h, opts.lambda_j, opts.no_fields }, opts.tol, opts.max_iter,
+		                   opts.lbfgs_m };
+		st = fitsym_refine(&d, &so, mod, err);
+	}
 	plm_data_free(&d);
 	if (st != PLM_OK) {
 		model_destroy(mod);

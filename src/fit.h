@@ -38,6 +38,8 @@ typedef struct fit_opts {
 	size_t max_iter;     /* L-BFGS iterations per site (SITE_MAX_ITER when reached) */
 	size_t lbfgs_m;      /* L-BFGS history length */
 	int no_fields;       /* 1: h fixed at 0 */
+	int symmetric;       /* 1: then refine to the symmetric model (J_ji = J_ij^T) by one joint
+	                        L-BFGS over all sites (fitsym.h); tol applies as tol * sqrt(L) */
 	int unpacked;        /* 1: L-BFGS on the whole padded vector instead of the active entries
 	                        only (same problem; differs in the last bits; for tests) */
 	fit_progress_fn progress; /* optional, NULL for none */

@@ -199,13 +199,14 @@ static void progress(void *ctx, size_t done, size_t total)
 }
 
 /* 1 thread and 2 threads give byte-identical model files. */
-static void threads_identical(const char *alphabet)
+static void threads_identical(const char *alphabet, int symmetric)
 {
 	progress_calls = 0;
 	msa *m = chain_msa(300, 12, alphabet, 4);
 	fit_opts o;
 	fit_opts_default(&o);
 	o.progress = progress;
+	o.symmetric = symmetric;
 	plm_model *a = NULL, *b = NULL;
 	plm_err err;
 	plm_set_threads(1);
@@ -238,9 +239,105 @@ static void threads_identical(const char *alphabet)
 	msa_destroy(m);
 }
 
-START_TEST(test_threads_identical) { threads_identical("protein"); }
+START_TEST(test_threads_identical) { threads_identical("protein", 0); }
 END_TEST
-START_TEST(test_threads_identical_binary) { threads_identical("binary"); }
+START_TEST(test_threads_identical_binary) { threads_identical("binary", 0); }
+END_TEST
+START_TEST(test_threads_identical_symmetric) { threads_identical("protein", 1); }
+END_TEST
+
+/* Sum over the sites of f_i at the model's parameters (double reference kernel, unmerged
+ * rows); with G non-NULL, the gradient of that sum over the symmetric model's variables:
+ * G[i q + a] for the fields, and per pair i < j the L x L x q x q array GP[((i L + j) q + a) q + b]
+ * = df_i/dJ_ij(a,b) + df_j/dJ_ji(b,a). */
+static double total_objective(const msa *m, const double *w, const plm_site_opts *so,
+                              const plm_model *mod, double *gh, double *gp)
+{
+	plm_data d;
+	plm_err err;
+	ck_assert_int_eq(plm_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
+	const size_t L = m->L, q = m->abc.q, Q = d.Q, nvar = plm_nvar(&d);
+	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g);
+	double *gs = calloc(L * L * q * q, sizeof *gs);
+	double f = 0.0;
+	for (size_t i = 0; i < L; i++) {
+		site_x(mod, &d, i, x);
+		f += plm_site_eval_ref(&d, i, so, x, g);
+		for (size_t a = 0; gh && a < q; a++)
+			gh[i * q + a] = g[a];
+		for (size_t j = 0; j < L; j++)
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++)
+					gs[((i * L + j) * q + a) * q + b] = j == i ? 0.0 : g[Q + (j * q + b) * Q + a];
+	}
+	for (size_t i = 0; gp && i < L; i++)
+		for (size_t j = i + 1; j < L; j++)
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++)
+					gp[((i * L + j) * q + a) * q + b] =
+					        gs[((i * L + j) * q + a) * q + b] + gs[((j * L + i) * q + b) * q + a];
+	plm_data_free(&d);
+	free(x), free(g), free(gs);
+	return f;
+}
+
+/* --symmetric: J_ji = J_ij^T exactly; the joint gradient, recomputed from scratch, is below
+ * the tolerance; the joint fit lowers the objective of the averaged asymmetric solution; the
+ * per-site records add up (objectives, gradient shares). */
+START_TEST(test_symmetric)
+{
+	msa *m = chain_msa(150, 7, "protein", 1);
+	const size_t L = 7, q = 21;
+	fit_opts o;
+	fit_opts_default(&o);
+	o.tol = 1e-5;
+	plm_model *as = NULL, *sy = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &as, &err), PLM_OK);
+	o.symmetric = 1;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &sy, &err), PLM_OK);
+	ck_assert_str_eq(as->rule, "plm");
+	ck_assert_str_eq(sy->rule, "plm-sym");
+	ck_assert(sy->lambda_j == as->lambda_j);
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = 0; j < L; j++)
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++)
+					ck_assert(model_J(sy, i, j)[a * q + b] == model_J(sy, j, i)[b * q + a]);
+	plm_site_opts so = { sy->lambda_h, sy->lambda_j, 0 };
+	double *gh = calloc(L * q, sizeof *gh), *gp = calloc(L * L * q * q, sizeof *gp);
+	double fs = total_objective(m, NULL, &so, sy, gh, gp);
+	double g2 = 0.0;
+	for (size_t k = 0; k < L * q; k++)
+		g2 += gh[k] * gh[k];
+	for (size_t k = 0; k < L * L * q * q; k++)
+		g2 += gp[k] * gp[k];
+	ck_assert_msg(sqrt(g2) <= 3.0 * o.tol * sqrt((double)L), "joint |g| = %g", sqrt(g2));
+	double rec = 0.0, share2 = 0.0;
+	for (size_t i = 0; i < L; i++) {
+		ck_assert_int_eq(sy->status[i], SITE_CONVERGED);
+		ck_assert_uint_eq(sy->iters[i], sy->iters[0]);
+		rec += sy->fx[i];
+		share2 += sy->gnorm[i] * sy->gnorm[i];
+	}
+	ck_assert_msg(fabs(rec - fs) <= 1e-6 * fabs(fs), "recorded %g vs %g", rec, fs);
+	ck_assert_msg(sqrt(share2) <= o.tol * sqrt((double)L), "recorded |g| = %g", sqrt(share2));
+	/* the averaged asymmetric solution, as a symmetric model, has a higher objective */
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = i + 1; j < L; j++)
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++) {
+					float v = 0.5f * (model_J(as, i, j)[a * q + b] + model_J(as, j, i)[b * q + a]);
+					model_J(as, i, j)[a * q + b] = v;
+					model_J(as, j, i)[b * q + a] = v;
+				}
+	double fa = total_objective(m, NULL, &so, as, NULL, NULL);
+	ck_assert_msg(fs < fa, "joint fit %.10g not below the averaged start %.10g", fs, fa);
+	free(gh), free(gp);
+	model_destroy(as);
+	model_destroy(sy);
+	msa_destroy(m);
+}
 END_TEST
 
 START_TEST(test_memory_refused)
@@ -420,6 +517,8 @@ int main(void)
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_threads_identical);
 	tcase_add_test(tc, test_threads_identical_binary);
+	tcase_add_test(tc, test_threads_identical_symmetric);
+	tcase_add_test(tc, test_symmetric);
 	tcase_add_test(tc, test_memory_refused);
 	tcase_add_test(tc, test_planted_chain);
 	tcase_add_test(tc, test_packed_same);

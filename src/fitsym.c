@@ -1,0 +1,210 @@
+/* fitsym: joint L-BFGS over the symmetric model.  Variables: the L x q fields, then one q x q
+ * block K_ij per pair i < j (K_ij(a,b), a the state at i).  Each evaluation spreads them into
+ * every site's padded layout, evaluates the L sites in parallel with plm_site_eval (whose
+ * f_i already holds lambda_J |J_ij|^2 for both directions, so the sum over the sites is the
+ * whole objective), keeps each site's coupling gradient, and then adds the two directions of
+ * every pair: dF/dK_ij(a,b) = df_i/dJ_ij(a,b) + df_j/dJ_ji(b,a).  Every sum runs in a fixed
+ * order, so the result does not depend on the number of threads. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "fitsym.h"
+#include "lbfgs.h"
+#include "util.h"
+
+/* index of the block of pair i < j among the L (L - 1) / 2 blocks */
+static size_t pair_index(size_t L, size_t i, size_t j)
+{
+	return i * L - i * (i + 1) / 2 + (j - i - 1);
+}
+
+size_t fitsym_memory_bytes(size_t L, size_t q, size_t m, size_t nthreads)
+{
+	size_t n = L * q + L * (L - 1) / 2 * q * q;          /* joint variables */
+	size_t Q = (q + 7) / 8 * 8, nvar = Q + L * q * Q;     /* one site's padded layout */
+	size_t lb = lbfgs_work_bytes(n, m);                   /* L-BFGS vectors and history */
+	size_t site_g = L * L * q * q * sizeof(double);       /* every site's coupling gradient */
+	size_t thread = nvar * 2 * sizeof(double) + plm_work_bytes(L, q);
+	return lb + n * sizeof(double) + site_g + L * q * sizeof(double) + L * sizeof(double) +
+	       (nthreads ? nthreads : 1) * thread;
+}
+
+typedef struct sym_ctx {
+	const plm_data *d;
+	const fitsym_opts *o;
+	double *gs;   /* L x L x q x q: df_i / dJ_ij(a, b) at [((i L + j) q + a) q + b] */
+	double *gh;   /* L x q: df_i / dh_i(a) */
+	double *fs;   /* L: f_i */
+	int fail;     /* a thread could not get its workspace */
+	plm_err err;
+} sym_ctx;
+
+/* Site i's padded variables from the joint vector X. */
+static void spread(const plm_data *d, size_t i, const double *x, double *xi)
+{
+	const size_t L = d->L, q = d->q, Q = d->Q;
+	const double *K = x + L * q;
+	memset(xi, 0, plm_nvar(d) * sizeof *xi);
+	memcpy(xi, x + i * q, q * sizeof *xi);
+	for (size_t j = 0; j < L; j++) {
+		if (j == i)
+			continue;
+		const double *B = K + (i < j ? pair_index(L, i, j) : pair_index(L, j, i)) * q * q;
+		for (size_t b = 0; b < q; b++) {
+			double *row = xi + Q + (j * q + b) * Q;
+			for (size_t a = 0; a < q; a++)
+				row[a] = i < j ? B[a * q + b] : B[b * q + a];
+		}
+	}
+}
+
+static double sym_eval(void *vc, const double *x, double *g)
+{
+	sym_ctx *c = vc;
+	const plm_data *d = c->d;
+	const size_t L = d->L, q = d->q, Q = d->Q, nvar = plm_nvar(d);
+#pragma omp parallel
+	{
+		plm_work ws;
+		plm_err lerr;
+		double *xi = NULL, *gi = NULL;
+		int st = plm_work_init(&ws, d, &lerr);
+		if (st == PLM_OK && ((xi = plm_calloc_aligned(nvar, sizeof *xi, "site parameters", &lerr)) == NULL ||
+		                     (gi = plm_calloc_aligned(nvar, sizeof *gi, "site gradient", &lerr)) == NULL))
+			st = PLM_ENOMEM;
+		if (st != PLM_OK) {
+#pragma omp critical(fitsym_error)
+			{
+				if (!c->fail) {
+					c->fail = st;
+					c->err = lerr;
+				}
+			}
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (size_t i = 0; i < L; i++) {
+			if (st != PLM_OK)
+				continue;
+			spread(d, i, x, xi);
+			c->fs[i] = plm_site_eval(d, i, &c->o->so, xi, gi, &ws);
+			memcpy(c->gh + i * q, gi, q * sizeof *gi);
+			for (size_t j = 0; j < L; j++) {
+				double *G = c->gs + (i * L + j) * q * q;
+				for (size_t a = 0; a < q; a++)
+					for (size_t b = 0; b < q; b++)
+						G[a * q + b] = j == i ? 0.0 : gi[Q + (j * q + b) * Q + a];
+			}
+		}
+		free(xi);
+		free(gi);
+		if (st == PLM_OK)
+			plm_work_free(&ws);
+	}
+	double f = 0.0;
+	for (size_t i = 0; i < L; i++)
+		f += c->fs[i];
+	memcpy(g, c->gh, L * q * sizeof *g);
+#pragma omp parallel for schedule(static)
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = i + 1; j < L; j++) {
+			double *G = g + L * q + pair_index(L, i, j) * q * q;
+			const double *Gi = c->gs + (i * L + j) * q * q, *Gj = c->gs + (j * L + i) * q * q;
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++)
+					G[a * q + b] = Gi[a * q + b] + Gj[b * q + a];
+		}
+	/* after a failure the optimizer only sees a stop signal: a non-finite objective */
+	return c->fail ? NAN : f;
+}
+
+int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_err *err)
+{
+	const size_t L = d->L, q = d->q;
+	if (mod->L != L || mod->q != q)
+		return plm_fail(err, PLM_EINVAL, "symmetric fit: the model (L %zu, q %zu) does not match the data (L %zu, q %zu)",
+		                mod->L, mod->q, L, q);
+	if (L < 2)
+		return plm_fail(err, PLM_EINVAL, "symmetric fit: needs at least 2 positions");
+	const size_t np = L * (L - 1) / 2, n = L * q + np * q * q;
+	sym_ctx c = { d, o, NULL, NULL, NULL, 0, { 0 } };
+	double *x = plm_calloc_aligned(n, sizeof *x, "symmetric model", err);
+	c.gs = plm_calloc(L * L * q * q, sizeof *c.gs, "site gradients", err);
+	c.gh = plm_calloc(L * q, sizeof *c.gh, "field gradients", err);
+	c.fs = plm_calloc(L, sizeof *c.fs, "site objectives", err);
+	lbfgs_work lw;
+	memset(&lw, 0, sizeof lw);
+	int st = x && c.gs && c.gh && c.fs ? lbfgs_work_init(&lw, n, o->lbfgs_m, err) : PLM_ENOMEM;
+	if (st != PLM_OK)
+		goto done;
+	for (size_t k = 0; k < L * q; k++)
+		x[k] = mod->h[k];
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = i + 1; j < L; j++) {
+			const float *A = model_J(mod, i, j), *B = model_J(mod, j, i);
+			double *K = x + L * q + pair_index(L, i, j) * q * q;
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++)
+					K[a * q + b] = 0.5 * ((double)A[a * q + b] + (double)B[b * q + a]);
+		}
+	lbfgs_result r;
+	lbfgs_minimize(x, sym_eval, &c, o->tol * sqrt((double)L), o->max_iter, &lw, &r);
+	if (c.fail) {
+		st = c.fail;
+		if (err)
+			*err = c.err;
+		goto done;
+	}
+	/* the solution, and the per-site records at it */
+	double *g = lw.g; /* reused as scratch: the gradient at x */
+	sym_eval(&c, x, g);
+	for (size_t k = 0; k < L * q; k++)
+		mod->h[k] = (float)x[k];
+	double *share = plm_calloc(L, sizeof *share, "gradient shares", err);
+	if (share == NULL) {
+		st = PLM_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < L; i++)
+		for (size_t a = 0; a < q; a++)
+			share[i] += g[i * q + a] * g[i * q + a];
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = i + 1; j < L; j++) {
+			const double *K = x + L * q + pair_index(L, i, j) * q * q;
+			const double *G = g + L * q + pair_index(L, i, j) * q * q;
+			float *A = model_J(mod, i, j), *B = model_J(mod, j, i);
+			double s2 = 0.0;
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++) {
+					A[a * q + b] = (float)K[a * q + b];
+					B[b * q + a] = (float)K[a * q + b];
+					s2 += G[a * q + b] * G[a * q + b];
+				}
+			share[i] += 0.5 * s2;
+			share[j] += 0.5 * s2;
+		}
+	uint8_t status = r.status == LBFGS_CONVERGED ? SITE_CONVERGED
+	                 : r.status == LBFGS_MAX_ITER ? SITE_MAX_ITER
+	                                              : SITE_LINESEARCH;
+	for (size_t i = 0; i < L; i++) {
+		mod->iters[i] = r.iters > UINT32_MAX ? UINT32_MAX : (uint32_t)r.iters;
+		mod->evals[i] = r.evals > UINT32_MAX ? UINT32_MAX : (uint32_t)r.evals;
+		mod->status[i] = status;
+		mod->gnorm[i] = sqrt(share[i]);
+		mod->fx[i] = c.fs[i];
+	}
+	free(share);
+	snprintf(mod->rule, sizeof mod->rule, "%s", "plm-sym");
+done:
+	lbfgs_work_free(&lw);
+	free(x);
+	free(c.gs);
+	free(c.gh);
+	free(c.fs);
+	return st;
+}

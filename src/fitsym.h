@@ -1,0 +1,34 @@
+/* fitsym: the symmetric pseudo-likelihood model (J_ji = J_ij^T), as plmc and CCMpred fit it:
+ * one L-BFGS over all fields and all pair blocks at once, minimising the sum over the sites
+ * of the per-site objectives f_i of plm.h.  Started from an asymmetric fit (the blocks
+ * averaged), it refines it; the sites' conditionals are evaluated in parallel by the plm
+ * kernel.  It neither parses options nor prints. */
+#ifndef PLMEM_FITSYM_H
+#define PLMEM_FITSYM_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "model.h"
+#include "plm.h"
+
+typedef struct fitsym_opts {
+	plm_site_opts so;  /* lambda_h, lambda_j (each direction's block, as in f_i), no_fields */
+	double tol;        /* stop when |gradient|_2 of the whole objective is <= tol * sqrt(L) */
+	size_t max_iter;   /* L-BFGS iterations */
+	size_t lbfgs_m;    /* history length */
+} fitsym_opts;
+
+/* Bytes fitsym_refine() needs beyond the model and the data, for NTHREADS threads. */
+size_t fitsym_memory_bytes(size_t L, size_t q, size_t m, size_t nthreads);
+
+/* Minimise F = sum_i f_i(h_i, J_i.) over h and the blocks K_ij (i < j), J_ij = K_ij and
+ * J_ji = K_ij^T, starting from MOD's h and (J_ij + J_ji^T) / 2, on the data D (which MOD was
+ * fitted on).  On success MOD holds the symmetric solution, its rule is "plm-sym", and its
+ * per-site records are the joint run's: iterations, evaluations and status (the same for
+ * every site), f_i at the solution, and site i's share of the gradient norm (its fields, and
+ * each of its pair blocks with weight 1/2, so that the squares sum to |gradient|^2).
+ * Deterministic for any number of threads. */
+int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_err *err);
+
+#endif
