@@ -428,6 +428,14 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 			                "of memory",
 			                L, q, (double)need / 1073741824.0, (double)jb / 1073741824.0,
 			                (double)mem / 1073741824.0);
+		if (opts.symmetric)
+			return plm_fail(err, PLM_ERANGE,
+			                "fitting %zu positions (q = %zu) with --symmetric needs about %.2f GiB, %.2f GiB "
+			                "of them for the joint L-BFGS (about 128 bytes per coupling), more than this "
+			                "machine's %.2f GiB of memory",
+			                L, q, (double)need / 1073741824.0,
+			                (double)fitsym_memory_bytes(L, q, opts.lbfgs_m, nthreads) / 1073741824.0,
+			                (double)mem / 1073741824.0);
 		return plm_fail(err, PLM_ERANGE,
 		                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
 		                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads would help)",
