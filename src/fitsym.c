@@ -129,8 +129,6 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 	if (mod->L != L || mod->q != q)
 		return plm_fail(err, PLM_EINVAL, "symmetric fit: the model (L %zu, q %zu) does not match the data (L %zu, q %zu)",
 		                mod->L, mod->q, L, q);
-	if (L < 2)
-		return plm_fail(err, PLM_EINVAL, "symmetric fit: needs at least 2 positions");
 	const size_t np = L * (L - 1) / 2, n = L * q + np * q * q;
 	sym_ctx c = { d, o, NULL, NULL, NULL, 0, { 0 } };
 	double *x = plm_calloc_aligned(n, sizeof *x, "symmetric model", err);
