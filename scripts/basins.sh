@@ -15,7 +15,8 @@
 # (the fit's gradient tolerance, 1e-4),
 # UPDATE (sequential), STEP (0.02), THRESH (0.99), RUNS (at least this many noisy starts per
 # point, 200), THREADS (0: all cores), MAX_ITER (L-BFGS iterations per site, 500), PLOT_ONLY
-# (1: only redraw the PNG from an existing OUTDIR/basins.tsv).
+# (1: only redraw the PNG from an existing OUTDIR/basins.tsv), JOINT (1: add a column for
+# the symmetric model fitted jointly, `plmem fit --symmetric`, same lambda and tol).
 # Writes OUTDIR/basins.tsv and OUTDIR/basins.png (asymmetry in OUTDIR/basins.tsv too).
 set -eu
 shopt -s inherit_errexit
@@ -78,7 +79,9 @@ if [ "${PLOT_ONLY:-0}" != 1 ]; then
 {
 	echo "# plmem basins: N = $N, random patterns, seed $SEED, lambda_J $LAMBDA, tol $TOL, no fields," \
 		"$UPDATE update, threshold m_F >= $THRESH, m_IN step $STEP, >= $RUNS runs per point"
-	printf 'alpha\tP\tbasin_plm\tbasin_plm_sym\tbasin_hebb\tasymmetry\tfit_s\n'
+	printf 'alpha\tP\tbasin_plm\tbasin_plm_sym\tbasin_hebb\tasymmetry\tfit_s'
+	[ "${JOINT:-0}" = 1 ] && printf '\tbasin_plm_joint\tjoint_fit_s'
+	printf '\n'
 } >"$tsv.tmp"
 printf 'alpha\trule\tm_in\tm_f\n' >"$OUT/scan.tsv"
 for alpha in $ALPHAS; do
@@ -95,17 +98,32 @@ for alpha in $ALPHAS; do
 	b_plm=$(basin "$OUT/plm.model" "$pat" "$rep" plm)
 	b_sym=$(basin "$OUT/plm.model" "$pat" "$rep" plm_sym --symmetrize)
 	b_hebb=$(basin "$OUT/hebb.model" "$pat" "$rep" hebb)
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$alpha" "$P" "$b_plm" "$b_sym" "$b_hebb" "$asym" \
-		"$((f1 - f0))" >>"$tsv.tmp"
+	joint="" note=""
+	if [ "${JOINT:-0}" = 1 ]; then
+		f2=$(date +%s)
+		"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights --symmetric \
+			--lambda-j "$LAMBDA" --tol "$TOL" --max-iter "$MAX_ITER" -o "$OUT/joint.model" "$pat"
+		f3=$(date +%s)
+		b_joint=$(basin "$OUT/joint.model" "$pat" "$rep" plm_joint)
+		joint=$(printf '\t%s\t%s' "$b_joint" "$((f3 - f2))")
+		note="; symmetric fitted jointly $b_joint (fit $((f3 - f2)) s)"
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n' "$alpha" "$P" "$b_plm" "$b_sym" "$b_hebb" "$asym" \
+		"$((f1 - f0))" "$joint" >>"$tsv.tmp"
 	echo "basins: alpha $alpha (P = $P): plm $b_plm, symmetrised $b_sym, hebb $b_hebb," \
-		"asymmetry $asym; fit $((f1 - f0)) s, $(($(date +%s) - t0)) s so far" >&2
+		"asymmetry $asym; fit $((f1 - f0)) s$note," \
+		"$(($(date +%s) - t0)) s so far" >&2
 	rm -f "$pat"
 done
-rm -f "$OUT/relax.tsv" "$OUT/plm.model" "$OUT/hebb.model"
+rm -f "$OUT/relax.tsv" "$OUT/plm.model" "$OUT/hebb.model" "$OUT/joint.model"
 mv "$tsv.tmp" "$tsv"
 echo "basins: N = $N: $(($(date +%s) - t0)) s; wrote $tsv" >&2
 fi
 
+joint_plot=""
+if head -n 2 "$tsv" | grep -q basin_plm_joint; then
+	joint_plot=", \"$tsv\" using 1:8 title \"pseudo-likelihood (symmetric, fitted jointly)\" with linespoints pt 13"
+fi
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot <<EOF
 set terminal pngcairo size 800,600 font ",11"
@@ -126,6 +144,6 @@ set label "Hebb alpha_c = 0.138" at 0.145, graph 0.95 font ",9" tc rgb "gray40"
 plot "$tsv" using 1:3 title "pseudo-likelihood (asymmetric)" with linespoints pt 7, \
      "$tsv" using 1:4 title "pseudo-likelihood (symmetrised)" with linespoints pt 5, \
      "$tsv" using 1:5 title "Hebb" with linespoints pt 9, \
-     "$tsv" using 1:6 axes x1y2 title "asymmetry (right axis)" with linespoints dt 3 pt 1 lc rgb "black"
+     "$tsv" using 1:6 axes x1y2 title "asymmetry (right axis)" with linespoints dt 3 pt 1 lc rgb "black"$joint_plot
 EOF
 fi
