@@ -122,7 +122,7 @@ fi
 
 joint_plot=""
 if head -n 2 "$tsv" | grep -q basin_plm_joint; then
-	joint_plot=", \"$tsv\" using 1:8 title \"pseudo-likelihood (symmetric, fitted jointly)\" with linespoints pt 13"
+	joint_plot=", \"$tsv\" using 1:8 title \"pseudo-likelihood (symmetric, fitted jointly)\" with linespoints pt 13 lc rgb \"dark-orange\""
 fi
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot <<EOF
