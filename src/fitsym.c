@@ -35,15 +35,53 @@ size_t fitsym_memory_bytes(size_t L, size_t q, size_t m, size_t nthreads)
 	       (nthreads ? nthreads : 1) * thread;
 }
 
+/* One thread's scratch, allocated once for the whole fit. */
+typedef struct sym_thread {
+	plm_work ws;
+	double *xi, *gi; /* one site's padded variables and gradient */
+	int ok;          /* ws was initialised */
+} sym_thread;
+
 typedef struct sym_ctx {
 	const plm_data *d;
 	const fitsym_opts *o;
 	double *gs;   /* L x L x q x q: df_i / dJ_ij(a, b) at [((i L + j) q + a) q + b] */
 	double *gh;   /* L x q: df_i / dh_i(a) */
 	double *fs;   /* L: f_i */
-	int fail;     /* a thread could not get its workspace */
-	plm_err err;
+	sym_thread *th; /* nth workspaces, indexed by the OpenMP thread number */
+	size_t nth;
 } sym_ctx;
+
+static int threads_init(sym_ctx *c, plm_err *err)
+{
+	size_t nvar = plm_nvar(c->d);
+	c->th = plm_calloc(c->nth, sizeof *c->th, "thread workspaces", err);
+	if (c->th == NULL)
+		return PLM_ENOMEM;
+	for (size_t t = 0; t < c->nth; t++) {
+		sym_thread *w = c->th + t;
+		int st = plm_work_init(&w->ws, c->d, err);
+		if (st != PLM_OK)
+			return st;
+		w->ok = 1;
+		if ((w->xi = plm_calloc_aligned(nvar, sizeof *w->xi, "site parameters", err)) == NULL ||
+		    (w->gi = plm_calloc_aligned(nvar, sizeof *w->gi, "site gradient", err)) == NULL)
+			return PLM_ENOMEM;
+	}
+	return PLM_OK;
+}
+
+static void threads_free(sym_ctx *c)
+{
+	for (size_t t = 0; c->th && t < c->nth; t++) {
+		if (c->th[t].ok)
+			plm_work_free(&c->th[t].ws);
+		free(c->th[t].xi);
+		free(c->th[t].gi);
+	}
+	free(c->th);
+	c->th = NULL;
+}
 
 /* Site i's padded variables from the joint vector X. */
 static void spread(const plm_data *d, size_t i, const double *x, double *xi)
@@ -68,31 +106,18 @@ static double sym_eval(void *vc, const double *x, double *g)
 {
 	sym_ctx *c = vc;
 	const plm_data *d = c->d;
-	const size_t L = d->L, q = d->q, Q = d->Q, nvar = plm_nvar(d);
-#pragma omp parallel
+	const size_t L = d->L, q = d->q, Q = d->Q;
+#pragma omp parallel num_threads((int)c->nth)
 	{
-		plm_work ws;
-		plm_err lerr;
-		double *xi = NULL, *gi = NULL;
-		int st = plm_work_init(&ws, d, &lerr);
-		if (st == PLM_OK && ((xi = plm_calloc_aligned(nvar, sizeof *xi, "site parameters", &lerr)) == NULL ||
-		                     (gi = plm_calloc_aligned(nvar, sizeof *gi, "site gradient", &lerr)) == NULL))
-			st = PLM_ENOMEM;
-		if (st != PLM_OK) {
-#pragma omp critical(fitsym_error)
-			{
-				if (!c->fail) {
-					c->fail = st;
-					c->err = lerr;
-				}
-			}
-		}
+		size_t t = 0;
+#ifdef _OPENMP
+		t = (size_t)omp_get_thread_num();
+#endif
+		double *xi = c->th[t].xi, *gi = c->th[t].gi;
 #pragma omp for schedule(dynamic, 1)
 		for (size_t i = 0; i < L; i++) {
-			if (st != PLM_OK)
-				continue;
 			spread(d, i, x, xi);
-			c->fs[i] = plm_site_eval(d, i, &c->o->so, xi, gi, &ws);
+			c->fs[i] = plm_site_eval(d, i, &c->o->so, xi, gi, &c->th[t].ws);
 			memcpy(c->gh + i * q, gi, q * sizeof *gi);
 			for (size_t j = 0; j < L; j++) {
 				double *G = c->gs + (i * L + j) * q * q;
@@ -101,10 +126,6 @@ static double sym_eval(void *vc, const double *x, double *g)
 						G[a * q + b] = j == i ? 0.0 : gi[Q + (j * q + b) * Q + a];
 			}
 		}
-		free(xi);
-		free(gi);
-		if (st == PLM_OK)
-			plm_work_free(&ws);
 	}
 	double f = 0.0;
 	for (size_t i = 0; i < L; i++)
@@ -119,8 +140,7 @@ static double sym_eval(void *vc, const double *x, double *g)
 				for (size_t b = 0; b < q; b++)
 					G[a * q + b] = Gi[a * q + b] + Gj[b * q + a];
 		}
-	/* after a failure the optimizer only sees a stop signal: a non-finite objective */
-	return c->fail ? NAN : f;
+	return f;
 }
 
 int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_err *err)
@@ -130,7 +150,10 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 		return plm_fail(err, PLM_EINVAL, "symmetric fit: the model (L %zu, q %zu) does not match the data (L %zu, q %zu)",
 		                mod->L, mod->q, L, q);
 	const size_t np = L * (L - 1) / 2, n = L * q + np * q * q;
-	sym_ctx c = { d, o, NULL, NULL, NULL, 0, { 0 } };
+	sym_ctx c = { d, o, NULL, NULL, NULL, NULL, 1 };
+#ifdef _OPENMP
+	c.nth = (size_t)omp_get_max_threads();
+#endif
 	double *x = plm_calloc_aligned(n, sizeof *x, "symmetric model", err);
 	c.gs = plm_calloc(L * L * q * q, sizeof *c.gs, "site gradients", err);
 	c.gh = plm_calloc(L * q, sizeof *c.gh, "field gradients", err);
@@ -138,6 +161,8 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 	lbfgs_work lw;
 	memset(&lw, 0, sizeof lw);
 	int st = x && c.gs && c.gh && c.fs ? lbfgs_work_init(&lw, n, o->lbfgs_m, err) : PLM_ENOMEM;
+	if (st == PLM_OK)
+		st = threads_init(&c, err);
 	if (st != PLM_OK)
 		goto done;
 	for (size_t k = 0; k < L * q; k++)
@@ -152,12 +177,6 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 		}
 	lbfgs_result r;
 	lbfgs_minimize(x, sym_eval, &c, o->tol * sqrt((double)L), o->max_iter, &lw, &r);
-	if (c.fail) {
-		st = c.fail;
-		if (err)
-			*err = c.err;
-		goto done;
-	}
 	/* the solution, and the per-site records at it */
 	double *g = lw.g; /* reused as scratch: the gradient at x */
 	sym_eval(&c, x, g);
@@ -199,6 +218,7 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 	free(share);
 	snprintf(mod->rule, sizeof mod->rule, "%s", "plm-sym");
 done:
+	threads_free(&c);
 	lbfgs_work_free(&lw);
 	free(x);
 	free(c.gs);
