@@ -225,7 +225,8 @@ int cmd_fit_main(int argc, char **argv)
 		fprintf(stderr, "%s%zu sequences (%llu distinct), M_eff %.1f, L %zu, q %zu, rule %s\n", prefix,
 		        m->n, (unsigned long long)mod->nunique, meff, mod->L, mod->q, mod->rule);
 		model_conv conv;
-		if (!hebb && fo.symmetric && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
+		int have = !hebb && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have;
+		if (have && fo.symmetric) {
 			double g2 = 0.0;
 			for (size_t i = 0; i < mod->L; i++)
 				g2 += mod->gnorm[i] * mod->gnorm[i];
@@ -238,7 +239,7 @@ int cmd_fit_main(int argc, char **argv)
 			        : conv.nstatus[SITE_MAX_ITER] ? "stopped by --max-iter"
 			                                      : "stopped by the line search",
 			        conv.iters[1], conv.evals[1], conv.total_fx, sqrt(g2), fo.tol * sqrt((double)mod->L));
-		} else if (!hebb && model_conv_summary(mod, &conv, &err) == PLM_OK && conv.have) {
+		} else if (have) {
 			unsigned long long evals = 0;
 			for (size_t i = 0; i < mod->L; i++)
 				evals += mod->evals[i];

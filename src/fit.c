@@ -230,13 +230,19 @@ static void store_site(const plm_data *d, size_t i, const double *x, plm_model *
 	}
 }
 
-static void record_site(plm_model *mod, size_t i, const lbfgs_result *r)
+/* Site i's iterations, evaluations and status from the L-BFGS run R. */
+static void record_run(plm_model *mod, size_t i, const lbfgs_result *r)
 {
 	mod->iters[i] = r->iters > UINT32_MAX ? UINT32_MAX : (uint32_t)r->iters;
 	mod->evals[i] = r->evals > UINT32_MAX ? UINT32_MAX : (uint32_t)r->evals;
 	mod->status[i] = r->status == LBFGS_CONVERGED ? SITE_CONVERGED
 	                 : r->status == LBFGS_MAX_ITER ? SITE_MAX_ITER
 	                                               : SITE_LINESEARCH;
+}
+
+static void record_site(plm_model *mod, size_t i, const lbfgs_result *r)
+{
+	record_run(mod, i, r);
 	mod->gnorm[i] = r->gnorm;
 	mod->fx[i] = r->f;
 }
@@ -417,8 +423,8 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	nthreads = (size_t)omp_get_max_threads();
 #endif
 	size_t need = fit_memory_bytes(n, L, q, nthreads, &opts), mem = phys_memory();
-	if (opts.symmetric)
-		need = sat_add(need, fitsym_memory_bytes(L, q, opts.lbfgs_m, nthreads));
+	size_t symb = opts.symmetric ? fitsym_memory_bytes(L, q, opts.lbfgs_m, nthreads) : 0;
+	need = sat_add(need, symb);
 	if (need > mem) {
 		size_t jb = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
 		if (jb > mem / 2)
@@ -433,8 +439,7 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 			                "fitting %zu positions (q = %zu) with --symmetric needs about %.2f GiB, %.2f GiB "
 			                "of them for the joint L-BFGS (about 128 bytes per coupling), more than this "
 			                "machine's %.2f GiB of memory",
-			                L, q, (double)need / 1073741824.0,
-			                (double)fitsym_memory_bytes(L, q, opts.lbfgs_m, nthreads) / 1073741824.0,
+			                L, q, (double)need / 1073741824.0, (double)symb / 1073741824.0,
 			                (double)mem / 1073741824.0);
 		return plm_fail(err, PLM_ERANGE,
 		                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
@@ -470,7 +475,10 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	if (st == PLM_OK && opts.symmetric) {
 		fitsym_opts so = { { opts.lambda_h, opts.lambda_j, opts.no_fields }, opts.tol, opts.max_iter,
 		                   opts.lbfgs_m };
-		st = fitsym_refine(&d, &so, mod, err);
+		lbfgs_result r;
+		st = fitsym_refine(&d, &so, mod, &r, err);
+		for (size_t i = 0; st == PLM_OK && i < L; i++)
+			record_run(mod, i, &r); /* the joint run's, the same for every site */
 	}
 	plm_data_free(&d);
 	if (st != PLM_OK) {

@@ -143,7 +143,8 @@ static double sym_eval(void *vc, const double *x, double *g)
 	return f;
 }
 
-int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_err *err)
+int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, lbfgs_result *run,
+                  plm_err *err)
 {
 	const size_t L = d->L, q = d->q;
 	if (mod->L != L || mod->q != q)
@@ -175,21 +176,17 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 				for (size_t b = 0; b < q; b++)
 					K[a * q + b] = 0.5 * ((double)A[a * q + b] + (double)B[b * q + a]);
 		}
-	lbfgs_result r;
-	lbfgs_minimize(x, sym_eval, &c, o->tol * sqrt((double)L), o->max_iter, &lw, &r);
-	/* the solution, and the per-site records at it */
+	lbfgs_minimize(x, sym_eval, &c, o->tol * sqrt((double)L), o->max_iter, &lw, run);
+	/* the solution, and f_i and the gradient shares at it (squares summed in gnorm first) */
 	double *g = lw.g; /* reused as scratch: the gradient at x */
 	sym_eval(&c, x, g);
 	for (size_t k = 0; k < L * q; k++)
 		mod->h[k] = (float)x[k];
-	double *share = plm_calloc(L, sizeof *share, "gradient shares", err);
-	if (share == NULL) {
-		st = PLM_ENOMEM;
-		goto done;
-	}
-	for (size_t i = 0; i < L; i++)
+	for (size_t i = 0; i < L; i++) {
+		mod->gnorm[i] = 0.0;
 		for (size_t a = 0; a < q; a++)
-			share[i] += g[i * q + a] * g[i * q + a];
+			mod->gnorm[i] += g[i * q + a] * g[i * q + a];
+	}
 	for (size_t i = 0; i < L; i++)
 		for (size_t j = i + 1; j < L; j++) {
 			const double *K = x + L * q + pair_index(L, i, j) * q * q;
@@ -202,20 +199,13 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_e
 					B[b * q + a] = (float)K[a * q + b];
 					s2 += G[a * q + b] * G[a * q + b];
 				}
-			share[i] += 0.5 * s2;
-			share[j] += 0.5 * s2;
+			mod->gnorm[i] += 0.5 * s2;
+			mod->gnorm[j] += 0.5 * s2;
 		}
-	uint8_t status = r.status == LBFGS_CONVERGED ? SITE_CONVERGED
-	                 : r.status == LBFGS_MAX_ITER ? SITE_MAX_ITER
-	                                              : SITE_LINESEARCH;
 	for (size_t i = 0; i < L; i++) {
-		mod->iters[i] = r.iters > UINT32_MAX ? UINT32_MAX : (uint32_t)r.iters;
-		mod->evals[i] = r.evals > UINT32_MAX ? UINT32_MAX : (uint32_t)r.evals;
-		mod->status[i] = status;
-		mod->gnorm[i] = sqrt(share[i]);
+		mod->gnorm[i] = sqrt(mod->gnorm[i]);
 		mod->fx[i] = c.fs[i];
 	}
-	free(share);
 	snprintf(mod->rule, sizeof mod->rule, "%s", "plm-sym");
 done:
 	threads_free(&c);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "lbfgs.h"
 #include "model.h"
 #include "plm.h"
 
@@ -24,11 +25,12 @@ size_t fitsym_memory_bytes(size_t L, size_t q, size_t m, size_t nthreads);
 
 /* Minimise F = sum_i f_i(h_i, J_i.) over h and the blocks K_ij (i < j), J_ij = K_ij and
  * J_ji = K_ij^T, starting from MOD's h and (J_ij + J_ji^T) / 2, on the data D (which MOD was
- * fitted on).  On success MOD holds the symmetric solution, its rule is "plm-sym", and its
- * per-site records are the joint run's: iterations, evaluations and status (the same for
- * every site), f_i at the solution, and site i's share of the gradient norm (its fields, and
- * each of its pair blocks with weight 1/2, so that the squares sum to |gradient|^2).
- * Deterministic for any number of threads. */
-int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, plm_err *err);
+ * fitted on).  On success MOD holds the symmetric solution and its rule is "plm-sym"; each
+ * site's record holds f_i at the solution (fx) and the site's share of the gradient norm
+ * (gnorm: its fields, and each of its pair blocks with weight 1/2, so that the squares sum to
+ * |gradient|^2); the joint L-BFGS run (iterations, evaluations, status) goes to *RUN for the
+ * caller to record.  Deterministic for any number of threads. */
+int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, lbfgs_result *run,
+                  plm_err *err);
 
 #endif
