@@ -34,6 +34,23 @@ precision() {
 	correct "$@" | awk -v L="$3" '{ printf "%.2f %.2f %.2f\n", $1 / int(L / 5), $2 / int(L / 2), $3 / L }'
 }
 
+# fit_timed OUT FIT-ARGS...: fits to OUT.plm ($FITOPTS added), wall seconds to OUT.time
+fit_timed() {
+	local out=$1
+	shift
+	/usr/bin/time -f "%e" -o "$out.time" "$PLMEM" fit --quiet $FITOPTS -o "$out.plm" "$@"
+}
+
+# meff_of MODEL: the model's M_eff
+meff_of() {
+	"$PLMEM" info "$1" | awk '$1 == "M_eff" { print $2 }'
+}
+
+# ref_len NAME: positions of NAME.psicov's reference row, whatever a fit drops
+ref_len() {
+	head -n 1 "$C/$1.psicov" | tr -d '\r\n' | wc -c
+}
+
 # baseline NAME: the mean-field figures from the README table
 baseline() {
 	awk -F'|' -v n="$1" '$2 ~ "^ *" n " *$" { gsub(/ /, "", $5); gsub("/", " ", $5); print $5 }' "$SHARED/README.md"
@@ -42,11 +59,10 @@ baseline() {
 printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' family L M_eff fit_s "plmem L/5 L/2 L" "baseline" "beats"
 for psi in "$C"/*.psicov; do
 	name=$(basename "$psi" .psicov)
-	model=$WORK/$name.plm
-	/usr/bin/time -f "%e" -o "$WORK/$name.time" "$PLMEM" fit --quiet --format lines $FITOPTS -o "$model" "$psi"
-	L=$(head -n 1 "$psi" | tr -d '\r\n' | wc -c) # positions of the reference, whatever the fit drops
-	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
-	"$PLMEM" contacts --min-sep 6 "$model" >"$WORK/$name.pred"
+	fit_timed "$WORK/$name" --format lines "$psi"
+	L=$(ref_len "$name")
+	meff=$(meff_of "$WORK/$name.plm")
+	"$PLMEM" contacts --min-sep 6 "$WORK/$name.plm" >"$WORK/$name.pred"
 	p=$(precision "$C/$name.contacts" "$WORK/$name.pred" "$L")
 	b=$(baseline "$name")
 	beats=$(echo "$p $b" | awk '{ print ($1 > $4 && $2 > $5 && $3 > $6) ? "yes" : "NO" }')
@@ -55,11 +71,10 @@ done
 
 # DHFR in focus mode (plmc's setting: the A2M with DYR_ECOLI as focus), and plmc's own scores
 if [ -f "$SHARED/msa/dhfr.a2m" ]; then
-	model=$WORK/dhfr_focus.plm
-	/usr/bin/time -f "%e" -o "$WORK/dhfr_focus.time" "$PLMEM" fit --quiet --focus DYR_ECOLI $FITOPTS -o "$model" "$SHARED/msa/dhfr.a2m"
-	L=$(head -n 1 "$C/dhfr_plmc.psicov" | tr -d '\r\n' | wc -c)
-	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
-	"$PLMEM" contacts --min-sep 6 "$model" >"$WORK/dhfr_focus.pred"
+	fit_timed "$WORK/dhfr_focus" --focus DYR_ECOLI "$SHARED/msa/dhfr.a2m"
+	L=$(ref_len dhfr_plmc)
+	meff=$(meff_of "$WORK/dhfr_focus.plm")
+	"$PLMEM" contacts --min-sep 6 "$WORK/dhfr_focus.plm" >"$WORK/dhfr_focus.pred"
 	p=$(precision "$C/dhfr_plmc.contacts" "$WORK/dhfr_focus.pred" "$L")
 	# plmc numbers positions by alignment column (the focus's 12 gap columns included):
 	# map column -> residue number through the focus row (first record, start 1)
@@ -79,14 +94,14 @@ fi
 # .psicov positions through NAME.map (residue 106 is an insert of the focus).
 if [ -f "$SHARED/msa/ras_PF00071.fasta" ]; then
 	name=ras_PF00071_freecontact
-	model=$WORK/ras_focus.plm
-	/usr/bin/time -f "%e" -o "$WORK/ras_focus.time" "$PLMEM" fit --quiet --focus RASH_HUMAN $FITOPTS -o "$model" "$SHARED/msa/ras_PF00071.fasta"
-	meff=$("$PLMEM" info "$model" | awk '$1 == "M_eff" { print $2 }')
-	"$PLMEM" contacts --min-sep 1 "$model" |
+	fit_timed "$WORK/ras_focus" --focus RASH_HUMAN "$SHARED/msa/ras_PF00071.fasta"
+	L=$(ref_len "$name")
+	meff=$(meff_of "$WORK/ras_focus.plm")
+	"$PLMEM" contacts --min-sep 1 "$WORK/ras_focus.plm" |
 		awk 'NR == FNR { if ($1 !~ /^#/) pos[$3] = $1; next } ($1 in pos) && ($2 in pos) { print pos[$1], pos[$2], $3 }' \
 			"$C/$name.map" - >"$WORK/ras_focus.pred"
-	p=$(precision "$C/$name.contacts" "$WORK/ras_focus.pred" 159)
-	printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' "ras_PF00071.fasta --focus" 159 "$meff" \
+	p=$(precision "$C/$name.contacts" "$WORK/ras_focus.pred" "$L")
+	printf '%-28s %5s %8s %8s   %-16s %-16s %s\n' "ras_PF00071.fasta --focus" "$L" "$meff" \
 		"$(cat "$WORK/ras_focus.time")" "$p" "- (RESULTS.md)" "-"
 fi
 
@@ -102,11 +117,10 @@ if [ -n "${SUBSETS:-}" ]; then
 		for off in 1 2; do
 			sub=$WORK/$name.k$k.o$off
 			awk -v k="$k" -v o="$off" 'NR == 1 || NR % k == o % k' "$C/$name.psicov" >"$sub.aln"
-			"$PLMEM" fit --quiet --format lines $FITOPTS -o "$sub.plm" "$sub.aln"
-			meff=$("$PLMEM" info "$sub.plm" | awk '$1 == "M_eff" { print $2 }')
+			fit_timed "$sub" --format lines "$sub.aln"
+			meff=$(meff_of "$sub.plm")
 			"$PLMEM" contacts --min-sep 6 "$sub.plm" >"$sub.pred"
-			L=$(head -n 1 "$C/$name.psicov" | tr -d '\r\n' | wc -c)
-			c=$(correct "$C/$name.contacts" "$sub.pred" "$L")
+			c=$(correct "$C/$name.contacts" "$sub.pred" "$(ref_len "$name")")
 			tot=$(echo "$tot $c" | awk '{ print $1 + $4, $2 + $5, $3 + $6 }')
 			printf '%-40s %8s   %s\n' "$name 1/$k offset $off" "$meff" "$c"
 		done
