@@ -73,6 +73,14 @@ basin() {
 	echo 1
 }
 
+# fit_plm MODEL PATTERNS [--symmetric]: the pseudo-likelihood fit of every column
+fit_plm() {
+	local model=$1 pat=$2
+	shift 2
+	"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights "$@" \
+		--lambda-j "$LAMBDA" --tol "$TOL" --max-iter "$MAX_ITER" -o "$model" "$pat"
+}
+
 tsv=$OUT/basins.tsv
 t0=$(date +%s)
 if [ "${PLOT_ONLY:-0}" != 1 ]; then
@@ -90,8 +98,7 @@ for alpha in $ALPHAS; do
 	pat=$OUT/patterns-$alpha.txt
 	"$PLMEM" generate random -N "$N" -P "$P" --seed "$SEED" -o "$pat"
 	f0=$(date +%s)
-	"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights \
-		--lambda-j "$LAMBDA" --tol "$TOL" --max-iter "$MAX_ITER" -o "$OUT/plm.model" "$pat"
+	fit_plm "$OUT/plm.model" "$pat"
 	f1=$(date +%s)
 	"$PLMEM" fit --quiet --alphabet binary --no-weights --rule hebb -o "$OUT/hebb.model" "$pat"
 	asym=$(PLMEM=$PLMEM "$here/asymmetry.sh" "$OUT/plm.model")
@@ -101,8 +108,7 @@ for alpha in $ALPHAS; do
 	joint="" note=""
 	if [ "${JOINT:-0}" = 1 ]; then
 		f2=$(date +%s)
-		"$PLMEM" fit --quiet -t "$THREADS" --alphabet binary --no-fields --no-weights --symmetric \
-			--lambda-j "$LAMBDA" --tol "$TOL" --max-iter "$MAX_ITER" -o "$OUT/joint.model" "$pat"
+		fit_plm "$OUT/joint.model" "$pat" --symmetric
 		f3=$(date +%s)
 		b_joint=$(basin "$OUT/joint.model" "$pat" "$rep" plm_joint)
 		joint=$(printf '\t%s\t%s' "$b_joint" "$((f3 - f2))")
