@@ -298,22 +298,29 @@ static double cubic_step(double a, double fa, double da, double b, double fb, do
 	return t;
 }
 
-typedef struct ls_ctx {
-	lbfgs_eval_fn fn;
-	void *ctx;
-	lbfgs_work *w;
-	size_t evals;
-} ls_ctx;
+/* ---- the minimiser as a state machine (reverse communication) --------------------------
+ * lbfgs_tell() receives f at w->xe (its gradient already in w->ge) and either asks for the
+ * next evaluation (returns 1, w->xe and w->ge set) or finishes (returns 0).  The phases:
+ * RC_INIT (the starting point), RC_BRACKET (line search, extrapolating: Nocedal & Wright 3.5),
+ * RC_ZOOM (3.6), RC_RETRY (the line search failed: its best decreasing point re-evaluated). */
+enum { RC_INIT, RC_BRACKET, RC_ZOOM, RC_RETRY, RC_DONE };
 
-/* Evaluate at x + a d into xt, gt; returns phi and sets *dphi. */
-static double ls_eval(ls_ctx *c, double a, double *dphi)
+/* Ask for an evaluation at x + a d (into xt, gt). */
+static int rc_eval_at(lbfgs_work *w, double a, int phase)
 {
-	lbfgs_work *w = c->w;
 	axpyf(w->xt, w->x, a, w->d, w->n);
-	double f = c->fn(c->ctx, w->xt, w->gt);
-	c->evals++;
-	*dphi = dotdf(w->gt, w->d, w->n);
-	return f;
+	w->xe = w->xt;
+	w->ge = w->gt;
+	w->rc.a = a;
+	w->rc.phase = phase;
+	return 1;
+}
+
+static int rc_done(lbfgs_work *w)
+{
+	w->rc.phase = RC_DONE;
+	w->xe = w->ge = NULL;
+	return 0;
 }
 
 /* Sufficient decrease at step a: Armijo, or, once f is too flat for its rounding errors to
@@ -329,83 +336,6 @@ static int decrease_ok(double f, double da, double a, double phi0, double dphi0)
 	return f <= phi0 + LS_EPS_F * fabs(phi0) && da <= (2.0 * LS_C1 - 1.0) * dphi0;
 }
 
-/* Strong-Wolfe line search from w->x along w->d (Nocedal & Wright 3.5, zoom 3.6), with
- * decrease_ok() as the sufficient-decrease test.  On success xt, gt hold the new point
- * and its gradient, *fout its value; returns 0.  When no step satisfies the conditions
- * within LS_MAX_EVALS it returns 1 with the best decreasing point seen in xt, gt (if any),
- * else -1 with *aout = 0. */
-static int line_search(ls_ctx *c, double phi0, double dphi0, double a1, double *fout, double *aout)
-{
-	const double slack = LS_EPS_F * fabs(phi0);
-	double a_prev = 0.0, f_prev = phi0, d_prev = dphi0;
-	double a = a1, da;
-	size_t start = c->evals;
-	double alo = 0, flo = 0, dlo = 0, ahi = 0, fhi = 0, dhi = 0;
-	for (int it = 0;; it++) {
-		double f = ls_eval(c, a, &da);
-		if (!decrease_ok(f, da, a, phi0, dphi0) || (it > 0 && f > f_prev + slack)) {
-			alo = a_prev, flo = f_prev, dlo = d_prev;
-			ahi = a, fhi = isfinite(f) ? f : INFINITY, dhi = isfinite(da) ? da : 0.0;
-			break;
-		}
-		if (fabs(da) <= -LS_C2 * dphi0) {
-			*fout = f;
-			*aout = a;
-			return 0;
-		}
-		if (da >= 0.0) {
-			alo = a, flo = f, dlo = da;
-			ahi = a_prev, fhi = f_prev, dhi = d_prev;
-			break;
-		}
-		if (c->evals - start >= LS_MAX_EVALS) {
-			alo = a, flo = f;
-			goto fail;
-		}
-		a_prev = a, f_prev = f, d_prev = da;
-		a *= 4.0; /* extrapolate */
-	}
-	/* zoom: alo satisfies sufficient decrease and has the lower value */
-	while (c->evals - start < LS_MAX_EVALS) {
-		double t;
-		if (!isfinite(fhi))
-			t = 0.5 * (alo + ahi);
-		else if (fabs(fhi - flo) <= slack && dlo != dhi) {
-			/* f is flat to rounding: secant on the slope, kept inside the interval */
-			double lo = fmin(alo, ahi), hi = fmax(alo, ahi), m = 0.1 * (hi - lo);
-			t = alo - dlo * (ahi - alo) / (dhi - dlo);
-			if (!(t >= lo + m && t <= hi - m))
-				t = 0.5 * (alo + ahi);
-		} else
-			t = cubic_step(alo, flo, dlo, ahi, fhi, dhi);
-		if (fabs(ahi - alo) <= 1e-12 * fabs(alo) || t == alo || t == ahi)
-			break;
-		double f = ls_eval(c, t, &da);
-		if (!decrease_ok(f, da, t, phi0, dphi0) || f > flo + slack) {
-			ahi = t, fhi = isfinite(f) ? f : INFINITY, dhi = isfinite(da) ? da : 0.0;
-		} else {
-			if (fabs(da) <= -LS_C2 * dphi0) {
-				*fout = f;
-				*aout = t;
-				return 0;
-			}
-			if (da * (ahi - alo) >= 0.0)
-				ahi = alo, fhi = flo, dhi = dlo;
-			alo = t, flo = f, dlo = da;
-		}
-	}
-fail:
-	/* Accept the best point that decreased f (Armijo holds there), if any. */
-	if (alo > 0.0 && flo < phi0) {
-		*fout = ls_eval(c, alo, &da);
-		*aout = alo;
-		return 1;
-	}
-	*fout = phi0;
-	*aout = 0.0;
-	return -1;
-}
-
 /* The norm of the convergence test: sqrt(sum_k nw_k g_k^2), or the Euclidean norm. */
 static double conv_norm(const lbfgs_work *w, const double *g, double plain)
 {
@@ -417,90 +347,215 @@ static double conv_norm(const lbfgs_work *w, const double *g, double plain)
 	return sqrt(s);
 }
 
+/* The next iteration: the direction d = -H g by the two-loop recursion and the first trial
+ * step of its line search; or the end (converged or out of iterations). */
+static int rc_iterate(lbfgs_work *w)
+{
+	struct lbfgs_rc *c = &w->rc;
+	const size_t n = w->n, m = w->m;
+	if (c->status == LBFGS_CONVERGED || c->k >= c->max_iter)
+		return rc_done(w);
+	/* each step of the recursion fused with the next dot product (history pair r = 0 is the
+	 * newest) */
+#define PAIR(r) ((c->head + m - 1 - (r)) % m)
+	double dd = negf(w->d, w->g, c->nhist > 0 ? w->s + PAIR(0) * n : NULL, n); /* d = -g */
+	double dg;
+	if (c->nhist > 0) {
+		size_t newest = PAIR(0), oldest = PAIR(c->nhist - 1);
+		double gamma = 1.0 / (w->rho[newest] * w->yy[newest]);
+		for (size_t r = 0; r < c->nhist; r++) {
+			size_t idx = PAIR(r);
+			double al = w->rho[idx] * dd;
+			w->alpha[idx] = al;
+			const float *next = r + 1 < c->nhist ? w->s + PAIR(r + 1) * n : w->y + oldest * n;
+			dd = updf(w->d, 1.f, (float)-al, w->y + idx * n, next, n);
+		}
+		/* dd = y_oldest . d; the scaling by gamma is folded into the first step, and the
+		 * last step returns g . d */
+		double scale = gamma;
+		dd *= gamma;
+		for (size_t r = c->nhist; r-- > 0;) {
+			size_t idx = PAIR(r);
+			double be = w->rho[idx] * dd;
+			float a = (float)scale, b = (float)(w->alpha[idx] - be);
+			if (r > 0)
+				dd = updf(w->d, a, b, w->s + idx * n, w->y + PAIR(r - 1) * n, n);
+			else
+				dg = updg(w->d, a, b, w->s + idx * n, w->g, n);
+			scale = 1.0;
+		}
+	} else
+		dg = dotdf(w->g, w->d, n);
+#undef PAIR
+	if (!(dg < 0.0)) { /* not a descent direction: restart from steepest descent */
+		c->nhist = 0;
+		negf(w->d, w->g, NULL, n);
+		dg = dotdf(w->g, w->d, n);
+	}
+	/* the line search from x along d */
+	c->phi0 = c->f;
+	c->dphi0 = dg;
+	c->slack = LS_EPS_F * fabs(c->phi0);
+	c->a_prev = 0.0, c->f_prev = c->phi0, c->d_prev = dg;
+	c->ls_it = 0;
+	c->ls_start = c->evals;
+	return rc_eval_at(w, c->nhist == 0 ? fmin(1.0, 1.0 / c->gnorm) : 1.0, RC_BRACKET);
+}
+
+/* The line search found the step (xt, gt, f): update the history with s = xt - x,
+ * y = gt - g, move, test convergence and go on. */
+static int rc_accept(lbfgs_work *w, double fnew)
+{
+	struct lbfgs_rc *c = &w->rc;
+	const size_t n = w->n, m = w->m;
+	float *sv = w->s + c->head * n, *yv = w->y + c->head * n;
+	double yy, gg;
+	double sy = newpair(sv, yv, w->xt, w->x, w->gt, w->g, n, &yy, &gg);
+	if (!(sy > 0.0) && c->nhist == m)
+		c->nhist--; /* the pair is dropped, but it overwrote the oldest one's slot */
+	if (sy > 0.0) {
+		w->rho[c->head] = 1.0 / sy;
+		w->yy[c->head] = yy;
+		c->head = (c->head + 1) % m;
+		if (c->nhist < m)
+			c->nhist++;
+	}
+	double *tp = w->x; w->x = w->xt; w->xt = tp;
+	tp = w->g; w->g = w->gt; w->gt = tp;
+	c->f = fnew;
+	c->gnorm = sqrt(gg);
+	c->cnorm = conv_norm(w, w->g, c->gnorm);
+	c->k++;
+	if (c->cnorm <= c->tol)
+		c->status = LBFGS_CONVERGED;
+	return rc_iterate(w);
+}
+
+/* No step satisfies the conditions: re-evaluate the best point that decreased f (Armijo
+ * holds there), if any, and take it; else stop where we are. */
+static int rc_ls_fail(lbfgs_work *w)
+{
+	struct lbfgs_rc *c = &w->rc;
+	if (c->alo > 0.0 && c->flo < c->phi0)
+		return rc_eval_at(w, c->alo, RC_RETRY);
+	c->status = LBFGS_LINESEARCH;
+	return rc_done(w);
+}
+
+/* The zoom's next trial inside [alo, ahi] (alo satisfies sufficient decrease and has the
+ * lower value), or the failure when the interval or the evaluations are exhausted. */
+static int rc_zoom(lbfgs_work *w)
+{
+	struct lbfgs_rc *c = &w->rc;
+	if (c->evals - c->ls_start >= LS_MAX_EVALS)
+		return rc_ls_fail(w);
+	double t;
+	if (!isfinite(c->fhi))
+		t = 0.5 * (c->alo + c->ahi);
+	else if (fabs(c->fhi - c->flo) <= c->slack && c->dlo != c->dhi) {
+		/* f is flat to rounding: secant on the slope, kept inside the interval */
+		double lo = fmin(c->alo, c->ahi), hi = fmax(c->alo, c->ahi), mg = 0.1 * (hi - lo);
+		t = c->alo - c->dlo * (c->ahi - c->alo) / (c->dhi - c->dlo);
+		if (!(t >= lo + mg && t <= hi - mg))
+			t = 0.5 * (c->alo + c->ahi);
+	} else
+		t = cubic_step(c->alo, c->flo, c->dlo, c->ahi, c->fhi, c->dhi);
+	if (fabs(c->ahi - c->alo) <= 1e-12 * fabs(c->alo) || t == c->alo || t == c->ahi)
+		return rc_ls_fail(w);
+	return rc_eval_at(w, t, RC_ZOOM);
+}
+
+/* Strong-Wolfe line search, one evaluation (f at step c->a) at a time. */
+static int rc_bracket(lbfgs_work *w, double f, double da)
+{
+	struct lbfgs_rc *c = &w->rc;
+	const double a = c->a;
+	if (!decrease_ok(f, da, a, c->phi0, c->dphi0) || (c->ls_it > 0 && f > c->f_prev + c->slack)) {
+		c->alo = c->a_prev, c->flo = c->f_prev, c->dlo = c->d_prev;
+		c->ahi = a, c->fhi = isfinite(f) ? f : INFINITY, c->dhi = isfinite(da) ? da : 0.0;
+		return rc_zoom(w);
+	}
+	if (fabs(da) <= -LS_C2 * c->dphi0)
+		return rc_accept(w, f);
+	if (da >= 0.0) {
+		c->alo = a, c->flo = f, c->dlo = da;
+		c->ahi = c->a_prev, c->fhi = c->f_prev, c->dhi = c->d_prev;
+		return rc_zoom(w);
+	}
+	if (c->evals - c->ls_start >= LS_MAX_EVALS) {
+		c->alo = a, c->flo = f;
+		return rc_ls_fail(w);
+	}
+	c->a_prev = a, c->f_prev = f, c->d_prev = da;
+	c->ls_it++;
+	return rc_eval_at(w, a * 4.0, RC_BRACKET); /* extrapolate */
+}
+
+static int rc_zoom_eval(lbfgs_work *w, double f, double da)
+{
+	struct lbfgs_rc *c = &w->rc;
+	const double t = c->a;
+	if (!decrease_ok(f, da, t, c->phi0, c->dphi0) || f > c->flo + c->slack) {
+		c->ahi = t, c->fhi = isfinite(f) ? f : INFINITY, c->dhi = isfinite(da) ? da : 0.0;
+	} else {
+		if (fabs(da) <= -LS_C2 * c->dphi0)
+			return rc_accept(w, f);
+		if (da * (c->ahi - c->alo) >= 0.0)
+			c->ahi = c->alo, c->fhi = c->flo, c->dhi = c->dlo;
+		c->alo = t, c->flo = f, c->dlo = da;
+	}
+	return rc_zoom(w);
+}
+
+void lbfgs_begin(lbfgs_work *w, const double *x, double tol, size_t max_iter)
+{
+	memset(&w->rc, 0, sizeof w->rc);
+	w->rc.tol = tol;
+	w->rc.max_iter = max_iter;
+	w->rc.phase = RC_INIT;
+	memcpy(w->x, x, w->n * sizeof *x);
+	w->xe = w->x;
+	w->ge = w->g;
+}
+
+int lbfgs_tell(lbfgs_work *w, double f)
+{
+	struct lbfgs_rc *c = &w->rc;
+	c->evals++;
+	switch (c->phase) {
+	case RC_INIT:
+		c->f = f;
+		c->gnorm = sqrt(dot(w->g, w->g, w->n));
+		c->cnorm = conv_norm(w, w->g, c->gnorm);
+		c->status = c->cnorm <= c->tol ? LBFGS_CONVERGED : LBFGS_MAX_ITER;
+		return rc_iterate(w);
+	case RC_BRACKET:
+		return rc_bracket(w, f, dotdf(w->gt, w->d, w->n));
+	case RC_ZOOM:
+		return rc_zoom_eval(w, f, dotdf(w->gt, w->d, w->n));
+	case RC_RETRY:
+		return rc_accept(w, f);
+	default:
+		return rc_done(w);
+	}
+}
+
+void lbfgs_end(const lbfgs_work *w, double *x, lbfgs_result *res)
+{
+	const struct lbfgs_rc *c = &w->rc;
+	memcpy(x, w->x, w->n * sizeof *x);
+	res->status = c->status;
+	res->iters = c->k;
+	res->evals = c->evals;
+	res->f = c->f;
+	res->gnorm = c->cnorm;
+}
+
 void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t max_iter,
                     lbfgs_work *w, lbfgs_result *res)
 {
-	const size_t n = w->n, m = w->m;
-	ls_ctx c = { fn, ctx, w, 0 };
-	memcpy(w->x, x, n * sizeof *x);
-	double f = fn(ctx, w->x, w->g);
-	c.evals = 1;
-	double gnorm = sqrt(dot(w->g, w->g, n)), cnorm = conv_norm(w, w->g, gnorm);
-	size_t k = 0, nhist = 0, head = 0;
-	int status = LBFGS_MAX_ITER;
-	if (cnorm <= tol)
-		status = LBFGS_CONVERGED;
-	while (status != LBFGS_CONVERGED && k < max_iter) {
-		/* direction d = -H g by the two-loop recursion, each step fused with the next
-		 * dot product (history pair r = 0 is the newest) */
-#define PAIR(r) ((head + m - 1 - (r)) % m)
-		double dd = negf(w->d, w->g, nhist > 0 ? w->s + PAIR(0) * n : NULL, n); /* d = -g */
-		double dg;
-		if (nhist > 0) {
-			size_t newest = PAIR(0), oldest = PAIR(nhist - 1);
-			double gamma = 1.0 / (w->rho[newest] * w->yy[newest]);
-			for (size_t r = 0; r < nhist; r++) {
-				size_t idx = PAIR(r);
-				double al = w->rho[idx] * dd;
-				w->alpha[idx] = al;
-				const float *next = r + 1 < nhist ? w->s + PAIR(r + 1) * n : w->y + oldest * n;
-				dd = updf(w->d, 1.f, (float)-al, w->y + idx * n, next, n);
-			}
-			/* dd = y_oldest . d; the scaling by gamma is folded into the first step, and the
-			 * last step returns g . d */
-			double scale = gamma;
-			dd *= gamma;
-			for (size_t r = nhist; r-- > 0;) {
-				size_t idx = PAIR(r);
-				double be = w->rho[idx] * dd;
-				float a = (float)scale, b = (float)(w->alpha[idx] - be);
-				if (r > 0)
-					dd = updf(w->d, a, b, w->s + idx * n, w->y + PAIR(r - 1) * n, n);
-				else
-					dg = updg(w->d, a, b, w->s + idx * n, w->g, n);
-				scale = 1.0;
-			}
-		} else
-			dg = dotdf(w->g, w->d, n);
-#undef PAIR
-		if (!(dg < 0.0)) { /* not a descent direction: restart from steepest descent */
-			nhist = 0;
-			negf(w->d, w->g, NULL, n);
-			dg = dotdf(w->g, w->d, n);
-		}
-		double a0 = nhist == 0 ? fmin(1.0, 1.0 / gnorm) : 1.0;
-		double fnew, astep;
-		int ls = line_search(&c, f, dg, a0, &fnew, &astep);
-		if (ls < 0) {
-			status = LBFGS_LINESEARCH;
-			break;
-		}
-		/* update the history with s = xt - x, y = gt - g */
-		float *sv = w->s + head * n, *yv = w->y + head * n;
-		double yy, gg;
-		double sy = newpair(sv, yv, w->xt, w->x, w->gt, w->g, n, &yy, &gg);
-		if (!(sy > 0.0) && nhist == m)
-			nhist--; /* the pair is dropped, but it overwrote the oldest one's slot */
-		if (sy > 0.0) {
-			w->rho[head] = 1.0 / sy;
-			w->yy[head] = yy;
-			head = (head + 1) % m;
-			if (nhist < m)
-				nhist++;
-		}
-		double *tp = w->x; w->x = w->xt; w->xt = tp;
-		tp = w->g; w->g = w->gt; w->gt = tp;
-		f = fnew;
-		gnorm = sqrt(gg);
-		cnorm = conv_norm(w, w->g, gnorm);
-		k++;
-		if (cnorm <= tol)
-			status = LBFGS_CONVERGED;
-	}
-	memcpy(x, w->x, n * sizeof *x);
-	res->status = status;
-	res->iters = k;
-	res->evals = c.evals;
-	res->f = f;
-	res->gnorm = cnorm;
+	lbfgs_begin(w, x, tol, max_iter);
+	while (lbfgs_tell(w, fn(ctx, w->xe, w->ge)))
+		;
+	lbfgs_end(w, x, res);
 }

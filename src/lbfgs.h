@@ -1,6 +1,8 @@
 /* lbfgs: limited-memory BFGS minimisation of a smooth function (iterates in double, history
- * pairs and the search direction in float) with a strong-Wolfe line search.  Sequential and deterministic;
- * workspaces are allocated once and reused.  It never prints. */
+ * pairs and the search direction in float) with a strong-Wolfe line search, either calling
+ * the function (lbfgs_minimize) or asking the caller for each evaluation (lbfgs_begin /
+ * lbfgs_tell / lbfgs_end: many problems can then run in lockstep, their evaluations batched).
+ * Sequential and deterministic; workspaces are allocated once and reused.  It never prints. */
 #ifndef PLMEM_LBFGS_H
 #define PLMEM_LBFGS_H
 
@@ -17,6 +19,17 @@ enum lbfgs_status {
 	LBFGS_LINESEARCH     /* no step satisfies the Wolfe conditions (precision exhausted) */
 };
 
+/* The state of one run between evaluations (private to lbfgs.c). */
+struct lbfgs_rc {
+	double tol;
+	size_t max_iter;
+	int phase, status;
+	size_t k, nhist, head, evals, ls_start, ls_it;
+	double f, gnorm, cnorm;
+	/* line search: phi(a) = f(x + a d); the trial step a, the previous one, the bracket */
+	double phi0, dphi0, slack, a, a_prev, f_prev, d_prev, alo, flo, dlo, ahi, fhi, dhi;
+};
+
 typedef struct lbfgs_work {
 	size_t n, m;
 	float *s, *y;        /* m x n history (float: halves the memory traffic) */
@@ -25,6 +38,8 @@ typedef struct lbfgs_work {
 	float *d;            /* search direction (float, as the history) */
 	const double *nw;    /* NULL (set by init), or n weights: the convergence test and the
 	                        reported norm use sqrt(sum_k nw_k g_k^2) instead of |g|_2 */
+	double *xe, *ge;     /* reverse communication: evaluate at xe (n doubles), gradient to ge */
+	struct lbfgs_rc rc;
 } lbfgs_work;
 
 int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err);
@@ -40,5 +55,15 @@ typedef struct lbfgs_result {
 /* Minimise from X (overwritten with the result). */
 void lbfgs_minimize(double *x, lbfgs_eval_fn fn, void *ctx, double tol, size_t max_iter,
                     lbfgs_work *w, lbfgs_result *res);
+
+/* The same minimisation, the caller evaluating:
+ *     lbfgs_begin(w, x, tol, max_iter);
+ *     do f = F(w->xe) with its gradient written to w->ge; while (lbfgs_tell(w, f));
+ *     lbfgs_end(w, x, &res);
+ * lbfgs_tell returns 1 when it wants the next evaluation (at the new w->xe), 0 when the run
+ * is over.  Same iterates and results, bit for bit, as lbfgs_minimize. */
+void lbfgs_begin(lbfgs_work *w, const double *x, double tol, size_t max_iter);
+int lbfgs_tell(lbfgs_work *w, double f);
+void lbfgs_end(const lbfgs_work *w, double *x, lbfgs_result *res);
 
 #endif

@@ -262,6 +262,22 @@ START_TEST(test_lbfgs_rosenbrock)
 	for (size_t k = 0; k < n; k++)
 		ck_assert_double_eq_tol(x[k], 1.0, 1e-6);
 	ck_assert_uint_lt(r.evals, 400);
+	/* the caller-evaluates form follows the same iterates, bit for bit */
+	double x2[10];
+	for (size_t k = 0; k < n; k++)
+		x2[k] = k % 2 ? 1.0 : -1.2;
+	lbfgs_result r2;
+	size_t calls = 0;
+	lbfgs_begin(&w, x2, 1e-8, 1000);
+	do
+		calls++;
+	while (lbfgs_tell(&w, rosenbrock(&n, w.xe, w.ge)));
+	lbfgs_end(&w, x2, &r2);
+	ck_assert_int_eq(r2.status, r.status);
+	ck_assert_uint_eq(r2.iters, r.iters);
+	ck_assert_uint_eq(r2.evals, r.evals);
+	ck_assert_uint_eq(calls, r.evals);
+	ck_assert(memcmp(x2, x, sizeof x) == 0 && r2.f == r.f && r2.gnorm == r.gnorm);
 	/* max_iter is honoured */
 	for (size_t k = 0; k < n; k++)
 		x[k] = -1.2;
