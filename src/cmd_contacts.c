@@ -10,19 +10,25 @@
 #include "model.h"
 #include "util.h"
 
-enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP };
+enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE, OPT_APC };
 
 #define DEF_MIN_SEP 6
 #define DEF_TOP 0
 #define DEF_FORMAT list
 #define DEF_OUTPUT "-"
+#define DEF_GAUGE zero-sum
+#define DEF_APC pairs
 
 static const cmd_opt opts[] = {
 	{ "min-sep", OPT_MIN_SEP, "K", CMD_STR(DEF_MIN_SEP),
 	  "list/rr: only pairs with |i - j| >= K in the user's numbering" },
 	{ "top", OPT_TOP, "N", CMD_STR(DEF_TOP), "list/rr: print the N best pairs (0: all)" },
 	{ "format", 'f', "FMT", CMD_STR(DEF_FORMAT), "list (i j score), matrix (L x L) or rr (CASP RR)" },
-	{ "raw", OPT_RAW, NULL, NULL, "scores before the average product correction" },
+	{ "raw", OPT_RAW, NULL, NULL, "scores before the average product correction (--apc none)" },
+	{ "apc", OPT_APC, "MODE", CMD_STR(DEF_APC),
+	  "pairs (means over j != i, as plmc), ccmpred (CCMpred's: diagonal in the means, least score 0) or none" },
+	{ "gauge", OPT_GAUGE, "G", CMD_STR(DEF_GAUGE),
+	  "score blocks in the zero-sum gauge, as stored (plmc's -c) or less their mean (CCMpred)" },
 	{ "include-gap", OPT_INCLUDE_GAP, NULL, NULL, "include the gap state in the Frobenius norm" },
 	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
 	CMD_OPT_THREADS,
@@ -40,11 +46,32 @@ const cmd_spec cmd_contacts_spec = {
 	"list: one pair per line, best first: i j score [res_i res_j], i < j in the user's\n"
 	"numbering (focus residue numbers, else 1-based alignment columns); residues when the\n"
 	"model knows its reference sequence.  matrix: L lines of L scores in model-position\n"
-	"order (like CCMpred's .mat), --min-sep and --top do not apply.",
+	"order (like CCMpred's .mat), --min-sep and --top do not apply.\n"
+	"Other tools' scores on their imported models (plmem import): plmc's -c scores are\n"
+	"--gauge stored --include-gap; CCMpred's matrix is --gauge mean --apc ccmpred.",
 	opts
 };
 
 enum fmt { FMT_LIST, FMT_MATRIX, FMT_RR };
+enum apc { APC_PAIRS, APC_CCMPRED, APC_NONE };
+
+static int parse_apc(const char *s, enum apc *a)
+{
+	if (strcmp(s, "pairs") == 0)
+		*a = APC_PAIRS;
+	else if (strcmp(s, "ccmpred") == 0)
+		*a = APC_CCMPRED;
+	else if (strcmp(s, "none") == 0)
+		*a = APC_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static const char *gauge_text(contacts_gauge g)
+{
+	return g == CONTACTS_ZERO_SUM ? "zero-sum gauge" : g == CONTACTS_STORED ? "couplings as stored" : "block mean removed";
+}
 
 static int parse_format(const char *s, enum fmt *f)
 {
@@ -92,13 +119,14 @@ static void write_pairs(FILE *fp, const plm_model *m, const contacts_pair *p, si
 	}
 }
 
-static void write_rr_header(FILE *fp, const plm_model *m, const char *path, int raw, int gap)
+static void write_rr_header(FILE *fp, const plm_model *m, const char *path, enum apc apc, contacts_gauge g,
+                            int gap)
 {
 	fprintf(fp, "PFRMAT RR\n");
 	fprintf(fp, "TARGET %s\n", m->focus ? m->focus : base_name(path));
-	fprintf(fp, "REMARK plmem contacts: %s Frobenius norm (%s), zero-sum gauge, model %s\n",
-	        raw ? "raw" : "APC-corrected",
-	        gap || m->abc.gap < 0 ? "every state" : "gap excluded", path);
+	fprintf(fp, "REMARK plmem contacts: %s Frobenius norm (%s), %s, model %s\n",
+	        apc == APC_NONE ? "raw" : apc == APC_CCMPRED ? "APC-corrected (CCMpred's)" : "APC-corrected",
+	        gap || m->abc.gap < 0 ? "every state" : "gap excluded", gauge_text(g), path);
 	fprintf(fp, "REMARK the last column is that score, not a probability\n");
 	fprintf(fp, "MODEL 1\n");
 	if (m->refseq != NULL)
@@ -113,7 +141,11 @@ int cmd_contacts_main(int argc, char **argv)
 	size_t top = DEF_TOP;
 	enum fmt f;
 	parse_format(CMD_STR(DEF_FORMAT), &f);
-	int raw = 0, gap = 0, threads = 0;
+	int gap = 0, threads = 0;
+	enum apc apc;
+	parse_apc(CMD_STR(DEF_APC), &apc);
+	contacts_gauge gauge;
+	contacts_parse_gauge(CMD_STR(DEF_GAUGE), &gauge);
 	const char *output = DEF_OUTPUT;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
@@ -133,7 +165,15 @@ int cmd_contacts_main(int argc, char **argv)
 				return cmd_usage_error(spec, "--format: '%s' is not list, matrix or rr", optarg);
 			break;
 		case OPT_RAW:
-			raw = 1;
+			apc = APC_NONE;
+			break;
+		case OPT_APC:
+			if (parse_apc(optarg, &apc) != 0)
+				return cmd_usage_error(spec, "--apc: '%s' is not pairs, ccmpred or none", optarg);
+			break;
+		case OPT_GAUGE:
+			if (contacts_parse_gauge(optarg, &gauge) != 0)
+				return cmd_usage_error(spec, "--gauge: '%s' is not zero-sum, stored or mean", optarg);
 			break;
 		case OPT_INCLUDE_GAP:
 			gap = 1;
@@ -163,10 +203,12 @@ int cmd_contacts_main(int argc, char **argv)
 		rc = plm_fail(&err, PLM_EINVAL, "%s: a model of %zu position has no pairs", path, m->L);
 	if (rc == PLM_OK) {
 		F = plm_calloc(m->L * m->L, sizeof *F, "contact scores", &err);
-		rc = F ? contacts_frobenius(m, gap, F, &err) : PLM_ENOMEM;
+		rc = F ? contacts_frobenius(m, gap, gauge, F, &err) : PLM_ENOMEM;
 	}
-	if (rc == PLM_OK && !raw)
+	if (rc == PLM_OK && apc == APC_PAIRS)
 		rc = contacts_apc(F, m->L, &err);
+	else if (rc == PLM_OK && apc == APC_CCMPRED)
+		rc = contacts_apc_ccmpred(F, m->L, &err);
 	if (rc == PLM_OK && f != FMT_MATRIX)
 		rc = contacts_rank(m, F, min_sep, &pairs, &n, &err);
 	if (rc == PLM_OK) {
@@ -181,7 +223,7 @@ int cmd_contacts_main(int argc, char **argv)
 						fprintf(o.fp, "%.6f%c", F[i * m->L + j], j + 1 < m->L ? '\t' : '\n');
 			} else {
 				if (f == FMT_RR)
-					write_rr_header(o.fp, m, path, raw, gap);
+					write_rr_header(o.fp, m, path, apc, gauge, gap);
 				write_pairs(o.fp, m, pairs, n, f);
 				if (f == FMT_RR)
 					fprintf(o.fp, "END\n");

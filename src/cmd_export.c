@@ -3,18 +3,22 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "export.h"
 #include "model.h"
 #include "util.h"
 
-enum { OPT_NPY = CMD_LONG + 1, OPT_ZERO_SUM };
+enum { OPT_NPY = CMD_LONG + 1, OPT_ZERO_SUM, OPT_FORMAT };
 
 #define DEF_OUTPUT "-"
+#define DEF_FORMAT text
 
 static const cmd_opt opts[] = {
-	{ "output", 'o', "FILE", DEF_OUTPUT " unless --npy", "write the text export to FILE ('-': standard output)" },
+	{ "output", 'o', "FILE", DEF_OUTPUT " unless --npy", "write the text (or plmc) export to FILE ('-': standard output)" },
+	{ "format", OPT_FORMAT, "FMT", CMD_STR(DEF_FORMAT),
+	  "text, or plmc (plmc's binary parameter file, as EVcouplings reads it; needs -o FILE)" },
 	{ "npy", OPT_NPY, "PREFIX", NULL,
 	  "write PREFIX_h.npy (float32, L x q) and PREFIX_J.npy (float32, L x L x q x q)" },
 	{ "zero-sum", OPT_ZERO_SUM, NULL, NULL,
@@ -26,21 +30,24 @@ static const cmd_opt opts[] = {
 const cmd_spec cmd_export_spec = {
 	"export",
 	"[options] MODEL",
-	"Write a model's fields h and couplings J as text or NumPy .npy files.",
+	"Write a model's fields h and couplings J as text, NumPy .npy or plmc files.",
 	"Text: '#' comment lines, then one line 'h i h_i(a)...' per position and one line\n"
 	"'J i j a J_ij(a,b)...' per ordered pair i != j and state a at i (values over b),\n"
 	"tab-separated, positions in the user's numbering (focus residue numbers, else 1-based\n"
 	"alignment columns), states in the alphabet's order.  With --npy only the .npy files are\n"
 	"written unless -o is also given.  J is asymmetric, as fitted: J[i,j,a,b] = J_ij(a,b).\n"
 	"--zero-sum double-centres every block J_ij and moves what its rows lose into h_i (then\n"
-	"centred), which leaves every P(a_i | rest) unchanged, as PlmDCA.jl reports its tensors.",
+	"centred), which leaves every P(a_i | rest) unchanged, as PlmDCA.jl reports its tensors.\n"
+	"plmc: plmc's float32 layout, one symmetric block per pair i < j holding the average\n"
+	"of the two directions, e_ij(a,b) = (J_ij(a,b) + J_ji(b,a))/2 (exact for a model fitted\n"
+	"with fit --symmetric); fields as they are; frequencies and weights written as zeros.",
 	opts
 };
 
 int cmd_export_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_export_spec;
-	const char *output = NULL, *npy = NULL;
+	const char *output = NULL, *npy = NULL, *format = CMD_STR(DEF_FORMAT);
 	int zero_sum = 0;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
@@ -56,6 +63,11 @@ int cmd_export_main(int argc, char **argv)
 		case OPT_ZERO_SUM:
 			zero_sum = 1;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "plmc") != 0)
+				return cmd_usage_error(spec, "--format: '%s' is not text or plmc", optarg);
+			format = optarg;
+			break;
 		default:
 			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
 				return r;
@@ -66,6 +78,9 @@ int cmd_export_main(int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	if (npy != NULL && npy[0] == '\0')
 		return cmd_usage_error(spec, "--npy: empty prefix");
+	int plmc = strcmp(format, "plmc") == 0;
+	if (plmc && (output == NULL || strcmp(output, "-") == 0))
+		return cmd_usage_error(spec, "--format plmc writes a binary file: give -o FILE");
 	if (output == NULL && npy == NULL)
 		output = DEF_OUTPUT;
 	const char *path = arg[0];
@@ -78,7 +93,9 @@ int cmd_export_main(int argc, char **argv)
 		model_gauge_zero_sum(m);
 	if (npy != NULL)
 		rc = export_npy(m, npy, &err);
-	if (rc == PLM_OK && output != NULL) {
+	if (rc == PLM_OK && plmc)
+		rc = export_plmc(m, output, &err);
+	else if (rc == PLM_OK && output != NULL) {
 		plm_outfile o;
 		rc = outfile_open(&o, output, &err);
 		if (rc == PLM_OK) {

@@ -48,6 +48,8 @@ static void print_header(const plm_model *m, const char *path)
 	printf("rule              %s (%s)\n", m->rule,
 	       strcmp(m->rule, "hebb") == 0      ? "Hebbian baseline"
 	       : strcmp(m->rule, "plm-sym") == 0 ? "pseudo-likelihood, symmetric couplings fitted jointly"
+	       : strcmp(m->rule, "plmc") == 0    ? "imported from a plmc parameter file, symmetric couplings"
+	       : strcmp(m->rule, "ccmpred") == 0 ? "imported from CCMpred raw couplings, symmetric"
 	                                         : "pseudo-likelihood, asymmetric couplings");
 	printf("alphabet          %s (%s)\n", m->abc.name, m->abc.letters);
 	printf("L                 %zu\n", L);
@@ -81,7 +83,10 @@ static void print_header(const plm_model *m, const char *path)
 static void print_conv(const model_conv *s, const plm_model *m)
 {
 	if (!s->have) {
-		printf("convergence       none recorded (rule %s has no optimisation)\n", m->rule);
+		if (strcmp(m->rule, "plmc") == 0 || strcmp(m->rule, "ccmpred") == 0)
+			printf("convergence       none recorded (imported: %s's files do not keep it)\n", m->rule);
+		else
+			printf("convergence       none recorded (rule %s has no optimisation)\n", m->rule);
 		return;
 	}
 	printf("sites_converged   %zu\n", s->nstatus[SITE_CONVERGED]);

@@ -5,10 +5,24 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
-double contacts_block_score(const float *jij, const float *jji, size_t q, int skip)
+int contacts_parse_gauge(const char *s, contacts_gauge *g)
+{
+	if (strcmp(s, "zero-sum") == 0)
+		*g = CONTACTS_ZERO_SUM;
+	else if (strcmp(s, "stored") == 0)
+		*g = CONTACTS_STORED;
+	else if (strcmp(s, "mean") == 0)
+		*g = CONTACTS_MEAN;
+	else
+		return -1;
+	return 0;
+}
+
+double contacts_block_score(const float *jij, const float *jji, size_t q, int skip, contacts_gauge g)
 {
 	double s[ALPHABET_MAXQ * ALPHABET_MAXQ], row[ALPHABET_MAXQ], col[ALPHABET_MAXQ], all = 0.0;
 	for (size_t a = 0; a < q; a++)
@@ -23,6 +37,10 @@ double contacts_block_score(const float *jij, const float *jji, size_t q, int sk
 		}
 	double inv = 1.0 / (double)q;
 	all *= inv * inv;
+	/* zero-sum: S(a,b) - r(a)/q - c(b)/q + m;  mean: S(a,b) - m;  stored: S(a,b)
+	 * (r, c: row and column sums, m: the overall mean) */
+	double rw = g == CONTACTS_ZERO_SUM ? inv : 0.0;
+	double ad = g == CONTACTS_ZERO_SUM ? all : g == CONTACTS_MEAN ? -all : 0.0;
 	double sum = 0.0;
 	for (size_t a = 0; a < q; a++) {
 		if ((int)a == skip)
@@ -30,14 +48,14 @@ double contacts_block_score(const float *jij, const float *jji, size_t q, int sk
 		for (size_t b = 0; b < q; b++) {
 			if ((int)b == skip)
 				continue;
-			double c = s[a * q + b] - row[a] * inv - col[b] * inv + all;
+			double c = s[a * q + b] - row[a] * rw - col[b] * rw + ad;
 			sum += c * c;
 		}
 	}
 	return sqrt(sum);
 }
 
-int contacts_frobenius(const plm_model *m, int include_gap, double *F, plm_err *err)
+int contacts_frobenius(const plm_model *m, int include_gap, contacts_gauge g, double *F, plm_err *err)
 {
 	size_t L = m->L, q = m->q;
 	if (q > ALPHABET_MAXQ)
@@ -49,7 +67,7 @@ int contacts_frobenius(const plm_model *m, int include_gap, double *F, plm_err *
 		size_t i = (size_t)ii;
 		F[i * L + i] = 0.0;
 		for (size_t j = i + 1; j < L; j++) {
-			double v = contacts_block_score(model_J(m, i, j), model_J(m, j, i), q, skip);
+			double v = contacts_block_score(model_J(m, i, j), model_J(m, j, i), q, skip, g);
 			F[i * L + j] = v;
 			F[j * L + i] = v;
 		}
@@ -79,6 +97,35 @@ int contacts_apc(double *F, size_t L, plm_err *err)
 			for (size_t j = 0; j < L; j++)
 				if (j != i)
 					F[i * L + j] -= mean[i] * mean[j] / total;
+	free(mean);
+	return PLM_OK;
+}
+
+int contacts_apc_ccmpred(double *F, size_t L, plm_err *err)
+{
+	double *mean = plm_calloc(L, sizeof *mean, "APC", err);
+	if (mean == NULL)
+		return PLM_ENOMEM;
+	double total = 0.0;
+	for (size_t i = 0; i < L; i++) {
+		F[i * L + i] = 0.0;
+		for (size_t j = 0; j < L; j++)
+			mean[i] += F[i * L + j];
+		total += mean[i];
+		mean[i] /= (double)L;
+	}
+	total /= (double)L * (double)L;
+	double least = INFINITY;
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = 0; j < L; j++) {
+			if (total != 0.0)
+				F[i * L + j] -= mean[i] * mean[j] / total;
+			if (j > i && F[i * L + j] < least)
+				least = F[i * L + j];
+		}
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = 0; j < L; j++)
+			F[i * L + j] = j == i ? 0.0 : F[i * L + j] - (L > 1 ? least : 0.0);
 	free(mean);
 	return PLM_OK;
 }

@@ -9,22 +9,36 @@
 #include "err.h"
 #include "model.h"
 
-/* Frobenius norm of the zero-sum-gauge form of the symmetrised block
- *   S(a, b) = (JIJ[a*q + b] + JJI[b*q + a]) / 2,
- * double-centred over all q x q states (row means and column means subtracted, overall
- * mean added); the norm then skips state SKIP (row and column) unless SKIP < 0. */
-double contacts_block_score(const float *jij, const float *jji, size_t q, int skip);
+/* The gauge in which a block is scored:
+ *   CONTACTS_ZERO_SUM  double-centred over all q x q states (row and column means subtracted,
+ *                      overall mean added): the default, and the usual DCA score;
+ *   CONTACTS_STORED    as stored: plmc's own scores (-c) use its couplings as fitted;
+ *   CONTACTS_MEAN      only the block's overall mean (over all q x q) subtracted: CCMpred's. */
+typedef enum contacts_gauge { CONTACTS_ZERO_SUM = 0, CONTACTS_STORED, CONTACTS_MEAN } contacts_gauge;
+
+/* "zero-sum", "stored" or "mean" -> the gauge; -1 for anything else. */
+int contacts_parse_gauge(const char *s, contacts_gauge *g);
+
+/* Frobenius norm of the symmetrised block S(a, b) = (JIJ[a*q + b] + JJI[b*q + a]) / 2 in
+ * gauge G; the norm skips state SKIP (row and column) unless SKIP < 0. */
+double contacts_block_score(const float *jij, const float *jji, size_t q, int skip, contacts_gauge g);
 
 /* F (L x L, row-major, symmetric, zero diagonal): contacts_block_score for every pair of
- * M, skipping the alphabet's gap unless INCLUDE_GAP (or the alphabet has no gap).
+ * M in gauge G, skipping the alphabet's gap unless INCLUDE_GAP (or the alphabet has no gap).
  * Parallel over pairs; the result does not depend on the thread count. */
-int contacts_frobenius(const plm_model *m, int include_gap, double *F, plm_err *err);
+int contacts_frobenius(const plm_model *m, int include_gap, contacts_gauge g, double *F, plm_err *err);
 
 /* Average product correction, in place on F (L x L):
  *   F_ij <- F_ij - F_i. F_.j / F_..
- * with F_i. the mean of F_ij over j != i and F_.. the mean over all i != j.  Needs L >= 3;
- * when F_.. = 0 it leaves F unchanged. */
+ * with F_i. the mean of F_ij over j != i and F_.. the mean over all i != j (as plmc and
+ * PlmDCA).  Needs L >= 3; when F_.. = 0 it leaves F unchanged. */
 int contacts_apc(double *F, size_t L, plm_err *err);
+
+/* CCMpred's APC, in place on F (L x L): the means run over all L entries of a row and all
+ * L^2 entries, the zero diagonal included, F_ij <- F_ij - m_i m_j / m (a correction (L-1)/L
+ * times the one above), then every score is shifted so that the smallest off-diagonal one
+ * is 0, and the diagonal set to 0.  When m = 0 it only shifts. */
+int contacts_apc_ccmpred(double *F, size_t L, plm_err *err);
 
 typedef struct contacts_pair {
 	size_t i, j;  /* 0-based model positions, i < j */

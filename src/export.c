@@ -3,6 +3,7 @@
 #include "config.h"
 #include "export.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +114,97 @@ int export_npy(const plm_model *m, const char *prefix, plm_err *err)
 	}
 	free(path);
 	return rc;
+}
+
+/* ---- plmc's binary parameter file -------------------------------------------------------- */
+
+/* Little-endian writes that remember the first failure in *BAD. */
+static void put_raw(FILE *fp, const void *p, size_t n, int *bad)
+{
+	if (!*bad && fwrite(p, 1, n, fp) != n)
+		*bad = 1;
+}
+
+static void put_i32(FILE *fp, int64_t v, int *bad)
+{
+	uint32_t u = (uint32_t)(int32_t)v;
+	uint8_t b[4] = { (uint8_t)u, (uint8_t)(u >> 8), (uint8_t)(u >> 16), (uint8_t)(u >> 24) };
+	put_raw(fp, b, 4, bad);
+}
+
+static void put_floats(FILE *fp, const float *x, size_t n, int *bad)
+{
+	uint8_t b[4 * 1024];
+	for (size_t s = 0; s < n; s += 1024) {
+		size_t k = n - s < 1024 ? n - s : 1024;
+		put_f32le(b, x + s, k);
+		put_raw(fp, b, 4 * k, bad);
+	}
+}
+
+static void put_zero_floats(FILE *fp, size_t n, int *bad)
+{
+	static const uint8_t z[4 * 1024];
+	for (size_t s = 0; s < n; s += 1024)
+		put_raw(fp, z, 4 * (n - s < 1024 ? n - s : 1024), bad);
+}
+
+int export_plmc(const plm_model *m, const char *path, plm_err *err)
+{
+	size_t L = m->L, q = m->q;
+	uint64_t dropped = m->nseq_in > m->nseq ? m->nseq_in - m->nseq : 0;
+	if (L > INT32_MAX || m->nseq > INT32_MAX || dropped > INT32_MAX - m->nseq)
+		return plm_fail(err, PLM_ERANGE, "%s: L = %zu or %llu sequences do not fit plmc's int32 header", path, L,
+		                (unsigned long long)m->nseq_in);
+	for (size_t i = 0; i < L; i++) {
+		long u = model_user_index(m, i);
+		if (u < INT32_MIN || u > INT32_MAX)
+			return plm_fail(err, PLM_ERANGE, "%s: position number %ld does not fit plmc's int32 numbering", path, u);
+	}
+	float *blk = malloc(q * q * sizeof *blk);
+	if (blk == NULL)
+		return plm_fail(err, PLM_ENOMEM, "out of memory");
+	plm_outfile o;
+	int rc = outfile_open(&o, path, err);
+	if (rc != PLM_OK) {
+		free(blk);
+		return rc;
+	}
+	FILE *fp = o.fp;
+	int bad = 0;
+	put_i32(fp, (int64_t)L, &bad);
+	put_i32(fp, (int64_t)q, &bad);
+	put_i32(fp, (int64_t)m->nseq, &bad);
+	put_i32(fp, (int64_t)dropped, &bad);
+	put_i32(fp, m->max_iter > INT32_MAX ? INT32_MAX : (int64_t)m->max_iter, &bad);
+	float head[5] = { (float)m->theta, (float)m->lambda_h, (float)m->lambda_j, 0.0f, (float)m->meff };
+	put_floats(fp, head, 5, &bad);
+	put_raw(fp, m->abc.letters, q, &bad);
+	put_zero_floats(fp, (size_t)(m->nseq + dropped), &bad);
+	for (size_t i = 0; i < L; i++) {
+		char c = m->refseq != NULL && m->resnum != NULL ? m->refseq[i] : m->abc.letters[0];
+		put_raw(fp, &c, 1, &bad);
+	}
+	for (size_t i = 0; i < L; i++)
+		put_i32(fp, model_user_index(m, i), &bad);
+	put_zero_floats(fp, L * q, &bad); /* f_i */
+	put_floats(fp, m->h, L * q, &bad);
+	for (size_t i = 0; i + 1 < L; i++) /* f_ij */
+		put_zero_floats(fp, (L - 1 - i) * q * q, &bad);
+	for (size_t i = 0; i + 1 < L && !bad; i++)
+		for (size_t j = i + 1; j < L; j++) {
+			const float *ij = model_J(m, i, j), *ji = model_J(m, j, i);
+			for (size_t a = 0; a < q; a++)
+				for (size_t b = 0; b < q; b++)
+					blk[a * q + b] = (float)(0.5 * ((double)ij[a * q + b] + (double)ji[b * q + a]));
+			put_floats(fp, blk, q * q, &bad);
+		}
+	free(blk);
+	if (bad) {
+		int e = errno;
+		outfile_abort(&o);
+		errno = e;
+		return plm_fail_errno(err, PLM_EIO, "%s: write error", path);
+	}
+	return outfile_commit(&o, err);
 }

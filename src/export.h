@@ -28,4 +28,16 @@ size_t export_npy_header(const size_t *shape, size_t ndim, char *buf, size_t n);
  * J[i, j, a, b] = J_ij(a, b)), each written atomically. */
 int export_npy(const plm_model *m, const char *prefix, plm_err *err);
 
+/* PATH (written atomically): the model in plmc's binary parameter layout (float32, the
+ * layout EVcouplings' CouplingsModel reads as "plmc_v2"; sizes: import_plmc_size).  plmc's
+ * couplings are symmetric, one block e_ij per pair i < j: written as the average of the two
+ * directions, e_ij(a, b) = (J_ij(a, b) + J_ji(b, a)) / 2 (exact for a symmetric model); the
+ * fields h as they are.  The header records L, q, the kept and dropped sequence counts, the
+ * iteration limit, theta, lambda_h, lambda_J (lambda_group 0) and M_eff; the focus sequence
+ * and numbering when the model has residue numbers (else the alphabet's first letter and the
+ * user's numbering).  plmem keeps no per-sequence weights nor frequencies: those sections
+ * (neighbours per sequence, f_i, f_ij) are written as zeros.  Fails (PLM_ERANGE) when a size
+ * or a position number does not fit plmc's int32 fields. */
+int export_plmc(const plm_model *m, const char *path, plm_err *err);
+
 #endif

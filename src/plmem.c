@@ -20,6 +20,7 @@ CMD_DECLARE(export)
 CMD_DECLARE(relax)
 CMD_DECLARE(contacts)
 CMD_DECLARE(generate)
+CMD_DECLARE(import)
 /* (end of declarations) */
 
 static const cmd_entry commands[] = {
@@ -31,6 +32,7 @@ static const cmd_entry commands[] = {
 	{ &cmd_relax_spec, cmd_relax_main },
 	{ &cmd_contacts_spec, cmd_contacts_main },
 	{ &cmd_generate_spec, cmd_generate_main },
+	{ &cmd_import_spec, cmd_import_main },
 	{ NULL, NULL }
 };
 

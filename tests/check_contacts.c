@@ -21,19 +21,44 @@ START_TEST(test_block_by_hand)
 	 * Without the gap (rows/columns 1, 2): sqrt(16 + 4 + 4 + 1)/9 = 5/9.
 	 * With it: sqrt(4*1 + 4*4 + 16)/81 = sqrt(36)/9 = 2/3. */
 	float j12[9] = { 0, 0, 0, 0, 2, 0, 0, 0, 0 }, j21[9] = { 0 };
-	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, 0), 5.0 / 9.0, EPS);
-	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, -1), 2.0 / 3.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, 0, CONTACTS_ZERO_SUM), 5.0 / 9.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, -1, CONTACTS_ZERO_SUM), 2.0 / 3.0, EPS);
 	/* the same coupling stored in the other direction, transposed, gives the same score */
-	ck_assert_double_eq_tol(contacts_block_score(j21, j12, 3, 0), 5.0 / 9.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(j21, j12, 3, 0, CONTACTS_ZERO_SUM), 5.0 / 9.0, EPS);
 	/* asymmetric: J_12(A, B) = 2 and J_21(A, B) = 2 (i.e. J_12(B, A) seen from 1) average to
 	 * S(A,B) = S(B,A) = 1, a symmetric block: rows (0, 1/3, 1/3), cols the same, mean 2/9;
 	 * C(A,A) = 0 - 2/3 + 2/9 = -4/9, C(A,B) = 1 - 2/3 + 2/9 = 5/9, C(B,B) = -4/9, C(B,A) = 5/9:
 	 * norm over {A, B} = sqrt(16 + 25 + 25 + 16)/9 = sqrt(82)/9 */
 	float k12[9] = { 0, 0, 0, 0, 0, 2, 0, 0, 0 }, k21[9] = { 0, 0, 0, 0, 0, 2, 0, 0, 0 };
-	ck_assert_double_eq_tol(contacts_block_score(k12, k21, 3, 0), sqrt(82.0) / 9.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(k12, k21, 3, 0, CONTACTS_ZERO_SUM), sqrt(82.0) / 9.0, EPS);
 	/* binary, no gap: J = [[x, -x], [-x, x]] is already zero-sum: norm 2|x| */
 	float b12[4] = { 0.25f, -0.25f, -0.25f, 0.25f }, b21[4] = { 0.25f, -0.25f, -0.25f, 0.25f };
-	ck_assert_double_eq_tol(contacts_block_score(b12, b21, 2, -1), 0.5, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(b12, b21, 2, -1, CONTACTS_ZERO_SUM), 0.5, EPS);
+	/* the other gauges on the first block, S = [0 0 0; 0 1 0; 0 0 0], overall mean 1/9:
+	 * stored: the norm of S itself, 1 with or without the gap;
+	 * mean (CCMpred): S - 1/9, over {A, B}: sqrt(8^2 + 3) / 9, all states: sqrt(8^2 + 8) / 9 */
+	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, 0, CONTACTS_STORED), 1.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, -1, CONTACTS_STORED), 1.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, 0, CONTACTS_MEAN), sqrt(67.0) / 9.0, EPS);
+	ck_assert_double_eq_tol(contacts_block_score(j12, j21, 3, -1, CONTACTS_MEAN), sqrt(72.0) / 9.0, EPS);
+	contacts_gauge g;
+	ck_assert_int_eq(contacts_parse_gauge("mean", &g), 0);
+	ck_assert_int_eq(g, CONTACTS_MEAN);
+	ck_assert_int_eq(contacts_parse_gauge("zero", &g), -1);
+}
+END_TEST
+
+START_TEST(test_apc_ccmpred_by_hand)
+{
+	/* F = [0 4 2; 4 0 3; 2 3 0]: row means over all 3 entries 2, 7/3, 5/3, overall mean 2;
+	 * corrected: F_01 = 4 - 2 (7/3) / 2 = 5/3, F_02 = 2 - 5/3 = 1/3, F_12 = 3 - 35/18 = 19/18;
+	 * shifted by the least, 1/3: 4/3, 0, 13/18; diagonal 0 */
+	double F[9] = { 0, 4, 2, 4, 0, 3, 2, 3, 0 };
+	plm_err err;
+	ck_assert_int_eq(contacts_apc_ccmpred(F, 3, &err), PLM_OK);
+	const double want[9] = { 0, 4.0 / 3, 0, 4.0 / 3, 0, 13.0 / 18, 0, 13.0 / 18, 0 };
+	for (int k = 0; k < 9; k++)
+		ck_assert_double_eq_tol(F[k], want[k], EPS);
 }
 END_TEST
 
@@ -56,8 +81,8 @@ START_TEST(test_gauge_invariance)
 		for (size_t b = 0; b < 21; b++)
 			g12[a * 21 + b] = (float)(j12[a * 21 + b] + u[a] + v[b]);
 	for (int skip = -1; skip <= 0; skip++) {
-		double s0 = contacts_block_score(j12, j21, 21, skip);
-		double s1 = contacts_block_score(g12, j21, 21, skip);
+		double s0 = contacts_block_score(j12, j21, 21, skip, CONTACTS_ZERO_SUM);
+		double s1 = contacts_block_score(g12, j21, 21, skip, CONTACTS_ZERO_SUM);
 		ck_assert_double_eq_tol(s0, s1, 1e-5);
 	}
 	/* the gap row/column is excluded after the gauge change, not before: a shift of the gap
@@ -66,7 +91,8 @@ START_TEST(test_gauge_invariance)
 		g12[b] = j12[b] + 3.0f;
 	for (size_t k = 21; k < 441; k++)
 		g12[k] = j12[k];
-	ck_assert_double_eq_tol(contacts_block_score(g12, j21, 21, 0), contacts_block_score(j12, j21, 21, 0), 1e-5);
+	ck_assert_double_eq_tol(contacts_block_score(g12, j21, 21, 0, CONTACTS_ZERO_SUM),
+	                        contacts_block_score(j12, j21, 21, 0, CONTACTS_ZERO_SUM), 1e-5);
 }
 END_TEST
 
@@ -105,7 +131,7 @@ START_TEST(test_frobenius_and_rank)
 	plm_model *m = one_coupling(12, 2, 9, 2.0f);
 	model_J(m, 1, 3)[5 * 21 + 7] = 4.0f; /* a stronger pair, but only 2 apart */
 	double F[144];
-	ck_assert_int_eq(contacts_frobenius(m, 0, F, &err), PLM_OK);
+	ck_assert_int_eq(contacts_frobenius(m, 0, CONTACTS_ZERO_SUM, F, &err), PLM_OK);
 	/* symmetrised S(A,A) = 1 in a 21 x 21 block: C(A,A) = 1 - 2/21 + 1/441 = (20/21)^2,
 	 * C(A,b) = C(b,A) = -1/21 + 1/441 = -20/441 (b != A), C(b,c) = 1/441 (b, c != A).
 	 * Over the 20 non-gap states: (20/21)^4 + 2*19*(20/441)^2 + 19*19/441^2 = 160000/194481
@@ -149,6 +175,7 @@ int main(void)
 	tcase_add_test(tc, test_block_by_hand);
 	tcase_add_test(tc, test_gauge_invariance);
 	tcase_add_test(tc, test_apc_by_hand);
+	tcase_add_test(tc, test_apc_ccmpred_by_hand);
 	tcase_add_test(tc, test_frobenius_and_rank);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
