@@ -13,6 +13,7 @@
 #endif
 
 #include "fit.h"
+#include "fitbin.h"
 #include "fitsym.h"
 #include "lbfgs.h"
 #include "plm.h"
@@ -72,13 +73,16 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	model = sat_add(model, sat_mul(L, q * sizeof(float) + 64));
 	/* shared data: merged copy (L bytes a row), transposed alignment (L), sparse entries (up to
 	 * 4 L), weights and row pointers */
-	size_t data = sat_mul(nseq, sat_add(sat_mul(L, q == 2 ? 10 : 6), 48)); /* q = 2: + float spins */
+	const int batched = q == 2 && !(o && o->bin_per_site);
+	size_t data = sat_mul(nseq, sat_add(sat_mul(L, q == 2 && !batched ? 10 : 6), 48)); /* + float spins */
 	/* per thread: float parameters, couplings and gradient (3 x nvar floats), L-BFGS history
 	 * (2m float vectors of nvar at most) and vectors (7 doubles of nvar: 4 of L-BFGS, the site's
 	 * packed x, its padded x and gradient) */
 	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
 	size_t thread = sat_add(sat_mul(nvar, 3 * sizeof(float) + 7 * sizeof(double)),
 	                        sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), 4096));
+	if (batched) /* one L-BFGS per site at once, the blocks of fitbin.h */
+		data = sat_add(data, L < (size_t)1 << 24 ? fitbin_memory_bytes(nseq, L, m, nthreads) : SIZE_MAX);
 	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
 }
 
@@ -407,6 +411,32 @@ site_done(o, &done, L);
 	return fail;
 }
 
+/* q = 2, all sites together (fitbin.h): the same problems as run_sites_bin. */
+static void batch_progress(void *ctx, size_t done, size_t total)
+{
+	const fit_opts *o = ctx;
+	o->progress(o->progress_ctx, done, total);
+}
+
+static int run_sites_batched(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+{
+	const size_t L = d->L;
+	plm_bin b;
+	int st = plm_bin_view(&b, d, err);
+	if (st != PLM_OK)
+		return st;
+	lbfgs_result *r = plm_calloc(L, sizeof *r, "site runs", err);
+	if (r == NULL)
+		return PLM_ENOMEM;
+	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, o->lbfgs_m, 0,
+	                   o->progress ? batch_progress : NULL, (void *)o };
+	st = fitbin_run(&b, &fo, mod->h, mod->J, r, err);
+	for (size_t i = 0; st == PLM_OK && i < L; i++)
+		record_site(mod, i, &r[i]);
+	free(r);
+	return st;
+}
+
 int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err)
 {
 	*out = NULL;
@@ -471,7 +501,9 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	openblas_set_num_threads(1); /* BLAS is called inside the OpenMP region */
 #endif
 	if (st == PLM_OK)
-		st = q == 2 ? run_sites_bin(&d, &opts, mod, err) : run_sites(&d, &opts, mod, err);
+		st = q != 2 ? run_sites(&d, &opts, mod, err)
+		     : opts.bin_per_site ? run_sites_bin(&d, &opts, mod, err)
+		                         : run_sites_batched(&d, &opts, mod, err);
 	if (st == PLM_OK && opts.symmetric) {
 		fitsym_opts so = { { opts.lambda_h, opts.lambda_j, opts.no_fields }, opts.tol, opts.max_iter,
 		                   opts.lbfgs_m };

@@ -42,6 +42,8 @@ typedef struct fit_opts {
 	                        L-BFGS over all sites (fitsym.h); tol applies as tol * sqrt(L) */
 	int unpacked;        /* 1: L-BFGS on the whole padded vector instead of the active entries
 	                        only (same problem; differs in the last bits; for tests) */
+	int bin_per_site;    /* 1: q = 2 solved site by site (two sgemv per evaluation) instead of
+	                        all sites together (fitbin.h); the same problems (for comparisons) */
 	fit_progress_fn progress; /* optional, NULL for none */
 	void *progress_ctx;
 } fit_opts;

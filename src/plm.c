@@ -512,7 +512,7 @@ double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, co
 
 /* ---- binary data: the dense path ------------------------------------------------------ */
 
-int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
+int plm_bin_view(plm_bin *b, const plm_data *d, plm_err *err)
 {
 	memset(b, 0, sizeof *b);
 	if (d->q != 2)
@@ -522,6 +522,14 @@ int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
 	b->n = d->n;
 	b->L = d->L;
 	b->d = d;
+	return PLM_OK;
+}
+
+int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
+{
+	int st = plm_bin_view(b, d, err);
+	if (st != PLM_OK)
+		return st;
 	b->spin = plm_calloc_aligned(d->n * d->L, sizeof(float), "spin matrix", err);
 	if (b->spin == NULL)
 		return PLM_ENOMEM;
@@ -591,34 +599,12 @@ double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o)
 	return o->no_fields ? (double)(b->L - 1) : (double)b->L + 1.0;
 }
 
-double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
-                    plm_bin_work *ws)
+double plm_bin_finish(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x,
+                      double f, double gB, double *g)
 {
-	const size_t n = b->n, L = b->L;
-	const double *w = b->d->w;
-	const uint8_t *ci = b->d->seqT + i * n;
+	const size_t L = b->L;
 	const int fixed = o->no_fields && L == 1; /* no parameter at all */
 	double lb = bin_bias(b, o), B = fixed ? 0.0 : x[0];
-	for (size_t j = 0; j < L; j++)
-		ws->k[j] = j == i ? 0.f : (float)x[1 + j];
-	/* D = S k (the bias is added below, in double) */
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)L, 1.f, b->spin, (int)L, ws->k, 1, 0.f,
-	            ws->delta, 1);
-	double f = 0.0, gB = 0.0;
-	for (size_t s = 0; s < n; s++) {
-		double D = B + (double)ws->delta[s];
-		/* log(1 + e^D) - y D, and p = sigma(D), both stable */
-		double lse = D > 0.0 ? D + log1p(exp(-D)) : log1p(exp(D));
-		double p = D > 0.0 ? 1.0 / (1.0 + exp(-D)) : exp(D) / (1.0 + exp(D));
-		double y = ci[s] ? 1.0 : 0.0;
-		f += w[s] * (lse - y * D);
-		double r = w[s] * (p - y);
-		gB += r;
-		ws->delta[s] = (float)r;
-	}
-	/* g_k = S^T r */
-	cblas_sgemv(CblasRowMajor, CblasTrans, (int)n, (int)L, 1.f, b->spin, (int)L, ws->delta, 1, 0.f,
-	            ws->gk, 1);
 	double rk = 0.0;
 	for (size_t j = 0; j < L; j++) {
 		if (j == i) {
@@ -626,10 +612,38 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 			continue;
 		}
 		rk += x[1 + j] * x[1 + j];
-		g[1 + j] = (double)ws->gk[j] + 2.0 * o->lambda_j * x[1 + j];
+		g[1 + j] += 2.0 * o->lambda_j * x[1 + j];
 	}
 	g[0] = fixed ? 0.0 : gB + 2.0 * lb * B;
 	return f + lb * B * B + o->lambda_j * rk;
+}
+
+double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
+                    plm_bin_work *ws)
+{
+	const size_t n = b->n, L = b->L;
+	const double *w = b->d->w;
+	const uint8_t *ci = b->d->seqT + i * n;
+	double B = o->no_fields && L == 1 ? 0.0 : x[0];
+	for (size_t j = 0; j < L; j++)
+		ws->k[j] = j == i ? 0.f : (float)x[1 + j];
+	/* D = S k (the bias is added below, in double) */
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)L, 1.f, b->spin, (int)L, ws->k, 1, 0.f,
+	            ws->delta, 1);
+	double f = 0.0, gB = 0.0;
+	for (size_t s = 0; s < n; s++) {
+		double y = ci[s] ? 1.0 : 0.0, p;
+		f += w[s] * plm_bin_loss(B + (double)ws->delta[s], y, &p);
+		double r = w[s] * (p - y);
+		gB += r;
+		ws->delta[s] = (float)r;
+	}
+	/* g_k = S^T r */
+	cblas_sgemv(CblasRowMajor, CblasTrans, (int)n, (int)L, 1.f, b->spin, (int)L, ws->delta, 1, 0.f,
+	            ws->gk, 1);
+	for (size_t j = 0; j < L; j++)
+		g[1 + j] = (double)ws->gk[j];
+	return plm_bin_finish(b, i, o, x, f, gB, g);
 }
 
 void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, float *h,

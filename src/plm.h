@@ -5,6 +5,7 @@
 #ifndef PLMEM_PLM_H
 #define PLMEM_PLM_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,11 +93,15 @@ double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, co
  * weight for its convergence test so that --tol means the same thing. */
 typedef struct plm_bin {
 	size_t n, L;
-	float *spin;     /* n x L, row-major, +-1 */
+	float *spin;     /* n x L, row-major, +-1 (NULL in a view) */
 	const plm_data *d; /* weights and states */
 } plm_bin;
 
+/* The problem with its float spin matrix (what plm_bin_eval reads), or only a view of D
+ * (for kernels that read d->seqT themselves: fitbin.h).  Both fail unless q = 2 and the
+ * sizes fit BLAS's ints. */
 int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err);
+int plm_bin_view(plm_bin *b, const plm_data *d, plm_err *err);
 void plm_bin_free(plm_bin *b);
 size_t plm_bin_nvar(const plm_bin *b);
 size_t plm_bin_work_bytes(size_t n, size_t L);
@@ -112,6 +117,22 @@ double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o);
 
 double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
                     plm_bin_work *ws);
+
+/* One pattern's term at local field D = B + sum_j k_j sigma_j for target Y (0 or 1):
+ * returns log(1 + e^D) - Y D and sets *P = 1 / (1 + e^-D), both stable for any D (one
+ * exponential: with e = e^-|D|, log(1 + e^D) = max(D, 0) + log1p(e)). */
+static inline double plm_bin_loss(double D, double y, double *p)
+{
+	double e = exp(-fabs(D));
+	*p = (D > 0.0 ? 1.0 : e) / (1.0 + e);
+	return (D > 0.0 ? D : 0.0) + log1p(e) - y * D;
+}
+
+/* The penalty part of site i's evaluation at X, given the data part: F = sum_s w_s (loss),
+ * GB = sum_s w_s (p_s - y_s) and G[1 + j] = sum_s w_s (p_s - y_s) sigma_j^s for j != i (any
+ * value at j = i).  Completes G (the penalty gradients, g[0], g[1 + i] = 0) and returns f. */
+double plm_bin_finish(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x,
+                      double f, double gB, double *g);
 
 /* Site i's Potts parameters from the reduced solution X: h (q = 2 values) and the coupling
  * matrices J_ij (2 x 2, row = state at i), written as J[j * 4 + a * 2 + b]. */

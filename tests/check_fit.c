@@ -1,14 +1,16 @@
 /* check_fit: the parallel pseudo-likelihood fit: every site converged (gradient norm below
  * the tolerance, recomputed independently), the solution beats random perturbations,
  * duplicates merged exactly, h = 0 with no fields, 1 vs 2 threads byte-identical model files,
- * memory refusal, the packed L-BFGS (active rows only) equal to the unpacked one, and the
- * planted chain potts3.a2m recovered (when the shared data exist). */
+ * memory refusal, the packed L-BFGS (active rows only) equal to the unpacked one, the
+ * batched q = 2 fit equal to the per-site one and thread-invariant, and the planted chain
+ * potts3.a2m recovered (when the shared data exist). */
 #include "check_common.h"
 
 #include <math.h>
 #include <unistd.h>
 
 #include "fit.h"
+#include "fitbin.h"
 #include "model.h"
 #include "msa.h"
 #include "plm.h"
@@ -454,6 +456,119 @@ END_TEST
 
 /* --lambda-j auto: a fixed prior 8 / M_eff with a floor for alphabets with a gap state,
  * 0.01 for gap-less ones */
+/* q = 2: the batched fit (all sites in lockstep, sgemm) and the per-site fit (sgemv) solve
+ * the same problems: at a tight tolerance both land on the same parameters, to the float
+ * rounding of their sums; the batched one is a true optimum (check_optimum's independent
+ * double gradient); also with no fields, and for a single position. */
+static void batched_vs_per_site(size_t n, size_t L, int no_fields, uint64_t seed)
+{
+	msa *m = chain_msa(n, L, "binary", seed);
+	fit_opts o;
+	fit_opts_default(&o);
+	o.tol = 1e-6;
+	o.no_fields = no_fields;
+	plm_model *a = NULL, *b = NULL;
+	plm_err err;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &a, &err), PLM_OK);
+	o.bin_per_site = 1;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &b, &err), PLM_OK);
+	double dmax = 0.0, jmax = 0.0;
+	for (size_t k = 0; k < L * L * 4; k++) {
+		dmax = fmax(dmax, fabs((double)a->J[k] - b->J[k]));
+		jmax = fmax(jmax, fabs((double)b->J[k]));
+	}
+	for (size_t k = 0; k < L * 2; k++)
+		dmax = fmax(dmax, fabs((double)a->h[k] - b->h[k]));
+	ck_assert_msg(dmax <= 1e-4, "batched vs per-site: max |difference| %g (max |J| %g)", dmax, jmax);
+	ck_assert(L == 1 || jmax > 0.05); /* the couplings are not trivial */
+	for (size_t i = 0; i < L; i++)
+		ck_assert_msg(fabs(a->fx[i] - b->fx[i]) <= 1e-7 * fabs(b->fx[i]), "site %zu: f %.10g vs %.10g", i,
+		              a->fx[i], b->fx[i]);
+	o.bin_per_site = 0;
+	check_optimum(m, NULL, &o, a);
+	model_destroy(a);
+	model_destroy(b);
+	msa_destroy(m);
+}
+
+START_TEST(test_batched_same)
+{
+	batched_vs_per_site(400, 20, 0, 11);
+	batched_vs_per_site(300, 9, 1, 12);
+	batched_vs_per_site(50, 1, 0, 13);
+}
+END_TEST
+
+/* The batched fit with several chunks of patterns (n > FITBIN_CHUNK) and several blocks of
+ * sites (L >= 64): 1, 2 and 3 threads give the same bits. */
+START_TEST(test_batched_threads)
+{
+	const size_t n = 2 * FITBIN_CHUNK + 300, L = 70;
+	msa *m = chain_msa(n, L, "binary", 21);
+	fit_opts o;
+	fit_opts_default(&o);
+	plm_model *mod[3] = { NULL, NULL, NULL };
+	plm_err err;
+	for (int t = 0; t < 3; t++) {
+		plm_set_threads(t + 1);
+		ck_assert_int_eq(fit_model(m, NULL, &o, &mod[t], &err), PLM_OK);
+	}
+	plm_set_threads(0);
+	ck_assert_uint_gt(mod[0]->nunique, 2 * FITBIN_CHUNK);
+	for (int t = 1; t < 3; t++) {
+		ck_assert(memcmp(mod[0]->J, mod[t]->J, L * L * 4 * sizeof(float)) == 0);
+		ck_assert(memcmp(mod[0]->h, mod[t]->h, L * 2 * sizeof(float)) == 0);
+		ck_assert(memcmp(mod[0]->evals, mod[t]->evals, L * sizeof *mod[0]->evals) == 0);
+		ck_assert(memcmp(mod[0]->fx, mod[t]->fx, L * sizeof *mod[0]->fx) == 0);
+	}
+	for (int t = 0; t < 3; t++)
+		model_destroy(mod[t]);
+	msa_destroy(m);
+}
+END_TEST
+
+/* A window of 5 sites at a time (each finished site's run taken by the next one) gives the
+ * same problems' solutions as all sites at once, every site reported once. */
+static size_t window_calls;
+static void window_progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	ck_assert_uint_eq(done, ++window_calls);
+	ck_assert_uint_eq(total, 23);
+}
+
+START_TEST(test_batched_window)
+{
+	msa *m = chain_msa(500, 23, "binary", 31);
+	plm_data d;
+	plm_bin b;
+	plm_err err;
+	ck_assert_int_eq(plm_data_init(&d, m->seq, NULL, m->n, m->L, 2, &err), PLM_OK);
+	ck_assert_int_eq(plm_bin_view(&b, &d, &err), PLM_OK);
+	float *h[2], *J[2];
+	lbfgs_result r[2][23];
+	for (int k = 0; k < 2; k++) {
+		fitbin_opts o = { { 0.01, 0.01, 0 }, 1e-6, 500, 8, k == 0 ? 0 : 5, window_progress, NULL };
+		h[k] = calloc(23 * 2, sizeof(float));
+		J[k] = calloc(23 * 23 * 4, sizeof(float));
+		window_calls = 0;
+		ck_assert_int_eq(fitbin_run(&b, &o, h[k], J[k], r[k], &err), PLM_OK);
+		ck_assert_uint_eq(window_calls, 23);
+	}
+	for (size_t i = 0; i < 23; i++) {
+		ck_assert_int_eq(r[0][i].status, LBFGS_CONVERGED);
+		ck_assert_int_eq(r[1][i].status, LBFGS_CONVERGED);
+		ck_assert_double_eq_tol(r[0][i].f, r[1][i].f, 1e-7 * r[0][i].f);
+	}
+	for (size_t k = 0; k < 23 * 23 * 4; k++)
+		ck_assert_float_eq_tol(J[0][k], J[1][k], 1e-4);
+	for (int k = 0; k < 2; k++)
+		free(h[k]), free(J[k]);
+	plm_data_free(&d);
+	msa_destroy(m);
+}
+END_TEST
+
 START_TEST(test_lambda_j_auto)
 {
 	plm_alphabet a;
@@ -522,6 +637,9 @@ int main(void)
 	tcase_add_test(tc, test_memory_refused);
 	tcase_add_test(tc, test_planted_chain);
 	tcase_add_test(tc, test_packed_same);
+	tcase_add_test(tc, test_batched_same);
+	tcase_add_test(tc, test_batched_threads);
+	tcase_add_test(tc, test_batched_window);
 	tcase_add_test(tc, test_lambda_j_auto);
 	tcase_add_test(tc, test_errors);
 	suite_add_tcase(s, tc);
