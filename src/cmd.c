@@ -352,3 +352,45 @@ void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_inpu
 		fprintf(fp, "%sM_eff = %.4f (theta %g: neighbours at identity >= %g)\n", prefix, meff, in->theta,
 		        1 - in->theta);
 }
+
+/* ---- sequences read onto a model's positions --------------------------------------------- */
+
+int cmd_read_onto_model(const cmd_spec *spec, const plm_model *m, const char *path, msa_format fmt,
+                        msa **sp, uint8_t **seqs)
+{
+	plm_err err;
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.format = fmt;
+	mo.alphabet = m->abc.name;
+	mo.unknown = MSA_UNKNOWN_DROP;
+	mo.max_gap_seq = 1.0;
+	mo.max_gap_col = 1.0;
+	*sp = NULL;
+	*seqs = NULL;
+	msa *s = NULL;
+	if (msa_read(path, &mo, &s, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return -1;
+	}
+	size_t L = m->L;
+	int by_col = m->col != NULL && m->ncol_in > 0 && s->ncol_in == m->ncol_in;
+	if (!by_col && s->ncol_in != L) {
+		cmd_error(spec, "%s: %zu columns, but the model takes %zu (its training alignment's "
+		          "columns) or %zu (its positions)", s->path, s->ncol_in, m->ncol_in, L);
+		msa_destroy(s);
+		return -1;
+	}
+	uint8_t *a = plm_calloc(s->n ? s->n : 1, L, "sequences", &err);
+	if (a == NULL) {
+		cmd_error(spec, "%s", err.msg);
+		msa_destroy(s);
+		return -1;
+	}
+	for (size_t k = 0; k < s->n; k++)
+		for (size_t i = 0; i < L; i++)
+			a[k * L + i] = s->seq[k * s->L + (by_col ? m->col[i] : i)];
+	*sp = s;
+	*seqs = a;
+	return 0;
+}

@@ -168,3 +168,12 @@ int cmd_input_load(const cmd_spec *spec, const char *path, const cmd_input *in, 
 void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_input *in, double meff);
 
 #endif
+
+/* ---- sequences read onto a model's positions (score, sample) -------------------------- */
+
+/* Read PATH in M's alphabet (format FMT, letters outside it drop the sequence, no filters)
+ * and map its kept sequences onto M's positions: *S gets the alignment, *SEQS its n x L
+ * states.  PATH has the training alignment's columns or exactly M's L positions.  Prints
+ * "plmem SUB: ..." and returns -1 on failure. */
+int cmd_read_onto_model(const cmd_spec *spec, const struct plm_model *m, const char *path,
+                        msa_format fmt, msa **s, uint8_t **seqs);

@@ -293,6 +293,12 @@ void dyn_work_set(const dyn_model *d, dyn_work *w, const uint8_t *a)
 	dyn_fields(d, w->a, w->f);
 }
 
+void dyn_work_copy(const dyn_model *d, dyn_work *dst, const dyn_work *src)
+{
+	memcpy(dst->a, src->a, d->L);
+	memcpy(dst->f, src->f, d->L * d->q * sizeof *dst->f);
+}
+
 DYN_CLONES
 void dyn_work_flip(const dyn_model *d, dyn_work *w, size_t j, uint8_t b)
 {
@@ -427,20 +433,32 @@ static int visits_check(dyn_work *w, size_t s, size_t *prev)
 
 /* ---- the dynamics --------------------------------------------------------------------- */
 
-static size_t sweep_sequential(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng)
+const size_t *dyn_sweep_order(dyn_work *w, dyn_order order, plm_rng *rng)
 {
-	size_t L = d->L, q = d->q, changed = 0;
+	size_t L = w->L;
 	for (size_t k = 0; k < L; k++)
 		w->order[k] = k;
-	if (o->order == DYN_ORDER_RANDOM && rng != NULL)
+	if (order == DYN_ORDER_RANDOM && rng != NULL)
 		for (size_t k = L; k > 1; k--) {
 			size_t r = (size_t)rng_below(rng, (uint64_t)k);
 			size_t t = w->order[k - 1];
 			w->order[k - 1] = w->order[r];
 			w->order[r] = t;
 		}
+	return w->order;
+}
+
+uint8_t dyn_site_rule(const dyn_model *d, size_t i, const double *f, uint8_t cur)
+{
+	return pick(f, d->q, cur, d->tie[i]);
+}
+
+static size_t sweep_sequential(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng)
+{
+	size_t L = d->L, q = d->q, changed = 0;
+	const size_t *order = dyn_sweep_order(w, o->order, rng);
 	for (size_t k = 0; k < L; k++) {
-		size_t i = w->order[k];
+		size_t i = order[k];
 		uint8_t b = pick(w->f + i * q, q, w->a[i], d->tie[i]);
 		if (b != w->a[i]) {
 			dyn_work_flip(d, w, i, b);
@@ -471,6 +489,22 @@ static int fixed_now(const dyn_model *d, const dyn_work *w)
 	return 1;
 }
 
+size_t dyn_sweep(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng)
+{
+	return o->update == DYN_UPDATE_PARALLEL ? sweep_parallel(d, w) : sweep_sequential(d, o, w, rng);
+}
+
+double dyn_work_energy(const dyn_model *d, const dyn_work *w)
+{
+	/* sum_{i<j} (J_ij + J_ji^T)(a_i, a_j) / 2 = (1/2) sum_i sum_{j != i} J_ij(a_i, a_j) */
+	double e = 0.0;
+	for (size_t i = 0; i < d->L; i++) {
+		size_t k = i * d->q + w->a[i];
+		e -= 0.5 * ((double)d->h[k] + w->f[k]);
+	}
+	return e;
+}
+
 void dyn_run_loaded(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng, dyn_result *res)
 {
 	visits_reset(w, o->max_sweeps);
@@ -497,17 +531,7 @@ void dyn_run_loaded(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng 
 			break;
 		}
 	}
-	if (d->symmetric) {
-		/* E = -sum_i h_i(a_i) - (1/2) sum_i sum_{j != i} J_ij(a_i, a_j) */
-		double e = 0.0;
-		for (size_t i = 0; i < d->L; i++) {
-			size_t k = i * d->q + w->a[i];
-			e -= 0.5 * ((double)d->h[k] + w->f[k]);
-		}
-		res->energy = e;
-	} else {
-		res->energy = NAN;
-	}
+	res->energy = d->symmetric ? dyn_work_energy(d, w) : NAN;
 }
 
 void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm_rng *rng,

@@ -62,6 +62,8 @@ void dyn_work_destroy(dyn_work *w);
 /* Load state A (L states < q) and compute its local fields from scratch:
  * field_i(a) = h_i(a) + sum_{j != i} J_ij(a, a_j). */
 void dyn_work_set(const dyn_model *d, dyn_work *w, const uint8_t *a);
+/* Copy the state and fields of SRC into DST (workspaces of the same model). */
+void dyn_work_copy(const dyn_model *d, dyn_work *dst, const dyn_work *src);
 /* Set site J to state B and update every local field in O(L q). */
 void dyn_work_flip(const dyn_model *d, dyn_work *w, size_t j, uint8_t b);
 /* The current state (L) and local fields (L x q, doubles). */
@@ -89,6 +91,18 @@ void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm
 /* The same, from the state already in W (loaded by dyn_work_set and dyn_work_flip); the end
  * state stays in W (dyn_work_state). */
 void dyn_run_loaded(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng, dyn_result *res);
+
+/* The pieces of a run, for other dynamics on the same fields (sample.c's heat bath):
+ * one zero-temperature sweep of the state in W by the rule above (returns the sites changed);
+ * the site order of a sequential sweep (0..L-1, or a new random permutation drawn from RNG),
+ * kept in W until the next call; the new state of site I by the rule above, given its
+ * fields F (q values); and -sum_i (h_i(a_i) + field_i(a_i)) / 2 of the state in W, which is
+ * E = -sum_i h_i(a_i) - sum_{i<j} (J_ij(a_i, a_j) + J_ji(a_j, a_i)) / 2: the energy with the
+ * symmetrised couplings, whether or not D is symmetric. */
+size_t dyn_sweep(const dyn_model *d, const dyn_opts *o, dyn_work *w, plm_rng *rng);
+const size_t *dyn_sweep_order(dyn_work *w, dyn_order order, plm_rng *rng);
+uint8_t dyn_site_rule(const dyn_model *d, size_t i, const double *f, uint8_t cur);
+double dyn_work_energy(const dyn_model *d, const dyn_work *w);
 
 /* Relative tolerance of the tie rule above (about 8 float roundings). */
 #define DYN_TIE_REL 1e-6

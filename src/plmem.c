@@ -18,6 +18,8 @@ CMD_DECLARE(fit)
 CMD_DECLARE(info)
 CMD_DECLARE(export)
 CMD_DECLARE(relax)
+CMD_DECLARE(sample)
+CMD_DECLARE(score)
 CMD_DECLARE(contacts)
 CMD_DECLARE(generate)
 CMD_DECLARE(import)
@@ -30,6 +32,8 @@ static const cmd_entry commands[] = {
 	{ &cmd_info_spec, cmd_info_main },
 	{ &cmd_export_spec, cmd_export_main },
 	{ &cmd_relax_spec, cmd_relax_main },
+	{ &cmd_sample_spec, cmd_sample_main },
+	{ &cmd_score_spec, cmd_score_main },
 	{ &cmd_contacts_spec, cmd_contacts_main },
 	{ &cmd_generate_spec, cmd_generate_main },
 	{ &cmd_import_spec, cmd_import_main },

@@ -1,0 +1,393 @@
+/* cmd_score: `plmem score MODEL [SEQS]`: options, reading the sequences and the mutant list,
+ * the TSV outputs and the summary.  Glue only: the score module computes every number. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dynamics.h"
+#include "model.h"
+#include "msa.h"
+#include "score.h"
+#include "util.h"
+
+enum { OPT_MUTATIONS = 400, OPT_REF, OPT_STABILITIES, OPT_SYMMETRIZE, OPT_QUIET };
+
+#define DEF_OUTPUT "-"
+
+static const cmd_opt opts[] = {
+	{ "output", 'o', "FILE", DEF_OUTPUT, "TSV of the scores ('-': standard output)" },
+	{ "mutations", OPT_MUTATIONS, "FILE|all", NULL,
+	  "score mutants of the reference (A24C, A24C:K50R; one per line, first field) or every "
+	  "single substitution (all)" },
+	{ "ref", OPT_REF, "NAME", NULL,
+	  "--mutations: the reference is sequence NAME of SEQS (default: SEQS' first, or the "
+	  "model's focus without SEQS)" },
+	{ "stabilities", OPT_STABILITIES, "FILE", NULL,
+	  "also write each site's margin Delta_i (name, residue, letter, margin) to FILE" },
+	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL,
+	  "compute the fields with (J_ij + J_ji^T)/2 (pll, unstable, margins, logodds)" },
+	CMD_INPUT_FORMAT_OPT,
+	CMD_OPT_THREADS,
+	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
+	CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
+const cmd_spec cmd_score_spec = {
+	"score",
+	"[options] MODEL [SEQS]",
+	"Score sequences, or mutants of a reference, with a model.",
+	"Per sequence (TSV: name pll energy unstable note): pll = sum_i log P(a_i | rest);\n"
+	"energy = -sum_i h_i(a_i) - sum_{i<j} J^S_ij(a_i, a_j) with J^S = (J_ij + J_ji^T)/2 (the\n"
+	"energy of a symmetric model; for an asymmetric one, that of its symmetrised couplings);\n"
+	"unstable = sites the zero-temperature dynamics (relax) would change.  --stabilities:\n"
+	"Delta_i = field_i(a_i) - max_{b != a_i} field_i(b), field_i(b) = h_i(b) + sum_j J_ij(b, a_j).\n"
+	"--mutations (TSV: mutant delta_pll delta_energy delta_unstable logodds note): mutant\n"
+	"minus reference; delta_energy < 0 and delta_pll > 0 favour the mutant; logodds = sum\n"
+	"over the substituted sites of field_i(mutant) - field_i(wild type) in the reference's\n"
+	"context.  Residue numbers are the model's (focus residue numbers, else 1-based columns\n"
+	"of the training alignment).  A mutant that cannot be scored (position outside the model,\n"
+	"wild-type letter unlike the reference, bad text) gets nan and the reason in 'note'; a\n"
+	"sequence with letters outside the alphabet likewise.  SEQS ('-': standard input, gzip\n"
+	"accepted) has the training alignment's columns or exactly the model's L positions.",
+	opts
+};
+
+static void put_num(FILE *fp, double x)
+{
+	if (isnan(x))
+		fputs("\tnan", fp);
+	else
+		fprintf(fp, "\t%.6f", x);
+}
+
+/* The mutant texts: every line's first field (up to a comma, tab or space) of PATH, blank
+ * lines, '#' lines and a first field 'mutant' (a header) skipped. */
+static int read_mutant_list(const cmd_spec *spec, const char *path, char ***out, size_t *n)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (fp == NULL) {
+		cmd_error(spec, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	char *line = NULL, **list = NULL;
+	size_t cap = 0, len = 0, alloc = 0;
+	ssize_t got;
+	int rc = 0;
+	while ((got = getline(&line, &cap, fp)) >= 0) {
+		size_t k = strcspn(line, ",\t \r\n");
+		if (k == 0 || line[0] == '#' || (k == 6 && strncmp(line, "mutant", 6) == 0))
+			continue;
+		if (len == alloc) {
+			alloc = alloc ? 2 * alloc : 256;
+			char **t = realloc(list, alloc * sizeof *t);
+			if (t == NULL) {
+				rc = -1;
+				break;
+			}
+			list = t;
+		}
+		if ((list[len] = strndup(line, k)) == NULL) {
+			rc = -1;
+			break;
+		}
+		len++;
+	}
+	if (rc == 0 && ferror(fp)) {
+		cmd_error(spec, "%s: read error", path);
+		rc = -2;
+	}
+	if (rc == -1)
+		cmd_error(spec, "%s: out of memory", path);
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc != 0) {
+		for (size_t k = 0; k < len; k++)
+			free(list[k]);
+		free(list);
+		return -1;
+	}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+/* Every single substitution of REF to another non-gap state. */
+static int all_substitutions(const plm_model *m, const uint8_t *ref, char ***out, size_t *n)
+{
+	size_t q = m->q, cap = m->L * q, len = 0;
+	char **list = calloc(cap ? cap : 1, sizeof *list);
+	if (list == NULL)
+		return -1;
+	for (size_t i = 0; i < m->L; i++)
+		for (size_t b = 0; b < q; b++) {
+			if ((int)b == m->abc.gap || b == ref[i])
+				continue;
+			char buf[64];
+			score_mutant_name(m, i, ref[i], (uint8_t)b, buf, sizeof buf);
+			if ((list[len++] = strdup(buf)) == NULL) {
+				for (size_t k = 0; k + 1 < len; k++)
+					free(list[k]);
+				free(list);
+				return -1;
+			}
+		}
+	*out = list;
+	*n = len;
+	return 0;
+}
+
+int cmd_score_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_score_spec;
+	const char *output = DEF_OUTPUT, *mutations = NULL, *refname = NULL, *stab_path = NULL;
+	int symmetrize = 0, quiet = 0, threads = 0;
+	cmd_input in;
+	cmd_input_default(&in);
+
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c, r;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case OPT_MUTATIONS: mutations = optarg; break;
+		case OPT_REF: refname = optarg; break;
+		case OPT_STABILITIES: stab_path = optarg; break;
+		case OPT_SYMMETRIZE: symmetrize = 1; break;
+		case OPT_QUIET: quiet = 1; break;
+		default:
+			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
+				return r;
+		}
+	}
+	int nop = argc - optind;
+	if (nop < 1 || nop > 2 || (mutations == NULL && nop != 2)) {
+		if (cmd_operands(spec, argc, argv, mutations ? 1 : 2,
+		                 mutations ? "the model file MODEL (and SEQS)" :
+		                             "the model file MODEL and the sequence file SEQS") == NULL)
+			return CMD_EXIT_USAGE;
+	}
+	const char *model_path = argv[optind], *seqs_path = nop == 2 ? argv[optind + 1] : NULL;
+	if (refname != NULL && mutations == NULL)
+		return cmd_usage_error(spec, "--ref applies to --mutations");
+	if (refname != NULL && seqs_path == NULL)
+		return cmd_usage_error(spec, "--ref NAME needs SEQS (the file holding sequence NAME)");
+	if (stab_path != NULL && mutations != NULL)
+		return cmd_usage_error(spec, "--stabilities applies to sequences, not --mutations");
+	if (stab_path != NULL && strcmp(stab_path, output) == 0)
+		return cmd_usage_error(spec, strcmp(output, "-") == 0 ? "only one output can be standard output"
+		                                                      : "--output and --stabilities name the same file '%s'", output);
+	if (strcmp(model_path, "-") == 0)
+		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
+	if (mutations != NULL && seqs_path != NULL && strcmp(mutations, "-") == 0 && strcmp(seqs_path, "-") == 0)
+		return cmd_usage_error(spec, "--mutations and SEQS cannot both be standard input");
+	plm_set_threads(threads);
+	double t0 = plm_now();
+
+	plm_err err;
+	plm_model *m = NULL;
+	msa *s = NULL;
+	dyn_model *d = NULL;
+	uint8_t *seqs = NULL, *ref = NULL, *to = NULL;
+	score_values *val = NULL;
+	double *margins = NULL;
+	size_t *first = NULL, *nsub = NULL, *pos = NULL, nmut = 0;
+	char **muts = NULL, **why = NULL;
+	score_numbering nb = { 0 };
+	plm_outfile out = { 0 }, st = { 0 };
+	int status = CMD_EXIT_FAIL;
+
+	if ((m = cmd_load_model(spec, model_path)) == NULL)
+		goto done;
+	size_t L = m->L;
+	if (seqs_path != NULL) {
+		if (cmd_read_onto_model(spec, m, seqs_path, in.msa.format, &s, &seqs) != 0)
+			goto done;
+	}
+	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", model_path, err.msg);
+		goto done;
+	}
+	if (outfile_open(&out, output, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+
+	size_t nrows = 0, nfail = 0;
+	if (mutations == NULL) {
+		size_t n = s->n;
+		val = plm_calloc(n ? n : 1, sizeof *val, "scores", &err);
+		margins = val && stab_path ? plm_calloc(n ? n : 1, L * sizeof(double), "margins", &err) : NULL;
+		if (val == NULL || (stab_path && margins == NULL)) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		if (score_sequences(d, seqs, n, val, margins, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		if (stab_path != NULL && outfile_open(&st, stab_path, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		fputs("name\tpll\tenergy\tunstable\tnote\n", out.fp);
+		if (st.fp)
+			fputs("name\tresidue\tletter\tmargin\n", st.fp);
+		/* every input sequence in input order; dropped ones as nan rows */
+		size_t k = 0;
+		for (size_t t = 0; t < s->nin; t++) {
+			const char *name = s->in_names[t];
+			nrows++;
+			if (s->in_status[t] != MSA_KEPT) {
+				fprintf(out.fp, "%s\tnan\tnan\tnan\tletters outside the %s alphabet\n", name, m->abc.name);
+				nfail++;
+				continue;
+			}
+			fputs(name, out.fp);
+			put_num(out.fp, val[k].pll);
+			put_num(out.fp, val[k].energy);
+			fprintf(out.fp, "\t%.0f\t-\n", val[k].unstable);
+			for (size_t i = 0; st.fp && i < L; i++)
+				fprintf(st.fp, "%s\t%ld\t%c\t%.6f\n", name, model_user_index(m, i),
+				        alphabet_letter(&m->abc, seqs[k * L + i]), margins[k * L + i]);
+			k++;
+		}
+	} else {
+		/* the reference */
+		ref = plm_calloc(L, 1, "reference", &err);
+		if (ref == NULL) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		if (s != NULL) {
+			size_t k = 0;
+			if (refname != NULL) {
+				for (k = 0; k < s->n && strcmp(s->in_names[s->in_index[k]], refname) != 0; k++)
+					;
+				if (k == s->n) {
+					cmd_error(spec, "%s: no sequence named '%s' (that the alphabet reads)", s->path, refname);
+					goto done;
+				}
+			} else if (s->n == 0) {
+				cmd_error(spec, "%s: no sequence that the model's alphabet reads", s->path);
+				goto done;
+			}
+			memcpy(ref, seqs + k * L, L);
+		} else {
+			if (m->refseq == NULL) {
+				cmd_error(spec, "%s: the model has no reference sequence: give SEQS", model_path);
+				goto done;
+			}
+			for (size_t i = 0; i < L; i++) {
+				int a = alphabet_state(&m->abc, (unsigned char)m->refseq[i]);
+				ref[i] = (uint8_t)(a < 0 ? (m->abc.gap >= 0 ? m->abc.gap : 0) : a);
+			}
+		}
+		if (score_numbering_init(&nb, m, &err) != PLM_OK) {
+			cmd_error(spec, "%s: %s", model_path, err.msg);
+			goto done;
+		}
+		if (strcmp(mutations, "all") == 0) {
+			if (all_substitutions(m, ref, &muts, &nmut) != 0) {
+				cmd_error(spec, "out of memory");
+				goto done;
+			}
+		} else if (read_mutant_list(spec, mutations, &muts, &nmut) != 0) {
+			goto done;
+		}
+		/* parse: at most L substitutions each, kept in one flat array */
+		size_t maxsub = L, used = 0, cap = nmut + L;
+		first = calloc(nmut ? nmut : 1, sizeof *first);
+		nsub = calloc(nmut ? nmut : 1, sizeof *nsub);
+		why = calloc(nmut ? nmut : 1, sizeof *why);
+		pos = malloc(cap * sizeof *pos);
+		to = malloc(cap);
+		val = calloc(nmut ? nmut : 1, sizeof *val);
+		if (!first || !nsub || !why || !pos || !to || !val) {
+			cmd_error(spec, "out of memory for %zu mutants", nmut);
+			goto done;
+		}
+		char reason[256];
+		for (size_t k = 0; k < nmut; k++) {
+			if (cap - used < maxsub) {
+				cap = 2 * cap + maxsub;
+				size_t *np = realloc(pos, cap * sizeof *pos);
+				uint8_t *nt = np ? realloc(to, cap) : NULL;
+				if (np)
+					pos = np;
+				if (nt == NULL) {
+					cmd_error(spec, "out of memory for %zu mutants", nmut);
+					goto done;
+				}
+				to = nt;
+			}
+			first[k] = used;
+			if (score_parse_mutant(muts[k], m, &nb, ref, pos + used, to + used,
+			                       maxsub, &nsub[k], reason, sizeof reason) != 0) {
+				nsub[k] = SIZE_MAX;
+				if ((why[k] = strdup(reason)) == NULL) {
+					cmd_error(spec, "out of memory");
+					goto done;
+				}
+				continue;
+			}
+			used += nsub[k];
+		}
+		if (score_mutants(d, ref, nmut, first, nsub, pos, to, val, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		fputs("mutant\tdelta_pll\tdelta_energy\tdelta_unstable\tlogodds\tnote\n", out.fp);
+		for (size_t k = 0; k < nmut; k++) {
+			fputs(muts[k], out.fp);
+			put_num(out.fp, val[k].pll);
+			put_num(out.fp, val[k].energy);
+			put_num(out.fp, val[k].unstable);
+			put_num(out.fp, val[k].logodds);
+			fprintf(out.fp, "\t%s\n", why[k] ? why[k] : "-");
+			nfail += why[k] != NULL;
+		}
+		nrows = nmut;
+	}
+	if (st.fp != NULL && outfile_commit(&st, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	if (outfile_commit(&out, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	if (!quiet)
+		fprintf(stderr, "plmem score: %zu %s scored, %zu not (nan, reason in 'note'); %.2f s\n",
+		        nrows - nfail, mutations ? "mutants" : "sequences", nfail, plm_now() - t0);
+	status = CMD_EXIT_OK;
+done:
+	outfile_abort(&st);
+	outfile_abort(&out);
+	for (size_t k = 0; k < nmut; k++) {
+		free(muts[k]);
+		if (why)
+			free(why[k]);
+	}
+	free(muts);
+	free(why);
+	free(first);
+	free(nsub);
+	free(pos);
+	free(to);
+	free(val);
+	free(margins);
+	free(ref);
+	free(seqs);
+	score_numbering_free(&nb);
+	dyn_model_destroy(d);
+	msa_destroy(s);
+	model_destroy(m);
+	return status;
+}

@@ -1,0 +1,78 @@
+/* sample: finite-temperature (heat-bath, Gibbs) sampling of a Potts model on the dynamics'
+ * incrementally updated local fields, and the statistics that compare samples with an
+ * alignment.  It computes on states in memory; it never reads files or prints. */
+#ifndef PLMEM_SAMPLE_H
+#define PLMEM_SAMPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynamics.h"
+#include "err.h"
+
+/* The heat bath at inverse temperature beta: site i takes state a with probability
+ *   P(a_i = a | rest) = exp(beta field_i(a)) / sum_b exp(beta field_i(b)),
+ *   field_i(a) = h_i(a) + sum_{j != i} J_ij(a, a_j)
+ * (the fields of dynamics.h).  Sequential updates (sites in ascending order, or a new random
+ * order each sweep) with symmetric J leave the Boltzmann distribution
+ * P(a) ~ exp(-beta E(a)) invariant; with asymmetric J the chain still has a stationary
+ * distribution (it is irreducible for finite beta) but it is not exp(-beta E) for any energy.
+ * Parallel updates draw every site from the fields of the previous state (synchronous
+ * dynamics; its stationary distribution is not the Boltzmann one even for symmetric J).
+ * beta = INFINITY is the zero-temperature rule of dynamics.h itself (dyn_sweep): the same
+ * run as `relax` from the same start. */
+typedef struct sample_opts {
+	double beta;          /* inverse temperature, > 0, or INFINITY */
+	dyn_update update;    /* sequential (default) or parallel */
+	dyn_order order;      /* sequential: ascending, or random each sweep */
+	uint64_t seed;
+} sample_opts;
+
+#define SAMPLE_DEFAULT_BETA 1.0
+
+void sample_opts_default(sample_opts *o);
+
+/* N chains.  Chain c uses rng stream c of the seed for everything it draws, and starts from
+ * starts[(c mod nstarts) * L] (nstarts > 0), or, when starts is NULL, from a sequence drawn
+ * uniformly (every site, every state) from that stream: results depend on neither the thread
+ * count nor the number of sweeps per sample_chains_run call. */
+typedef struct sample_chains sample_chains;
+
+int sample_chains_create(const dyn_model *d, const sample_opts *o, size_t n, const uint8_t *starts,
+                         size_t nstarts, sample_chains **out, plm_err *err);
+void sample_chains_destroy(sample_chains *s);
+/* Advance every chain by SWEEPS sweeps (in parallel over chains with OpenMP). */
+int sample_chains_run(sample_chains *s, size_t sweeps, plm_err *err);
+size_t sample_chains_count(const sample_chains *s);
+/* Sweeps run so far; the states (n x L); the energy of chain C with the symmetrised couplings
+ * (dyn_work_energy: the energy when the model is symmetric). */
+size_t sample_chains_sweeps(const sample_chains *s);
+const uint8_t *sample_chains_states(const sample_chains *s);
+double sample_chains_energy(const sample_chains *s, size_t c);
+
+/* ---- comparison with an alignment ------------------------------------------------------ */
+
+/* The one- and two-site frequencies of a weighted alignment (N x L states < Q, weights W or
+ * NULL for 1 each), kept for sample_ref_compare, with its distinct sequences for the overlaps. */
+typedef struct sample_ref sample_ref;
+
+int sample_ref_create(const uint8_t *seqs, const double *w, size_t n, size_t L, size_t q,
+                      sample_ref **out, plm_err *err);
+void sample_ref_destroy(sample_ref *r);
+
+typedef struct sample_stats {
+	double r_f1;      /* Pearson r of the one-site frequencies f_i(a), all i, a */
+	double r_c2;      /* Pearson r of the connected correlations
+	                     C_ij(a, b) = f_ij(a, b) - f_i(a) f_j(b), all i < j, a, b */
+	double r_f2;      /* Pearson r of the two-site frequencies f_ij(a, b), i < j */
+	double overlap;   /* mean over the samples of the largest fraction of identical sites
+	                     with any sequence of the alignment */
+	double overlap_min, overlap_max;
+} sample_stats;
+
+/* Compare N samples (N x L, equal weights) with the alignment.  Parallel over positions and
+ * samples; the same numbers for any thread count. */
+int sample_ref_compare(const sample_ref *r, const uint8_t *samples, size_t n, sample_stats *st,
+                       plm_err *err);
+
+#endif

@@ -1,0 +1,67 @@
+/* score: what a Potts model says about given sequences (pseudo-log-likelihood, energy with
+ * the symmetrised couplings, unstable sites, per-site margins) and about mutants of a
+ * reference (parsed from `A24C:K50R` in the user's numbering).  Computes on the dynamics'
+ * local fields; never reads files or prints. */
+#ifndef PLMEM_SCORE_H
+#define PLMEM_SCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynamics.h"
+#include "err.h"
+#include "model.h"
+
+/* The quantities of one sequence a, from the fields f_i(b) = h_i(b) + sum_{j != i} J_ij(b, a_j)
+ * of the dynamics model D (asymmetric as fitted, or symmetrised):
+ *   pll      = sum_i [f_i(a_i) - log sum_b exp f_i(b)] = sum_i log P(a_i | rest)
+ *   energy   = -sum_i h_i(a_i) - sum_{i<j} (J_ij(a_i, a_j) + J_ji(a_j, a_i)) / 2
+ *              (the Potts energy for a symmetric model; for an asymmetric one, the energy of
+ *              its symmetrised couplings, which do not define the asymmetric conditionals)
+ *   unstable = sites that the zero-temperature rule (dynamics.h) would change
+ *   margin_i = f_i(a_i) - max_{b != a_i} f_i(b)  (negative: a_i is not the best state)
+ * For a mutant, the differences mutant - reference, and
+ *   logodds  = sum over its substitutions i: a -> b of f_i(b) - f_i(a) in the reference's
+ *              context: the conditional log-odds log P(b | ref) / P(a | ref) of site i's own
+ *              row of couplings, summed (additive over sites). */
+typedef struct score_values {
+	double pll, energy, unstable, logodds;
+} score_values;
+
+/* Score N sequences (N x L states): VALUES (N) and, when MARGINS is not NULL, the per-site
+ * margins (N x L).  Parallel over sequences with OpenMP. */
+int score_sequences(const dyn_model *d, const uint8_t *seqs, size_t n, score_values *values,
+                    double *margins, plm_err *err);
+
+/* ---- mutants ---------------------------------------------------------------------------- */
+
+/* The map from the user's residue numbers to model positions (model_user_index). */
+typedef struct score_numbering {
+	long lo, hi;
+	size_t *pos;          /* hi - lo + 1 entries: position, or SIZE_MAX */
+} score_numbering;
+
+int score_numbering_init(score_numbering *nb, const plm_model *m, plm_err *err);
+void score_numbering_free(score_numbering *nb);
+
+/* Parse TEXT ("A24C" or "A24C:K50R", letters of M's alphabet, numbers in NB's numbering)
+ * against the reference REF (L states): at most MAX substitutions into POS/TO (*NSUB).
+ * Returns 0, or -1 with a one-line reason in REASON (malformed text, a position outside the
+ * model, a letter outside the alphabet, a wild-type letter that is not the reference's, a
+ * position given twice, more than MAX substitutions). */
+int score_parse_mutant(const char *text, const plm_model *m, const score_numbering *nb,
+                       const uint8_t *ref, size_t *pos, uint8_t *to, size_t max, size_t *nsub,
+                       char *reason, size_t rlen);
+
+/* Write mutant text for one substitution (e.g. "A24C") into BUF. */
+void score_mutant_name(const plm_model *m, size_t pos, uint8_t from, uint8_t to, char *buf, size_t len);
+
+/* Score a batch of mutants of REF: mutant k has NSUB[k] substitutions POS/TO starting at
+ * FIRST[k]; DELTA[k] gets mutant minus reference (and logodds).  Mutants with NSUB[k] =
+ * SIZE_MAX are skipped (their DELTA is NAN).  Parallel over mutants; the same numbers for any
+ * thread count. */
+int score_mutants(const dyn_model *d, const uint8_t *ref, size_t n, const size_t *first,
+                  const size_t *nsub, const size_t *pos, const uint8_t *to, score_values *delta,
+                  plm_err *err);
+
+#endif
