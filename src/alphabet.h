@@ -7,7 +7,10 @@
 
 #include "err.h"
 
+/* The largest number of states, the one bound every module checks q against (the model
+ * file, the kernels' per-state tables); states are stored as uint8_t. */
 #define ALPHABET_MAXQ 64
+_Static_assert(ALPHABET_MAXQ >= 2 && ALPHABET_MAXQ <= 255, "states are stored in one byte");
 #define ALPHABET_UNKNOWN (-1) /* a known ambiguous or unknown letter (X, B, Z, N, ...) */
 #define ALPHABET_INVALID (-2) /* a byte that no alphabet letter or ambiguity code explains */
 

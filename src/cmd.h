@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "msa.h"
+#include "util.h" /* PLM_STR: the defaults shown in -h */
 #include "weights.h"
 
 struct plm_model;
@@ -19,7 +20,7 @@ enum { CMD_EXIT_OK = 0, CMD_EXIT_FAIL = 1, CMD_EXIT_USAGE = 2 };
 
 /* One option.  KEY is the short letter, or a value >= CMD_LONG for a long-only option.
  * ARG names the argument (NULL for a flag); DEF is the default shown by -h (NULL: none).
- * Each default is defined once, as a macro, and its text reaches -h through CMD_STR. */
+ * Each default is defined once, as a macro, and its text reaches -h through PLM_STR (util.h). */
 typedef struct cmd_opt {
 	const char *lname;
 	int key;
@@ -29,8 +30,6 @@ typedef struct cmd_opt {
 } cmd_opt;
 
 #define CMD_LONG 256
-#define CMD_STR_(x) #x
-#define CMD_STR(x) CMD_STR_(x)
 
 /* Options every subcommand shares, and the entry that ends every table. */
 #define CMD_OPT_HELP { "help", 'h', NULL, NULL, "print this help and exit" }
@@ -133,18 +132,18 @@ enum {
 	CMD_INPUT_FORMAT_OPT, \
 	{ "alphabet", CMD_INPUT_ALPHABET, "A", "protein", \
 	  "protein, rna, dna, binary or custom letters (0/1 input: binary)" }, \
-	{ "unknown", CMD_INPUT_UNKNOWN, "P", CMD_STR(MSA_DEFAULT_UNKNOWN), \
+	{ "unknown", CMD_INPUT_UNKNOWN, "P", PLM_STR(MSA_DEFAULT_UNKNOWN), \
 	  "ambiguous letters (X, B...): gap, drop (the sequence) or reject" }
 
 /* Which sequences and columns are kept, and their weights. */
 #define CMD_INPUT_FILTER_OPTS \
 	{ "focus", CMD_INPUT_FOCUS, "NAME", NULL, \
 	  "keep the columns where sequence NAME is uppercase" }, \
-	{ "max-gap-seq", CMD_INPUT_MAX_GAP_SEQ, "F", CMD_STR(MSA_DEFAULT_MAX_GAP_SEQ), \
+	{ "max-gap-seq", CMD_INPUT_MAX_GAP_SEQ, "F", PLM_STR(MSA_DEFAULT_MAX_GAP_SEQ), \
 	  "drop sequences with a gap fraction above F" }, \
-	{ "max-gap-col", CMD_INPUT_MAX_GAP_COL, "F", CMD_STR(MSA_DEFAULT_MAX_GAP_COL), \
+	{ "max-gap-col", CMD_INPUT_MAX_GAP_COL, "F", PLM_STR(MSA_DEFAULT_MAX_GAP_COL), \
 	  "drop columns with a gap fraction above F" }, \
-	{ "theta", CMD_INPUT_THETA, "T", CMD_STR(WEIGHTS_DEFAULT_THETA), \
+	{ "theta", CMD_INPUT_THETA, "T", PLM_STR(WEIGHTS_DEFAULT_THETA), \
 	  "neighbours share >= 1-T of the columns (0: no weights)" }, \
 	{ "no-weights", CMD_INPUT_NO_WEIGHTS, NULL, NULL, "give every sequence weight 1" }, \
 	{ "weights", CMD_INPUT_WEIGHTS, "FILE", NULL, \

@@ -20,14 +20,14 @@ enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE,
 #define DEF_APC pairs
 
 static const cmd_opt opts[] = {
-	{ "min-sep", OPT_MIN_SEP, "K", CMD_STR(DEF_MIN_SEP),
+	{ "min-sep", OPT_MIN_SEP, "K", PLM_STR(DEF_MIN_SEP),
 	  "list/rr: only pairs with |i - j| >= K in the user's numbering" },
-	{ "top", OPT_TOP, "N", CMD_STR(DEF_TOP), "list/rr: print the N best pairs (0: all)" },
-	{ "format", 'f', "FMT", CMD_STR(DEF_FORMAT), "list (i j score), matrix (L x L) or rr (CASP RR)" },
+	{ "top", OPT_TOP, "N", PLM_STR(DEF_TOP), "list/rr: print the N best pairs (0: all)" },
+	{ "format", 'f', "FMT", PLM_STR(DEF_FORMAT), "list (i j score), matrix (L x L) or rr (CASP RR)" },
 	{ "raw", OPT_RAW, NULL, NULL, "scores before the average product correction (--apc none)" },
-	{ "apc", OPT_APC, "MODE", CMD_STR(DEF_APC),
+	{ "apc", OPT_APC, "MODE", PLM_STR(DEF_APC),
 	  "pairs (means over j != i, as plmc), ccmpred (CCMpred's: diagonal in the means, least score 0) or none" },
-	{ "gauge", OPT_GAUGE, "G", CMD_STR(DEF_GAUGE),
+	{ "gauge", OPT_GAUGE, "G", PLM_STR(DEF_GAUGE),
 	  "score blocks in the zero-sum gauge, as stored (plmc's -c) or less their mean (CCMpred)" },
 	{ "include-gap", OPT_INCLUDE_GAP, NULL, NULL, "include the gap state in the Frobenius norm" },
 	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
@@ -140,12 +140,12 @@ int cmd_contacts_main(int argc, char **argv)
 	long min_sep = DEF_MIN_SEP;
 	size_t top = DEF_TOP;
 	enum fmt f;
-	parse_format(CMD_STR(DEF_FORMAT), &f);
+	parse_format(PLM_STR(DEF_FORMAT), &f);
 	int gap = 0, threads = 0;
 	enum apc apc;
-	parse_apc(CMD_STR(DEF_APC), &apc);
+	parse_apc(PLM_STR(DEF_APC), &apc);
 	contacts_gauge gauge;
-	contacts_parse_gauge(CMD_STR(DEF_GAUGE), &gauge);
+	contacts_parse_gauge(PLM_STR(DEF_GAUGE), &gauge);
 	const char *output = DEF_OUTPUT;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);

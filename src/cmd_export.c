@@ -17,7 +17,7 @@ enum { OPT_NPY = CMD_LONG + 1, OPT_ZERO_SUM, OPT_FORMAT };
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT " unless --npy", "write the text (or plmc) export to FILE ('-': standard output)" },
-	{ "format", OPT_FORMAT, "FMT", CMD_STR(DEF_FORMAT),
+	{ "format", OPT_FORMAT, "FMT", PLM_STR(DEF_FORMAT),
 	  "text, or plmc (plmc's binary parameter file, as EVcouplings reads it; needs -o FILE)" },
 	{ "npy", OPT_NPY, "PREFIX", NULL,
 	  "write PREFIX_h.npy (float32, L x q) and PREFIX_J.npy (float32, L x L x q x q)" },
@@ -47,7 +47,7 @@ const cmd_spec cmd_export_spec = {
 int cmd_export_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_export_spec;
-	const char *output = NULL, *npy = NULL, *format = CMD_STR(DEF_FORMAT);
+	const char *output = NULL, *npy = NULL, *format = PLM_STR(DEF_FORMAT);
 	int zero_sum = 0;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);

@@ -25,22 +25,22 @@ enum {
 	OPT_QUIET
 };
 
-#define DEF_RULE plm
+#define DEF_RULE MODEL_RULE_PLM
 
 static const cmd_opt opts[] = {
 	CMD_INPUT_READ_OPTS,
 	CMD_INPUT_FILTER_OPTS,
 	{ "output", 'o', "MODEL", "NAME.plm for MSA NAME.EXT...",
 	  "write the model to MODEL (in the current folder by default)" },
-	{ "lambda-h", OPT_LAMBDA_H, "X", CMD_STR(FIT_DEFAULT_LAMBDA_H), "L2 penalty on the fields" },
+	{ "lambda-h", OPT_LAMBDA_H, "X", PLM_STR(FIT_DEFAULT_LAMBDA_H), "L2 penalty on the fields" },
 	{ "lambda-j", OPT_LAMBDA_J, "X", "auto", "L2 penalty on the couplings, or auto (below)" },
-	{ "max-iter", OPT_MAX_ITER, "N", CMD_STR(FIT_DEFAULT_MAX_ITER), "L-BFGS iterations per site" },
-	{ "tol", OPT_TOL, "X", CMD_STR(FIT_DEFAULT_TOL),
+	{ "max-iter", OPT_MAX_ITER, "N", PLM_STR(FIT_DEFAULT_MAX_ITER), "L-BFGS iterations per site" },
+	{ "tol", OPT_TOL, "X", PLM_STR(FIT_DEFAULT_TOL),
 	  "stop a site when the Euclidean norm of its gradient is <= X" },
 	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fix the fields h at 0" },
 	{ "symmetric", OPT_SYMMETRIC, NULL, NULL,
 	  "then fit the symmetric model (J_ji = J_ij^T) jointly, as plmc does" },
-	{ "rule", OPT_RULE, "R", CMD_STR(DEF_RULE),
+	{ "rule", OPT_RULE, "R", DEF_RULE,
 	  "plm (pseudo-likelihood) or hebb (Hebbian baseline, binary data only)" },
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "print neither progress nor summary" },
@@ -55,8 +55,8 @@ const cmd_spec cmd_fit_spec = {
 	"For each site i, minimises over h_i and J_ij (j != i), with weights w_s / M_eff:\n"
 	"  f_i = -sum_s w_s log P(a_i^s | rest of s) + lambda_h |h_i|^2 + lambda_j sum_j |J_ij|^2\n"
 	"Identical sequences are merged (weights summed) first.  --lambda-j auto is\n"
-	"max(" CMD_STR(FIT_LAMBDA_J_FLOOR) ", " CMD_STR(FIT_LAMBDA_J_PRIOR) " / M_eff) for alignments (alphabets with a gap) and "
-	CMD_STR(FIT_LAMBDA_J_PATTERNS) " for gap-less\n"
+	"max(" PLM_STR(FIT_LAMBDA_J_FLOOR) ", " PLM_STR(FIT_LAMBDA_J_PRIOR) " / M_eff) for alignments (alphabets with a gap) and "
+	PLM_STR(FIT_LAMBDA_J_PATTERNS) " for gap-less\n"
 	"alphabets (binary patterns).  The tolerance applies to the Euclidean (L2) norm of the\n"
 	"gradient of f_i over all of site i's parameters.\n"
 	"Progress goes to standard error when it is a terminal; a summary at the end.",
@@ -107,7 +107,7 @@ int cmd_fit_main(int argc, char **argv)
 	cmd_input_default(&in);
 	fit_opts fo;
 	fit_opts_default(&fo);
-	const char *output = NULL, *rule = CMD_STR(DEF_RULE);
+	const char *output = NULL, *rule = DEF_RULE;
 	int threads = 0, quiet = 0;
 	unsigned long long u;
 
@@ -145,7 +145,7 @@ int cmd_fit_main(int argc, char **argv)
 			fo.symmetric = 1;
 			break;
 		case OPT_RULE:
-			if (strcmp(optarg, "plm") != 0 && strcmp(optarg, "hebb") != 0)
+			if (strcmp(optarg, MODEL_RULE_PLM) != 0 && strcmp(optarg, MODEL_RULE_HEBB) != 0)
 				return cmd_usage_error(spec, "--rule: expected plm or hebb, got '%s'", optarg);
 			rule = optarg;
 			break;
@@ -163,7 +163,7 @@ int cmd_fit_main(int argc, char **argv)
 	const char *path = arg[0];
 	if (output == NULL && strcmp(path, "-") == 0)
 		return cmd_usage_error(spec, "reading standard input: name the model with -o MODEL");
-	int hebb = strcmp(rule, "hebb") == 0;
+	int hebb = strcmp(rule, MODEL_RULE_HEBB) == 0;
 	if (hebb && fo.symmetric)
 		return cmd_usage_error(spec, "--symmetric applies to --rule plm (Hebbian couplings are symmetric)");
 	char *outbuf = output ? NULL : default_output(path);

@@ -20,14 +20,14 @@ enum {
 #define DEF_FORMAT lines
 
 static const cmd_opt opts[] = {
-	{ "spins", 'N', "N", CMD_STR(GEN_DEF_N), "spins per pattern (sites, the model's L)" },
-	{ "patterns", 'P', "P", CMD_STR(GEN_DEF_P), "training patterns (load alpha = P/N)" },
-	{ "nfeatures", 'D', "D", CMD_STR(GEN_DEF_D), "features: number of random features" },
-	{ "lf", OPT_LF, "K", CMD_STR(GEN_DEF_LF),
+	{ "spins", 'N', "N", PLM_STR(GEN_DEF_N), "spins per pattern (sites, the model's L)" },
+	{ "patterns", 'P', "P", PLM_STR(GEN_DEF_P), "training patterns (load alpha = P/N)" },
+	{ "nfeatures", 'D', "D", PLM_STR(GEN_DEF_D), "features: number of random features" },
+	{ "lf", OPT_LF, "K", PLM_STR(GEN_DEF_LF),
 	  "features: non-zero coefficients per pattern (odd K: no ties)" },
-	{ "seed", 's', "S", CMD_STR(GEN_DEF_SEED), "random seed" },
+	{ "seed", 's', "S", PLM_STR(GEN_DEF_SEED), "random seed" },
 	{ "output", 'o', "FILE", DEF_OUTPUT, "training patterns ('-': standard output)" },
-	{ "format", 'f', "FMT", CMD_STR(DEF_FORMAT), "pattern files: lines (0/1), fasta or numbers (+1/-1)" },
+	{ "format", 'f', "FMT", PLM_STR(DEF_FORMAT), "pattern files: lines (0/1), fasta or numbers (+1/-1)" },
 	{ "test", OPT_TEST, "N", "0", "also draw N test patterns (needs --test-out)" },
 	{ "test-out", OPT_TEST_OUT, "FILE", NULL, "write the test patterns to FILE" },
 	{ "features", OPT_FEATURES, "FILE", NULL, "features: write the D features to FILE" },
@@ -62,7 +62,7 @@ int cmd_generate_main(int argc, char **argv)
 	gen_opts o;
 	gen_opts_default(&o);
 	gen_format fmt;
-	gen_format_parse(CMD_STR(DEF_FORMAT), &fmt);
+	gen_format_parse(PLM_STR(DEF_FORMAT), &fmt);
 	const char *output = DEF_OUTPUT, *test_out = NULL, *feat_out = NULL, *coef_out = NULL;
 	int have_test = 0;
 	unsigned long long seed;

@@ -17,7 +17,7 @@ enum { OPT_FORMAT = CMD_LONG + 1, OPT_QUIET };
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "MODEL", NULL, "write the plmem model to MODEL (required)" },
-	{ "format", OPT_FORMAT, "FMT", CMD_STR(DEF_FORMAT),
+	{ "format", OPT_FORMAT, "FMT", PLM_STR(DEF_FORMAT),
 	  "plmc (binary parameter file, -o of plmc), ccmpred (raw text, -r of CCMpred) or auto" },
 	{ "quiet", OPT_QUIET, NULL, NULL, "print nothing on success" },
 	CMD_OPT_HELP,
@@ -41,7 +41,7 @@ const cmd_spec cmd_import_spec = {
 
 static const char *format_name(const char *rule)
 {
-	return strcmp(rule, "plmc") == 0 ? "plmc parameter file" : "CCMpred raw couplings";
+	return strcmp(rule, MODEL_RULE_PLMC) == 0 ? "plmc parameter file" : "CCMpred raw couplings";
 }
 
 int cmd_import_main(int argc, char **argv)
@@ -49,7 +49,7 @@ int cmd_import_main(int argc, char **argv)
 	const cmd_spec *spec = &cmd_import_spec;
 	const char *output = NULL;
 	import_format fmt;
-	import_parse_format(CMD_STR(DEF_FORMAT), &fmt);
+	import_parse_format(PLM_STR(DEF_FORMAT), &fmt);
 	int quiet = 0;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);

@@ -28,12 +28,6 @@ const cmd_spec cmd_info_spec = {
 	opts
 };
 
-static const char *status_name(unsigned s)
-{
-	static const char *names[] = { "converged", "max-iter", "line-search", "not-fitted" };
-	return s <= SITE_NOT_FITTED ? names[s] : "unknown";
-}
-
 static const char *str_or(const char *s, const char *dflt)
 {
 	return s != NULL ? s : dflt;
@@ -46,10 +40,10 @@ static void print_header(const plm_model *m, const char *path)
 	printf("format            plmem model, version %u\n", MODEL_FORMAT_VERSION);
 	printf("plmem_version     %s\n", str_or(m->version, "unknown"));
 	printf("rule              %s (%s)\n", m->rule,
-	       strcmp(m->rule, "hebb") == 0      ? "Hebbian baseline"
-	       : strcmp(m->rule, "plm-sym") == 0 ? "pseudo-likelihood, symmetric couplings fitted jointly"
-	       : strcmp(m->rule, "plmc") == 0    ? "imported from a plmc parameter file, symmetric couplings"
-	       : strcmp(m->rule, "ccmpred") == 0 ? "imported from CCMpred raw couplings, symmetric"
+	       strcmp(m->rule, MODEL_RULE_HEBB) == 0      ? "Hebbian baseline"
+	       : strcmp(m->rule, MODEL_RULE_PLM_SYM) == 0 ? "pseudo-likelihood, symmetric couplings fitted jointly"
+	       : strcmp(m->rule, MODEL_RULE_PLMC) == 0    ? "imported from a plmc parameter file, symmetric couplings"
+	       : strcmp(m->rule, MODEL_RULE_CCMPRED) == 0 ? "imported from CCMpred raw couplings, symmetric"
 	                                         : "pseudo-likelihood, asymmetric couplings");
 	printf("alphabet          %s (%s)\n", m->abc.name, m->abc.letters);
 	printf("L                 %zu\n", L);
@@ -83,7 +77,7 @@ static void print_header(const plm_model *m, const char *path)
 static void print_conv(const model_conv *s, const plm_model *m)
 {
 	if (!s->have) {
-		if (strcmp(m->rule, "plmc") == 0 || strcmp(m->rule, "ccmpred") == 0)
+		if (strcmp(m->rule, MODEL_RULE_PLMC) == 0 || strcmp(m->rule, MODEL_RULE_CCMPRED) == 0)
 			printf("convergence       none recorded (imported: %s's files do not keep it)\n", m->rule);
 		else
 			printf("convergence       none recorded (rule %s has no optimisation)\n", m->rule);
@@ -106,7 +100,7 @@ static void print_sites(const plm_model *m)
 	for (size_t i = 0; i < m->L; i++) {
 		printf("%zu\t%ld\t%c", i + 1, model_user_index(m, i), m->refseq ? m->refseq[i] : '.');
 		if (m->iters != NULL)
-			printf("\t%s\t%u\t%u\t%.3g\t%.10g\n", status_name(m->status[i]), m->iters[i], m->evals[i],
+			printf("\t%s\t%u\t%u\t%.3g\t%.10g\n", model_site_status_name(m->status[i]), m->iters[i], m->evals[i],
 			       m->gnorm[i], m->fx[i]);
 		else
 			printf("\t-\t-\t-\t-\t-\n");

@@ -38,18 +38,18 @@ enum {
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT, "end states ('-': standard output)" },
-	{ "out-format", OPT_OUT_FORMAT, "FMT", CMD_STR(DEF_OUT_FORMAT),
+	{ "out-format", OPT_OUT_FORMAT, "FMT", PLM_STR(DEF_OUT_FORMAT),
 	  "end states as fasta (headers: overlap, sweeps, status) or lines (one per line, as .aln or 0/1 patterns)" },
 	{ "tsv", OPT_TSV, "FILE", NULL, "also write one TSV row per run to FILE" },
-	{ "noise", OPT_NOISE, "F", CMD_STR(DEF_NOISE),
+	{ "noise", OPT_NOISE, "F", PLM_STR(DEF_NOISE),
 	  "replace round(F*L) random sites of each start" },
-	{ "repeats", OPT_REPEATS, "K", CMD_STR(DEF_REPEATS), "noisy starts per input sequence" },
-	{ "seed", OPT_SEED, "S", CMD_STR(DEF_SEED), "random seed (noise, random order)" },
-	{ "max-sweeps", OPT_MAX_SWEEPS, "N", CMD_STR(DYN_MAX_SWEEPS_DEFAULT),
+	{ "repeats", OPT_REPEATS, "K", PLM_STR(DEF_REPEATS), "noisy starts per input sequence" },
+	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed (noise, random order)" },
+	{ "max-sweeps", OPT_MAX_SWEEPS, "N", PLM_STR(DYN_MAX_SWEEPS_DEFAULT),
 	  "stop a run after N sweeps (status max-sweeps)" },
-	{ "order", OPT_ORDER, "ORDER", CMD_STR(DEF_ORDER),
+	{ "order", OPT_ORDER, "ORDER", PLM_STR(DEF_ORDER),
 	  "site order of a sweep: ascending (1..L) or random (new each sweep)" },
-	{ "update", OPT_UPDATE, "MODE", CMD_STR(DEF_UPDATE),
+	{ "update", OPT_UPDATE, "MODE", PLM_STR(DEF_UPDATE),
 	  "sequential (one site at a time) or parallel (all at once)" },
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "run with (J_ij + J_ji^T)/2" },
 	{ "skip-bad", OPT_SKIP_BAD, NULL, NULL,
@@ -204,7 +204,7 @@ int cmd_relax_main(int argc, char **argv)
 			break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "ascending") == 0)
-				dopt.order = DYN_ORDER_FIXED;
+				dopt.order = DYN_ORDER_ASCENDING;
 			else if (strcmp(optarg, "random") == 0)
 				dopt.order = DYN_ORDER_RANDOM;
 			else

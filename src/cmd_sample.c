@@ -36,26 +36,26 @@ enum {
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT, "samples ('-': standard output)" },
-	{ "out-format", OPT_OUT_FORMAT, "FMT", CMD_STR(DEF_OUT_FORMAT),
+	{ "out-format", OPT_OUT_FORMAT, "FMT", PLM_STR(DEF_OUT_FORMAT),
 	  "fasta (headers: chain, sweep, energy) or lines (one sequence per line)" },
-	{ "beta", OPT_BETA, "B", CMD_STR(DEF_BETA), "inverse temperature (> 0; inf: relax's zero-temperature dynamics)" },
-	{ "chains", OPT_CHAINS, "N", CMD_STR(DEF_CHAINS) ", or one per --start sequence", "independent chains" },
-	{ "sweeps", OPT_SWEEPS, "N", CMD_STR(DEF_SWEEPS), "sweeps per chain (burn-in included)" },
-	{ "burn-in", OPT_BURN_IN, "N", CMD_STR(DEF_BURN_IN), "write no sample before sweep N + 1" },
-	{ "every", OPT_EVERY, "K", CMD_STR(DEF_EVERY), "a sample (and a --stats row) every K sweeps" },
-	{ "seed", OPT_SEED, "S", CMD_STR(DEF_SEED), "random seed (chain c uses stream c)" },
+	{ "beta", OPT_BETA, "B", PLM_STR(DEF_BETA), "inverse temperature (> 0; inf: relax's zero-temperature dynamics)" },
+	{ "chains", OPT_CHAINS, "N", PLM_STR(DEF_CHAINS) ", or one per --start sequence", "independent chains" },
+	{ "sweeps", OPT_SWEEPS, "N", PLM_STR(DEF_SWEEPS), "sweeps per chain (burn-in included)" },
+	{ "burn-in", OPT_BURN_IN, "N", PLM_STR(DEF_BURN_IN), "write no sample before sweep N + 1" },
+	{ "every", OPT_EVERY, "K", PLM_STR(DEF_EVERY), "a sample (and a --stats row) every K sweeps" },
+	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed (chain c uses stream c)" },
 	{ "start", OPT_START, "SEQS", NULL,
 	  "start chain c from sequence c mod n of SEQS (default: uniformly random sequences)" },
-	{ "order", OPT_ORDER, "ORDER", CMD_STR(DEF_ORDER),
+	{ "order", OPT_ORDER, "ORDER", PLM_STR(DEF_ORDER),
 	  "site order of a sweep: ascending (1..L) or random (new each sweep)" },
-	{ "update", OPT_UPDATE, "MODE", CMD_STR(DEF_UPDATE),
+	{ "update", OPT_UPDATE, "MODE", PLM_STR(DEF_UPDATE),
 	  "sequential (one site at a time) or parallel (all sites from the previous state)" },
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "sample with (J_ij + J_ji^T)/2" },
 	{ "stats", OPT_STATS, "MSA", NULL,
 	  "compare the chains with alignment MSA every K sweeps (frequency correlations, overlaps)" },
 	{ "stats-tsv", OPT_STATS_TSV, "FILE", NULL, "write the --stats rows to FILE as TSV" },
 	{ "plot", OPT_PLOT, "PNG", NULL, "plot the --stats rows against sweeps (needs gnuplot and --stats-tsv)" },
-	{ "theta", OPT_THETA, "T", CMD_STR(WEIGHTS_DEFAULT_THETA),
+	{ "theta", OPT_THETA, "T", PLM_STR(WEIGHTS_DEFAULT_THETA),
 	  "--stats: weights of the alignment as fit computes them (0: none)" },
 	CMD_INPUT_FORMAT_OPT,
 	CMD_OPT_THREADS,
@@ -199,7 +199,7 @@ int cmd_sample_main(int argc, char **argv)
 		case OPT_START: start_path = optarg; break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "ascending") == 0)
-				so.order = DYN_ORDER_FIXED;
+				so.order = DYN_ORDER_ASCENDING;
 			else if (strcmp(optarg, "random") == 0)
 				so.order = DYN_ORDER_RANDOM;
 			else

@@ -13,13 +13,8 @@
 
 #include "util.h"
 
-/* The two hot loops get an AVX2 clone chosen at run time (x86-64, GCC); each element is
+/* The two hot loops get an AVX2 clone chosen at run time (PLM_CLONES); each element is
  * computed the same way in both, so results do not depend on the machine's vector width. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define DYN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define DYN_CLONES
-#endif
 
 /* Full states kept (per workspace) to confirm a revisit found by hash. */
 #define DYN_RING_BYTES ((size_t)4 << 20)
@@ -46,7 +41,7 @@ struct dyn_work {
 void dyn_opts_default(dyn_opts *o)
 {
 	o->update = DYN_UPDATE_SEQUENTIAL;
-	o->order = DYN_ORDER_FIXED;
+	o->order = DYN_ORDER_ASCENDING;
 	o->max_sweeps = DYN_MAX_SWEEPS_DEFAULT;
 }
 
@@ -147,7 +142,7 @@ static inline const float *block(const dyn_model *d, size_t j, size_t b)
 	return d->JT + (j * d->q + b) * d->L * d->q;
 }
 
-DYN_CLONES
+PLM_CLONES
 void dyn_fields(const dyn_model *d, const uint8_t *a, double *restrict f)
 {
 	size_t lq = d->L * d->q, L = d->L, j = 0;
@@ -299,7 +294,7 @@ void dyn_work_copy(const dyn_model *d, dyn_work *dst, const dyn_work *src)
 	memcpy(dst->f, src->f, d->L * d->q * sizeof *dst->f);
 }
 
-DYN_CLONES
+PLM_CLONES
 void dyn_work_flip(const dyn_model *d, dyn_work *w, size_t j, uint8_t b)
 {
 	uint8_t old = w->a[j];

@@ -29,7 +29,7 @@ int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_er
 void dyn_model_destroy(dyn_model *d);
 
 typedef enum dyn_update { DYN_UPDATE_SEQUENTIAL = 0, DYN_UPDATE_PARALLEL } dyn_update;
-typedef enum dyn_order { DYN_ORDER_FIXED = 0, DYN_ORDER_RANDOM } dyn_order;
+typedef enum dyn_order { DYN_ORDER_ASCENDING = 0, DYN_ORDER_RANDOM } dyn_order;
 typedef enum dyn_status { DYN_FIXED = 0, DYN_CYCLE, DYN_MAX_SWEEPS } dyn_status;
 
 #define DYN_MAX_SWEEPS_DEFAULT 1000

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -16,13 +15,9 @@
 #include "fitbin.h"
 #include "fitsym.h"
 #include "lbfgs.h"
-#include "plm.h"
+#include "pl.h"
 #include "util.h"
 #include "weights.h"
-
-#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
-void openblas_set_num_threads(int);
-#endif
 
 double fit_lambda_j_auto(const plm_alphabet *abc, double meff)
 {
@@ -42,48 +37,28 @@ void fit_opts_default(fit_opts *o)
 	o->lbfgs_m = FIT_DEFAULT_LBFGS_M;
 }
 
-static size_t phys_memory(void)
-{
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
-	if (pages <= 0 || psize <= 0)
-		return SIZE_MAX;
-	if ((unsigned long)pages > SIZE_MAX / (unsigned long)psize)
-		return SIZE_MAX;
-	return (size_t)pages * (size_t)psize;
-}
-
-/* a + b, saturating */
-static size_t sat_add(size_t a, size_t b)
-{
-	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
-
-static size_t sat_mul(size_t a, size_t b)
-{
-	size_t r;
-	return size_mul(a, b, &r) != 0 ? SIZE_MAX : r;
-}
-
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o)
 {
 	size_t Q = (q + 7) / 8 * 8;
 	size_t m = o && o->lbfgs_m ? o->lbfgs_m : FIT_DEFAULT_LBFGS_M;
 	/* the model: J (L*L*q*q floats), h, per-site records */
-	size_t model = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
-	model = sat_add(model, sat_mul(L, q * sizeof(float) + 64));
+	size_t model;
+	if (model_j_bytes(L, q, &model) != 0)
+		model = SIZE_MAX;
+	model = size_sat_add(model, size_sat_mul(L, q * sizeof(float) + 64));
 	/* shared data: merged copy (L bytes a row), transposed alignment (L), sparse entries (up to
 	 * 4 L), weights and row pointers */
 	const int batched = q == 2 && !(o && o->bin_per_site);
-	size_t data = sat_mul(nseq, sat_add(sat_mul(L, q == 2 && !batched ? 10 : 6), 48)); /* + float spins */
+	size_t data = size_sat_mul(nseq, size_sat_add(size_sat_mul(L, q == 2 && !batched ? 10 : 6), 48)); /* + float spins */
 	/* per thread: float parameters, couplings and gradient (3 x nvar floats), L-BFGS history
 	 * (2m float vectors of nvar at most) and vectors (7 doubles of nvar: 4 of L-BFGS, the site's
 	 * packed x, its padded x and gradient) */
-	size_t nvar = sat_add(Q, sat_mul(sat_mul(L, q), Q));
-	size_t thread = sat_add(sat_mul(nvar, 3 * sizeof(float) + 7 * sizeof(double)),
-	                        sat_add(sat_mul(sat_mul(2 * m, nvar), sizeof(float)), 4096));
+	size_t nvar = size_sat_add(Q, size_sat_mul(size_sat_mul(L, q), Q));
+	size_t thread = size_sat_add(size_sat_mul(nvar, 3 * sizeof(float) + 7 * sizeof(double)),
+	                        size_sat_add(size_sat_mul(size_sat_mul(2 * m, nvar), sizeof(float)), 4096));
 	if (batched) /* one L-BFGS per site at once, the blocks of fitbin.h */
-		data = sat_add(data, L < (size_t)1 << 24 ? fitbin_memory_bytes(nseq, L, m, nthreads) : SIZE_MAX);
-	return sat_add(sat_add(model, data), sat_mul(nthreads ? nthreads : 1, thread));
+		data = size_sat_add(data, L < (size_t)1 << 24 ? fitbin_memory_bytes(nseq, L, m, nthreads) : SIZE_MAX);
+	return size_sat_add(size_sat_add(model, data), size_sat_mul(nthreads ? nthreads : 1, thread));
 }
 
 /* ---- provenance ----------------------------------------------------------------------- */
@@ -134,7 +109,7 @@ static void pack_rows_free(pack_rows *p)
 	memset(p, 0, sizeof *p);
 }
 
-static int pack_rows_init(const plm_data *d, pack_rows *p, plm_err *err)
+static int pack_rows_init(const pl_data *d, pack_rows *p, plm_err *err)
 {
 	const size_t n = d->n, L = d->L, q = d->q;
 	memset(p, 0, sizeof *p);
@@ -146,7 +121,7 @@ static int pack_rows_init(const plm_data *d, pack_rows *p, plm_err *err)
 	}
 	size_t mincol = SIZE_MAX;
 	for (size_t j = 0; j < L; j++) {
-		unsigned char seen[PLM_MAXQ] = { 0 };
+		unsigned char seen[ALPHABET_MAXQ] = { 0 };
 		const uint8_t *col = d->seqT + j * n;
 		for (size_t s = 0; s < n; s++)
 			seen[col[s]] = 1;
@@ -163,7 +138,7 @@ static int pack_rows_init(const plm_data *d, pack_rows *p, plm_err *err)
 }
 
 /* Packed length of site i. */
-static size_t pack_len(const pack_rows *p, const plm_data *d, size_t i)
+static size_t pack_len(const pack_rows *p, const pl_data *d, size_t i)
 {
 	size_t nr = p->nrow - (p->cstart[i + 1] - p->cstart[i]);
 	return ((nr + 1) * d->q + 7) / 8 * 8;
@@ -173,7 +148,7 @@ static size_t pack_len(const pack_rows *p, const plm_data *d, size_t i)
  * active entries: the q fields, then each active row (the rows of columns j < i, then those
  * of columns j > i).  TO_PACKED: PACKED <- FULL, and PACKED's tail up to pack_len zeroed;
  * else FULL <- PACKED (FULL's inactive entries left as they are). */
-static void pack_copy(const pack_rows *p, const plm_data *d, size_t i, double *full, double *packed,
+static void pack_copy(const pack_rows *p, const pl_data *d, size_t i, double *full, double *packed,
                       int to_packed)
 {
 	const size_t q = d->q, Q = d->Q;
@@ -196,32 +171,12 @@ static void pack_copy(const pack_rows *p, const plm_data *d, size_t i, double *f
 }
 
 /* full <- packed */
-static void unpack_x(const pack_rows *p, const plm_data *d, size_t i, const double *packed, double *full)
+static void unpack_x(const pack_rows *p, const pl_data *d, size_t i, const double *packed, double *full)
 {
 	pack_copy(p, d, i, full, (double *)packed, 0); /* reads PACKED only */
 }
 
-typedef struct site_ctx {
-	const plm_data *d;
-	size_t i;
-	plm_site_opts so;
-	plm_work *ws;
-	const pack_rows *p; /* NULL: x and g are the padded layout itself */
-	double *xf, *gf;    /* the padded x (inactive entries 0) and gradient */
-} site_ctx;
-
-static double site_fn(void *ctx, const double *x, double *g)
-{
-	site_ctx *c = ctx;
-	if (c->p == NULL)
-		return plm_site_eval(c->d, c->i, &c->so, x, g, c->ws);
-	unpack_x(c->p, c->d, c->i, x, c->xf);
-	double f = plm_site_eval(c->d, c->i, &c->so, c->xf, c->gf, c->ws);
-	pack_copy(c->p, c->d, c->i, c->gf, g, 1);
-	return f;
-}
-
-static void store_site(const plm_data *d, size_t i, const double *x, plm_model *mod)
+static void store_site(const pl_data *d, size_t i, const double *x, plm_model *mod)
 {
 	const size_t L = d->L, q = d->q, Q = d->Q;
 	for (size_t a = 0; a < q; a++)
@@ -262,120 +217,233 @@ static void site_done(const fit_opts *o, size_t *done, size_t L)
 	}
 }
 
-static int run_sites(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+/* ---- per-site kernels ------------------------------------------------------------------
+ * A kernel is how one site's problem is set up, evaluated and stored; the driver (run_sites)
+ * owns everything else: the OpenMP region, the per-thread L-BFGS workspace and start vector,
+ * error capture, progress and teardown.  A kernel's shared data are read-only during the
+ * run; its per-thread state is allocated once per thread by thread_init. */
+typedef struct fit_kernel fit_kernel;
+struct fit_kernel {
+	size_t nmax;        /* L-BFGS length: the largest over the sites */
+	const double *nw;   /* NULL, or nmax norm weights for L-BFGS (lbfgs_work_set_norm_weights) */
+	size_t (*len)(const fit_kernel *k, size_t i);         /* site i's L-BFGS length (<= nmax) */
+	int (*thread_init)(const fit_kernel *k, void **tw, plm_err *err);
+	void (*thread_free)(void *tw);                        /* accepts a NULL TW */
+	void (*begin)(void *tw, size_t i);                    /* before site i's run (x is 0) */
+	lbfgs_eval_fn eval;                                   /* its context is TW */
+	void (*store)(void *tw, size_t i, const double *x, plm_model *mod); /* site i's result */
+};
+
+/* The sparse kernel (q > 2): pl_site_eval on the padded layout, L-BFGS on the packed vector
+ * (or on the padded layout itself with fit_opts.unpacked). */
+typedef struct sparse_kernel {
+	fit_kernel k;       /* first: the driver's view */
+	const pl_data *d;
+	pl_site_opts so;
+	const pack_rows *p; /* NULL: L-BFGS on the padded layout */
+} sparse_kernel;
+
+typedef struct sparse_thread {
+	const sparse_kernel *sk;
+	size_t i;           /* the site being fitted */
+	pl_work ws;
+	int ws_ok;
+	double *xf, *gf;    /* packed: the padded x (inactive entries 0) and gradient */
+} sparse_thread;
+
+static size_t sparse_len(const fit_kernel *k, size_t i)
 {
-	const size_t L = d->L, nvar = plm_nvar(d);
+	const sparse_kernel *sk = (const sparse_kernel *)k;
+	return sk->p ? pack_len(sk->p, sk->d, i) : k->nmax;
+}
+
+static void sparse_thread_free(void *vt)
+{
+	sparse_thread *t = vt;
+	if (t == NULL)
+		return;
+	if (t->ws_ok)
+		pl_work_free(&t->ws);
+	free(t->xf);
+	free(t->gf);
+	free(t);
+}
+
+static int sparse_thread_init(const fit_kernel *k, void **out, plm_err *err)
+{
+	const sparse_kernel *sk = (const sparse_kernel *)k;
+	const size_t nvar = pl_nvar(sk->d);
+	sparse_thread *t = plm_calloc(1, sizeof *t, "thread workspace", err);
+	*out = t;
+	if (t == NULL)
+		return PLM_ENOMEM;
+	t->sk = sk;
+	int st = pl_work_init(&t->ws, sk->d, err);
+	if (st != PLM_OK)
+		return st;
+	t->ws_ok = 1;
+	if (sk->p && ((t->xf = plm_calloc_aligned(nvar, sizeof *t->xf, "site parameters", err)) == NULL ||
+	              (t->gf = plm_calloc_aligned(nvar, sizeof *t->gf, "site gradient", err)) == NULL))
+		return PLM_ENOMEM;
+	return PLM_OK;
+}
+
+static void sparse_begin(void *vt, size_t i)
+{
+	sparse_thread *t = vt;
+	t->i = i;
+	if (t->sk->p)
+		memset(t->xf, 0, pl_nvar(t->sk->d) * sizeof *t->xf);
+}
+
+static double sparse_eval(void *vt, const double *x, double *g)
+{
+	sparse_thread *t = vt;
+	const sparse_kernel *sk = t->sk;
+	if (sk->p == NULL)
+		return pl_site_eval(sk->d, t->i, &sk->so, x, g, &t->ws);
+	unpack_x(sk->p, sk->d, t->i, x, t->xf);
+	double f = pl_site_eval(sk->d, t->i, &sk->so, t->xf, t->gf, &t->ws);
+	pack_copy(sk->p, sk->d, t->i, t->gf, g, 1);
+	return f;
+}
+
+static void sparse_store(void *vt, size_t i, const double *x, plm_model *mod)
+{
+	sparse_thread *t = vt;
+	const sparse_kernel *sk = t->sk;
+	if (sk->p) {
+		unpack_x(sk->p, sk->d, i, x, t->xf);
+		x = t->xf;
+	}
+	store_site(sk->d, i, x, mod);
+}
+
+static void sparse_kernel_init(sparse_kernel *sk, const pl_data *d, const fit_opts *o,
+                               const pack_rows *p)
+{
+	memset(sk, 0, sizeof *sk);
+	sk->d = d;
+	sk->so = (pl_site_opts){ o->lambda_h, o->lambda_j, o->no_fields };
+	sk->p = p;
+	sk->k.nmax = p ? p->nmax : pl_nvar(d);
+	sk->k.len = sparse_len;
+	sk->k.thread_init = sparse_thread_init;
+	sk->k.thread_free = sparse_thread_free;
+	sk->k.begin = sparse_begin;
+	sk->k.eval = sparse_eval;
+	sk->k.store = sparse_store;
+}
+
+/* The dense kernel (q = 2): the logistic path of pl.h, one L-BFGS on L + 1 variables per
+ * site, the field's entry weighted in the norm (pl_bin_norm_weight). */
+typedef struct bin_kernel {
+	fit_kernel k;       /* first: the driver's view */
+	const pl_bin *b;
+	pl_site_opts so;
+	double *nw;         /* nmax norm weights */
+} bin_kernel;
+
+typedef struct bin_thread {
+	const bin_kernel *bk;
+	size_t i;
+	pl_bin_work ws;
+	int ws_ok;
+} bin_thread;
+
+static size_t bin_len(const fit_kernel *k, size_t i)
+{
+	(void)i;
+	return k->nmax;
+}
+
+static void bin_thread_free(void *vt)
+{
+	bin_thread *t = vt;
+	if (t == NULL)
+		return;
+	if (t->ws_ok)
+		pl_bin_work_free(&t->ws);
+	free(t);
+}
+
+static int bin_thread_init(const fit_kernel *k, void **out, plm_err *err)
+{
+	const bin_kernel *bk = (const bin_kernel *)k;
+	bin_thread *t = plm_calloc(1, sizeof *t, "thread workspace", err);
+	*out = t;
+	if (t == NULL)
+		return PLM_ENOMEM;
+	t->bk = bk;
+	int st = pl_bin_work_init(&t->ws, bk->b, err);
+	t->ws_ok = st == PLM_OK;
+	return st;
+}
+
+static void bin_begin(void *vt, size_t i)
+{
+	((bin_thread *)vt)->i = i;
+}
+
+static double bin_eval(void *vt, const double *x, double *g)
+{
+	bin_thread *t = vt;
+	return pl_bin_eval(t->bk->b, t->i, &t->bk->so, x, g, &t->ws);
+}
+
+static void bin_store(void *vt, size_t i, const double *x, plm_model *mod)
+{
+	const bin_kernel *bk = ((bin_thread *)vt)->bk;
+	pl_bin_store(bk->b, i, &bk->so, x, mod->h + i * 2, mod->J + i * bk->b->L * 4);
+}
+
+static int bin_kernel_init(bin_kernel *bk, const pl_bin *b, const fit_opts *o, plm_err *err)
+{
+	memset(bk, 0, sizeof *bk);
+	bk->b = b;
+	bk->so = (pl_site_opts){ o->lambda_h, o->lambda_j, o->no_fields };
+	const size_t nvar = pl_bin_nvar(b);
+	if ((bk->nw = plm_calloc(nvar, sizeof *bk->nw, "norm weights", err)) == NULL)
+		return PLM_ENOMEM;
+	for (size_t k = 1; k < nvar; k++)
+		bk->nw[k] = 1.0;
+	bk->nw[0] = pl_bin_norm_weight(b, &bk->so);
+	bk->k.nmax = nvar;
+	bk->k.nw = bk->nw;
+	bk->k.len = bin_len;
+	bk->k.thread_init = bin_thread_init;
+	bk->k.thread_free = bin_thread_free;
+	bk->k.begin = bin_begin;
+	bk->k.eval = bin_eval;
+	bk->k.store = bin_store;
+	return PLM_OK;
+}
+
+/* ---- the driver ------------------------------------------------------------------------ */
+
+/* Fit sites 0..L-1 with kernel K: one L-BFGS per site, OpenMP over the sites (dynamic
+ * schedule; each site's run is sequential, so the results do not depend on the threads).
+ * A thread whose workspace cannot be allocated fits nothing and its error is returned (the
+ * first one recorded); the region is never left early. */
+static int run_sites(const fit_kernel *k, size_t L, const fit_opts *o, plm_model *mod, plm_err *err)
+{
 	size_t done = 0;
 	int fail = PLM_OK;
-	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
-	pack_rows pr;
-	const pack_rows *p = NULL;
-	if (!o->unpacked) {
-		fail = pack_rows_init(d, &pr, err);
-		if (fail != PLM_OK)
-			return fail;
-		p = &pr;
-	}
-	const size_t nlb = p ? p->nmax : nvar; /* L-BFGS length, the largest over the sites */
 #pragma omp parallel
 	{
-		plm_work ws;
+		void *tw = NULL;
 		lbfgs_work lw;
 		plm_err lerr;
-		double *x = NULL, *xf = NULL, *gf = NULL;
-		int st = plm_work_init(&ws, d, &lerr);
-		if (st == PLM_OK)
-			st = lbfgs_work_init(&lw, nlb, o->lbfgs_m, &lerr);
-		else
-			memset(&lw, 0, sizeof lw);
-		if (st == PLM_OK && (x = plm_calloc_aligned(nvar, sizeof *x, "site parameters", &lerr)) == NULL)
-			st = PLM_ENOMEM;
-		if (st == PLM_OK && p &&
-		    ((xf = plm_calloc_aligned(nvar, sizeof *xf, "site parameters", &lerr)) == NULL ||
-		     (gf = plm_calloc_aligned(nvar, sizeof *gf, "site gradient", &lerr)) == NULL))
-			st = PLM_ENOMEM;
-		if (st != PLM_OK) {
-#pragma omp critical(fit_error)
-			{
-				if (fail == PLM_OK) {
-					fail = st;
-					if (err)
-						*err = lerr;
-				}
-			}
-		}
-#pragma omp for schedule(dynamic, 1)
-		for (size_t i = 0; i < L; i++) {
-			if (st != PLM_OK)
-				continue;
-			site_ctx c = { d, i, so, &ws, p, xf, gf };
-			lbfgs_result r;
-			if (p) {
-				/* lbfgs_minimize works on the first lw.n entries of buffers sized for nlb */
-				lw.n = pack_len(p, d, i);
-				memset(x, 0, lw.n * sizeof *x);
-				memset(xf, 0, nvar * sizeof *xf);
-				lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
-				unpack_x(p, d, i, x, xf);
-				store_site(d, i, xf, mod);
-			} else {
-				memset(x, 0, nvar * sizeof *x);
-				lbfgs_minimize(x, site_fn, &c, o->tol, o->max_iter, &lw, &r);
-				store_site(d, i, x, mod);
-			}
-			record_site(mod, i, &r);
-site_done(o, &done, L);
-		}
-		free(x);
-		free(xf);
-		free(gf);
-		lbfgs_work_free(&lw);
-		plm_work_free(&ws);
-	}
-	if (p)
-		pack_rows_free(&pr);
-	return fail;
-}
-
-/* q = 2: the dense logistic path of plm.h, one L-BFGS on L + 1 variables per site. */
-typedef struct bin_ctx {
-	const plm_bin *b;
-	size_t i;
-	plm_site_opts so;
-	plm_bin_work *ws;
-} bin_ctx;
-
-static double bin_fn(void *ctx, const double *x, double *g)
-{
-	bin_ctx *c = ctx;
-	return plm_bin_eval(c->b, c->i, &c->so, x, g, c->ws);
-}
-
-static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
-{
-	const size_t L = d->L;
-	plm_bin b;
-	int fail = plm_bin_init(&b, d, err);
-	if (fail != PLM_OK)
-		return fail;
-	const size_t nvar = plm_bin_nvar(&b);
-	size_t done = 0;
-	plm_site_opts so = { o->lambda_h, o->lambda_j, o->no_fields };
-#pragma omp parallel
-	{
-		plm_bin_work ws;
-		lbfgs_work lw;
-		plm_err lerr;
-		double *x = NULL, *nw = NULL;
+		double *x = NULL;
 		memset(&lw, 0, sizeof lw);
-		int st = plm_bin_work_init(&ws, &b, &lerr);
+		int st = k->thread_init(k, &tw, &lerr);
 		if (st == PLM_OK)
-			st = lbfgs_work_init(&lw, nvar, o->lbfgs_m, &lerr);
-		if (st == PLM_OK && (x = plm_calloc_aligned(nvar, sizeof *x, "site parameters", &lerr)) == NULL)
+			st = lbfgs_work_init(&lw, k->nmax, o->lbfgs_m, &lerr);
+		if (st == PLM_OK && (x = plm_calloc_aligned(k->nmax, sizeof *x, "site parameters", &lerr)) == NULL)
 			st = PLM_ENOMEM;
-		if (st == PLM_OK && (nw = plm_calloc(nvar, sizeof *nw, "norm weights", &lerr)) == NULL)
-			st = PLM_ENOMEM;
-		if (st != PLM_OK) {
+		if (st == PLM_OK)
+			lbfgs_work_set_norm_weights(&lw, k->nw);
+		else {
 #pragma omp critical(fit_error)
 			{
 				if (fail == PLM_OK) {
@@ -384,45 +452,41 @@ static int run_sites_bin(const plm_data *d, const fit_opts *o, plm_model *mod, p
 						*err = lerr;
 				}
 			}
-		} else {
-			for (size_t k = 1; k < nvar; k++)
-				nw[k] = 1.0;
-			nw[0] = plm_bin_norm_weight(&b, &so);
-			lw.nw = nw;
 		}
 #pragma omp for schedule(dynamic, 1)
 		for (size_t i = 0; i < L; i++) {
 			if (st != PLM_OK)
 				continue;
-			memset(x, 0, nvar * sizeof *x);
-			bin_ctx c = { &b, i, so, &ws };
+			size_t n = k->len(k, i);
+			lbfgs_work_resize(&lw, n); /* n <= nmax, the workspace's capacity */
+			memset(x, 0, n * sizeof *x);
+			k->begin(tw, i);
 			lbfgs_result r;
-			lbfgs_minimize(x, bin_fn, &c, o->tol, o->max_iter, &lw, &r);
-			plm_bin_store(&b, i, &so, x, mod->h + i * 2, mod->J + i * L * 4);
+			lbfgs_minimize(x, k->eval, tw, o->tol, o->max_iter, &lw, &r);
+			k->store(tw, i, x, mod);
 			record_site(mod, i, &r);
-site_done(o, &done, L);
+			site_done(o, &done, L);
 		}
 		free(x);
-		free(nw);
 		lbfgs_work_free(&lw);
-		plm_bin_work_free(&ws);
+		k->thread_free(tw);
 	}
-	plm_bin_free(&b);
 	return fail;
 }
 
-/* q = 2, all sites together (fitbin.h): the same problems as run_sites_bin. */
+/* q = 2, all sites together (fitbin.h): the same problems as the dense kernel, every site's
+ * L-BFGS in lockstep (its own driver: the evaluations are batched across sites). */
 static void batch_progress(void *ctx, size_t done, size_t total)
 {
 	const fit_opts *o = ctx;
 	o->progress(o->progress_ctx, done, total);
 }
 
-static int run_sites_batched(const plm_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
 	const size_t L = d->L;
-	plm_bin b;
-	int st = plm_bin_view(&b, d, err);
+	pl_bin b;
+	int st = pl_bin_view(&b, d, err);
 	if (st != PLM_OK)
 		return st;
 	lbfgs_result *r = plm_calloc(L, sizeof *r, "site runs", err);
@@ -437,82 +501,140 @@ static int run_sites_batched(const plm_data *d, const fit_opts *o, plm_model *mo
 	return st;
 }
 
+/* Fit every site of D into MOD with the kernel its q calls for. */
+static int fit_sites(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+{
+	int st;
+	plm_blas_single_thread(); /* the q = 2 kernels call BLAS inside the OpenMP region */
+	if (d->q == 2 && !o->bin_per_site)
+		return run_sites_batched(d, o, mod, err);
+	if (d->q == 2) {
+		pl_bin b;
+		bin_kernel bk;
+		if ((st = pl_bin_init(&b, d, err)) != PLM_OK)
+			return st;
+		if ((st = bin_kernel_init(&bk, &b, o, err)) == PLM_OK)
+			st = run_sites(&bk.k, d->L, o, mod, err);
+		free(bk.nw);
+		pl_bin_free(&b);
+		return st;
+	}
+	pack_rows pr;
+	sparse_kernel sk;
+	if (!o->unpacked && (st = pack_rows_init(d, &pr, err)) != PLM_OK)
+		return st;
+	sparse_kernel_init(&sk, d, o, o->unpacked ? NULL : &pr);
+	st = run_sites(&sk.k, d->L, o, mod, err);
+	if (!o->unpacked)
+		pack_rows_free(&pr);
+	return st;
+}
+
+/* ---- fit_model's steps ------------------------------------------------------------------ */
+
+int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o, size_t mem,
+                     plm_err *err)
+{
+	size_t m = o && o->lbfgs_m ? o->lbfgs_m : FIT_DEFAULT_LBFGS_M;
+	size_t need = fit_memory_bytes(nseq, L, q, nthreads, o);
+	size_t symb = o && o->symmetric ? fitsym_memory_bytes(L, q, m, nthreads) : 0;
+	need = size_sat_add(need, symb);
+	if (mem == 0)
+		mem = plm_phys_memory();
+	if (need <= mem)
+		return PLM_OK;
+	const double gib = 1073741824.0;
+	size_t jb;
+	if (model_j_bytes(L, q, &jb) != 0)
+		jb = SIZE_MAX;
+	if (jb > mem / 2)
+		return plm_fail(err, PLM_ERANGE,
+		                "fitting %zu positions (q = %zu) needs about %.2f GiB, %.2f GiB of them for "
+		                "the couplings J (L x L x q x q floats), more than this machine's %.2f GiB "
+		                "of memory",
+		                L, q, (double)need / gib, (double)jb / gib, (double)mem / gib);
+	if (symb > 0)
+		return plm_fail(err, PLM_ERANGE,
+		                "fitting %zu positions (q = %zu) with --symmetric needs about %.2f GiB, %.2f GiB "
+		                "of them for the joint L-BFGS (about 128 bytes per coupling), more than this "
+		                "machine's %.2f GiB of memory",
+		                L, q, (double)need / gib, (double)symb / gib, (double)mem / gib);
+	return plm_fail(err, PLM_ERANGE,
+	                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
+	                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads would help)",
+	                nseq, L, q, nthreads, (double)need / gib, (double)mem / gib);
+}
+
+/* The options as the fit will use them: the history length's default, and lambda_j "auto"
+ * resolved for M (M_EFF = the sum of the weights). */
+static int resolve_opts(const msa *m, const fit_opts *o, double meff, fit_opts *out, plm_err *err)
+{
+	if (!(o->lambda_h >= 0.0) || !(o->lambda_j == FIT_LAMBDA_J_AUTO || o->lambda_j >= 0.0) || !(o->tol >= 0.0))
+		return plm_fail(err, PLM_EINVAL, "lambda and tolerance must be >= 0");
+	*out = *o;
+	if (out->lbfgs_m == 0)
+		out->lbfgs_m = FIT_DEFAULT_LBFGS_M;
+	if (out->lambda_j == FIT_LAMBDA_J_AUTO)
+		out->lambda_j = fit_lambda_j_auto(&m->abc, meff);
+	return PLM_OK;
+}
+
+/* The shared per-site data: identical sequences merged (weights summed), transposed. */
+static int build_data(const msa *m, const double *w, pl_data *d, size_t *nunique, plm_err *err)
+{
+	uint8_t *useq = NULL;
+	double *uw = NULL;
+	int st = weights_unique(m, w, &useq, &uw, nunique, err);
+	if (st != PLM_OK)
+		return st;
+	st = pl_data_init(d, useq, uw, *nunique, m->L, m->abc.q, err);
+	free(useq);
+	free(uw);
+	return st;
+}
+
+/* The symmetric refinement (fitsym.h) of MOD, its joint run recorded for every site. */
+static int refine_symmetric(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
+{
+	fitsym_opts so = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, o->lbfgs_m };
+	lbfgs_result r;
+	int st = fitsym_refine(d, &so, mod, &r, err);
+	for (size_t i = 0; st == PLM_OK && i < d->L; i++)
+		record_run(mod, i, &r); /* the joint run's, the same for every site */
+	return st;
+}
+
 int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err)
 {
 	*out = NULL;
 	if (m == NULL || m->n == 0 || m->L == 0)
 		return plm_fail(err, PLM_EINVAL, "no sequences or no positions to fit");
-	if (!(o->lambda_h >= 0.0) || !(o->lambda_j == FIT_LAMBDA_J_AUTO || o->lambda_j >= 0.0) || !(o->tol >= 0.0))
-		return plm_fail(err, PLM_EINVAL, "lambda and tolerance must be >= 0");
-	const size_t n = m->n, L = m->L, q = m->abc.q;
-	fit_opts opts = *o;
-	if (opts.lbfgs_m == 0)
-		opts.lbfgs_m = FIT_DEFAULT_LBFGS_M;
+	double meff = 0.0;
+	for (size_t s = 0; s < m->n; s++)
+		meff += w ? w[s] : 1.0;
+	fit_opts opts;
+	int st = resolve_opts(m, o, meff, &opts, err);
+	if (st != PLM_OK)
+		return st;
 	size_t nthreads = 1;
 #ifdef _OPENMP
 	nthreads = (size_t)omp_get_max_threads();
 #endif
-	size_t need = fit_memory_bytes(n, L, q, nthreads, &opts), mem = phys_memory();
-	size_t symb = opts.symmetric ? fitsym_memory_bytes(L, q, opts.lbfgs_m, nthreads) : 0;
-	need = sat_add(need, symb);
-	if (need > mem) {
-		size_t jb = sat_mul(sat_mul(sat_mul(L, L), sat_mul(q, q)), sizeof(float));
-		if (jb > mem / 2)
-			return plm_fail(err, PLM_ERANGE,
-			                "fitting %zu positions (q = %zu) needs about %.2f GiB, %.2f GiB of them for "
-			                "the couplings J (L x L x q x q floats), more than this machine's %.2f GiB "
-			                "of memory",
-			                L, q, (double)need / 1073741824.0, (double)jb / 1073741824.0,
-			                (double)mem / 1073741824.0);
-		if (opts.symmetric)
-			return plm_fail(err, PLM_ERANGE,
-			                "fitting %zu positions (q = %zu) with --symmetric needs about %.2f GiB, %.2f GiB "
-			                "of them for the joint L-BFGS (about 128 bytes per coupling), more than this "
-			                "machine's %.2f GiB of memory",
-			                L, q, (double)need / 1073741824.0, (double)symb / 1073741824.0,
-			                (double)mem / 1073741824.0);
-		return plm_fail(err, PLM_ERANGE,
-		                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
-		                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads would help)",
-		                n, L, q, nthreads, (double)need / 1073741824.0, (double)mem / 1073741824.0);
-	}
-	double meff = 0.0;
-	for (size_t s = 0; s < n; s++)
-		meff += w ? w[s] : 1.0;
-	if (opts.lambda_j == FIT_LAMBDA_J_AUTO)
-		opts.lambda_j = fit_lambda_j_auto(&m->abc, meff);
-	uint8_t *useq = NULL;
-	double *uw = NULL;
-	size_t nu = 0;
-	int st = weights_unique(m, w, &useq, &uw, &nu, err);
-	if (st != PLM_OK)
+	if ((st = fit_memory_check(m->n, m->L, m->abc.q, nthreads, &opts, 0, err)) != PLM_OK)
 		return st;
-	plm_data d;
-	st = plm_data_init(&d, useq, uw, nu, L, q, err);
-	free(useq);
-	free(uw);
-	if (st != PLM_OK)
+	pl_data d;
+	size_t nu = 0;
+	if ((st = build_data(m, w, &d, &nu, err)) != PLM_OK)
 		return st;
 	plm_model *mod = NULL;
-	st = model_create(L, q, &mod, err);
+	st = model_create(m->L, m->abc.q, &mod, err);
 	if (st == PLM_OK)
 		st = copy_provenance(m, &opts, nu, meff, mod, err);
-#ifdef HAVE_OPENBLAS_SET_NUM_THREADS
-	openblas_set_num_threads(1); /* BLAS is called inside the OpenMP region */
-#endif
 	if (st == PLM_OK)
-		st = q != 2 ? run_sites(&d, &opts, mod, err)
-		     : opts.bin_per_site ? run_sites_bin(&d, &opts, mod, err)
-		                         : run_sites_batched(&d, &opts, mod, err);
-	if (st == PLM_OK && opts.symmetric) {
-		fitsym_opts so = { { opts.lambda_h, opts.lambda_j, opts.no_fields }, opts.tol, opts.max_iter,
-		                   opts.lbfgs_m };
-		lbfgs_result r;
-		st = fitsym_refine(&d, &so, mod, &r, err);
-		for (size_t i = 0; st == PLM_OK && i < L; i++)
-			record_run(mod, i, &r); /* the joint run's, the same for every site */
-	}
-	plm_data_free(&d);
+		st = fit_sites(&d, &opts, mod, err);
+	if (st == PLM_OK && opts.symmetric)
+		st = refine_symmetric(&d, &opts, mod, err);
+	pl_data_free(&d);
 	if (st != PLM_OK) {
 		model_destroy(mod);
 		return st;

@@ -10,7 +10,7 @@
 #include "model.h"
 #include "msa.h"
 
-/* Defaults, each defined once (shown by plmem fit -h through CMD_STR). */
+/* Defaults, each defined once (shown by plmem fit -h through PLM_STR). */
 #define FIT_DEFAULT_LAMBDA_H 0.01
 /* The couplings' default penalty ("auto", see fit_lambda_j_auto): for alignments, a fixed
  * prior of FIT_LAMBDA_J_PRIOR / M_eff (plmc's -le 16 on each symmetric block, shared by the
@@ -63,6 +63,13 @@ double fit_lambda_j_auto(const plm_alphabet *abc, double meff);
 /* Bytes fit_model() needs for a problem (model + shared data + per-thread workspaces), so
  * a caller can refuse it early.  NTHREADS = number of OpenMP threads that will run. */
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o);
+
+/* The one memory estimate of a fit: fit_memory_bytes, plus fitsym_memory_bytes with
+ * o->symmetric, against MEM bytes (0: the physical memory).  PLM_OK when it fits, else
+ * PLM_ERANGE with a message giving the figure and its largest part (J, the joint L-BFGS, or
+ * the threads' workspaces).  Allocates nothing; saturates instead of overflowing. */
+int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o, size_t mem,
+                     plm_err *err);
 
 /* Fit the kept sequences of M with weights W (one per kept sequence, NULL = all 1; the
  * objective uses w_s / sum(w)).  Identical sequences are merged first (their weights summed).

@@ -7,7 +7,7 @@
  * i_a's couplings k (row i_a zero) and B_a its bias, one round computes
  *   D = S K + 1 B^T,   R_sa = w_s (sigma(D_sa) - y_s,i_a),   G = S^T R,
  * f_a = sum_s w_s (log(1 + e^D_sa) - y D_sa) and gB_a = sum_s R_sa, which is what
- * plm_bin_eval computes for each site with two sgemv.  The spins stay bytes (plm_data's
+ * pl_bin_eval computes for each site with two sgemv.  The spins stay bytes (pl_data's
  * transposed seqT) and are converted to floats one chunk of FITBIN_CHUNK patterns at a time.
  *
  * Thread invariance: the work is cut into pieces fixed by the problem and the number of
@@ -15,7 +15,7 @@
  * a block of sites (nblocks() of A).  Within a chunk each block is one thread's two sgemm
  * calls (single-threaded BLAS: the same call gives the same bits on any thread); G
  * accumulates over chunks in chunk order (sgemm's beta = 1), and f, gB in pattern order
- * (the same order as plm_bin_eval).  OpenMP only decides which thread runs a block. */
+ * (the same order as pl_bin_eval).  OpenMP only decides which thread runs a block. */
 #include "config.h"
 
 #include <math.h>
@@ -87,7 +87,7 @@ size_t fitbin_memory_bytes(size_t n, size_t L, size_t lbfgs_m, size_t nthreads)
 
 /* Everything the rounds share. */
 typedef struct fb_state {
-	const plm_bin *b;
+	const pl_bin *b;
 	const fitbin_opts *o;
 	size_t W;          /* sites at once (window()) */
 	size_t A;          /* active sites */
@@ -102,7 +102,7 @@ typedef struct fb_state {
 	double *xo;        /* per thread: L + 1, a finished site's solution */
 	double *B, *f, *gB; /* A: bias, data objective and bias gradient of each active site */
 	unsigned char *fin; /* A: the site finished this round */
-	double *nw;        /* L + 1 norm weights (plm_bin_norm_weight for B, 1 for k) */
+	double *nw;        /* L + 1 norm weights (pl_bin_norm_weight for B, 1 for k) */
 } fb_state;
 
 static void fb_free(fb_state *s)
@@ -161,7 +161,7 @@ static int fb_alloc(fb_state *s, size_t nt, plm_err *err)
 		return PLM_ENOMEM;
 	for (size_t k = 1; k <= L; k++)
 		s->nw[k] = 1.0;
-	s->nw[0] = plm_bin_norm_weight(s->b, &s->o->so);
+	s->nw[0] = pl_bin_norm_weight(s->b, &s->o->so);
 	for (size_t k = 0; k < W; k++) {
 		int st = lbfgs_work_init(&s->lw[k], L + 1, m, err);
 		if (st != PLM_OK)
@@ -325,7 +325,7 @@ static void fb_block(fb_state *s, size_t A, size_t c0, size_t nc, size_t a0, siz
 static void fb_round(fb_state *s, size_t A, float *Dt, double *xo, float *h, float *J,
                      lbfgs_result *res)
 {
-	const plm_bin *b = s->b;
+	const pl_bin *b = s->b;
 	const size_t L = b->L, n = b->n;
 	const int fixed = s->o->so.no_fields && L == 1;
 #pragma omp for schedule(static)
@@ -357,11 +357,11 @@ static void fb_round(fb_state *s, size_t A, float *Dt, double *xo, float *h, flo
 		double *g = w->ge;
 		for (size_t j = 0; j < L; j++)
 			g[1 + j] = (double)s->G[j * A + a];
-		double f = plm_bin_finish(b, i, &s->o->so, w->xe, s->f[a], s->gB[a], g);
+		double f = pl_bin_finish(b, i, &s->o->so, w->xe, s->f[a], s->gB[a], g);
 		s->fin[a] = !lbfgs_tell(w, f);
 		if (s->fin[a]) {
 			lbfgs_end(w, xo, &res[i]);
-			plm_bin_store(b, i, &s->o->so, xo, h + i * 2, J + i * L * 4);
+			pl_bin_store(b, i, &s->o->so, xo, h + i * 2, J + i * L * 4);
 		}
 	}
 }
@@ -387,7 +387,7 @@ static void fb_compact(fb_state *s, size_t A, size_t *done)
 	fb_admit(s);
 }
 
-int fitbin_run(const plm_bin *b, const fitbin_opts *o, float *h, float *J, lbfgs_result *res,
+int fitbin_run(const pl_bin *b, const fitbin_opts *o, float *h, float *J, lbfgs_result *res,
                plm_err *err)
 {
 	const size_t L = b->L, nt = max_threads();

@@ -9,16 +9,16 @@
 
 #include "err.h"
 #include "lbfgs.h"
-#include "plm.h"
+#include "pl.h"
 
-/* Patterns per chunk: the spins of a chunk are converted from the bytes of plm_data to
+/* Patterns per chunk: the spins of a chunk are converted from the bytes of pl_data to
  * floats (+-1) once per evaluation round; the results do not depend on the thread count
  * (the chunking is fixed). */
 #define FITBIN_CHUNK 1024
 
 typedef struct fitbin_opts {
-	plm_site_opts so;
-	double tol;          /* the weighted gradient norm of plm.h (plm_bin_norm_weight) */
+	pl_site_opts so;
+	double tol;          /* the weighted gradient norm of plm.h (pl_bin_norm_weight) */
 	size_t max_iter, lbfgs_m;
 	size_t window;       /* sites fitted at once (a finished one's place taken by the next);
 	                        0: all of them unless their L-BFGS states pass 1 GiB */
@@ -30,15 +30,15 @@ typedef struct fitbin_opts {
 /* Bytes fitbin_run allocates for N patterns x L sites (besides the data and the model). */
 size_t fitbin_memory_bytes(size_t n, size_t L, size_t lbfgs_m, size_t nthreads);
 
-/* Fits every site of B (made by plm_bin_view or plm_bin_init) from 0: site i's Potts
- * parameters go to H + 2 i and J + 4 L i (plm_bin_store's layout), its run to RES[i].
- * The same problems and convergence test as one lbfgs_minimize of plm_bin_eval per site;
+/* Fits every site of B (made by pl_bin_view or pl_bin_init) from 0: site i's Potts
+ * parameters go to H + 2 i and J + 4 L i (pl_bin_store's layout), its run to RES[i].
+ * The same problems and convergence test as one lbfgs_minimize of pl_bin_eval per site;
  * the sums differ only in their float rounding (the products are blocked differently).
  * Bit-identical for any number of OpenMP threads: each sgemm covers a fixed block of
  * sites and a fixed chunk of patterns, whatever thread runs it, and every sum over
  * patterns runs in a fixed order.  Calls BLAS inside an OpenMP region: BLAS must be
  * single-threaded (plm_set_threads). */
-int fitbin_run(const plm_bin *b, const fitbin_opts *o, float *h, float *J, lbfgs_result *res,
+int fitbin_run(const pl_bin *b, const fitbin_opts *o, float *h, float *J, lbfgs_result *res,
                plm_err *err);
 
 #endif

@@ -1,6 +1,6 @@
 /* fitsym: joint L-BFGS over the symmetric model.  Variables: the L x q fields, then one q x q
  * block K_ij per pair i < j (K_ij(a,b), a the state at i).  Each evaluation spreads them into
- * every site's padded layout, evaluates the L sites in parallel with plm_site_eval (whose
+ * every site's padded layout, evaluates the L sites in parallel with pl_site_eval (whose
  * f_i already holds lambda_J |J_ij|^2 for both directions, so the sum over the sites is the
  * whole objective), keeps each site's coupling gradient, and then adds the two directions of
  * every pair: dF/dK_ij(a,b) = df_i/dJ_ij(a,b) + df_j/dJ_ji(b,a).  Every sum runs in a fixed
@@ -26,24 +26,30 @@ static size_t pair_index(size_t L, size_t i, size_t j)
 
 size_t fitsym_memory_bytes(size_t L, size_t q, size_t m, size_t nthreads)
 {
-	size_t n = L * q + L * (L - 1) / 2 * q * q;          /* joint variables */
+	/* saturating: an estimate at a scale limit must not wrap */
+	size_t jb;
+	if (L == 0 || model_j_bytes(L, q, &jb) != 0)
+		return L == 0 ? 0 : SIZE_MAX;
+	size_t n = L * q + L * (L - 1) / 2 * q * q;          /* joint variables (< J's floats) */
 	size_t Q = (q + 7) / 8 * 8, nvar = Q + L * q * Q;     /* one site's padded layout */
 	size_t lb = lbfgs_work_bytes(n, m);                   /* L-BFGS vectors and history */
-	size_t site_g = L * L * q * q * sizeof(double);       /* every site's coupling gradient */
-	size_t thread = nvar * 2 * sizeof(double) + plm_work_bytes(L, q);
-	return lb + n * sizeof(double) + site_g + L * q * sizeof(double) + L * sizeof(double) +
-	       (nthreads ? nthreads : 1) * thread;
+	size_t site_g = size_sat_mul(jb, 2);                  /* every site's coupling gradient (double) */
+	size_t thread = nvar * 2 * sizeof(double) + pl_work_bytes(L, q);
+	size_t all = size_sat_add(lb, size_sat_mul(n, sizeof(double)));
+	all = size_sat_add(all, site_g);
+	all = size_sat_add(all, L * q * sizeof(double) + L * sizeof(double));
+	return size_sat_add(all, size_sat_mul(nthreads ? nthreads : 1, thread));
 }
 
 /* One thread's scratch, allocated once for the whole fit. */
 typedef struct sym_thread {
-	plm_work ws;
+	pl_work ws;
 	double *xi, *gi; /* one site's padded variables and gradient */
 	int ok;          /* ws was initialised */
 } sym_thread;
 
 typedef struct sym_ctx {
-	const plm_data *d;
+	const pl_data *d;
 	const fitsym_opts *o;
 	double *gs;   /* L x L x q x q: df_i / dJ_ij(a, b) at [((i L + j) q + a) q + b] */
 	double *gh;   /* L x q: df_i / dh_i(a) */
@@ -54,13 +60,13 @@ typedef struct sym_ctx {
 
 static int threads_init(sym_ctx *c, plm_err *err)
 {
-	size_t nvar = plm_nvar(c->d);
+	size_t nvar = pl_nvar(c->d);
 	c->th = plm_calloc(c->nth, sizeof *c->th, "thread workspaces", err);
 	if (c->th == NULL)
 		return PLM_ENOMEM;
 	for (size_t t = 0; t < c->nth; t++) {
 		sym_thread *w = c->th + t;
-		int st = plm_work_init(&w->ws, c->d, err);
+		int st = pl_work_init(&w->ws, c->d, err);
 		if (st != PLM_OK)
 			return st;
 		w->ok = 1;
@@ -75,7 +81,7 @@ static void threads_free(sym_ctx *c)
 {
 	for (size_t t = 0; c->th && t < c->nth; t++) {
 		if (c->th[t].ok)
-			plm_work_free(&c->th[t].ws);
+			pl_work_free(&c->th[t].ws);
 		free(c->th[t].xi);
 		free(c->th[t].gi);
 	}
@@ -84,11 +90,11 @@ static void threads_free(sym_ctx *c)
 }
 
 /* Site i's padded variables from the joint vector X. */
-static void spread(const plm_data *d, size_t i, const double *x, double *xi)
+static void spread(const pl_data *d, size_t i, const double *x, double *xi)
 {
 	const size_t L = d->L, q = d->q, Q = d->Q;
 	const double *K = x + L * q;
-	memset(xi, 0, plm_nvar(d) * sizeof *xi);
+	memset(xi, 0, pl_nvar(d) * sizeof *xi);
 	memcpy(xi, x + i * q, q * sizeof *xi);
 	for (size_t j = 0; j < L; j++) {
 		if (j == i)
@@ -105,7 +111,7 @@ static void spread(const plm_data *d, size_t i, const double *x, double *xi)
 static double sym_eval(void *vc, const double *x, double *g)
 {
 	sym_ctx *c = vc;
-	const plm_data *d = c->d;
+	const pl_data *d = c->d;
 	const size_t L = d->L, q = d->q, Q = d->Q;
 #pragma omp parallel num_threads((int)c->nth)
 	{
@@ -117,7 +123,7 @@ static double sym_eval(void *vc, const double *x, double *g)
 #pragma omp for schedule(dynamic, 1)
 		for (size_t i = 0; i < L; i++) {
 			spread(d, i, x, xi);
-			c->fs[i] = plm_site_eval(d, i, &c->o->so, xi, gi, &c->th[t].ws);
+			c->fs[i] = pl_site_eval(d, i, &c->o->so, xi, gi, &c->th[t].ws);
 			memcpy(c->gh + i * q, gi, q * sizeof *gi);
 			for (size_t j = 0; j < L; j++) {
 				double *G = c->gs + (i * L + j) * q * q;
@@ -143,7 +149,7 @@ static double sym_eval(void *vc, const double *x, double *g)
 	return f;
 }
 
-int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, lbfgs_result *run,
+int fitsym_refine(const pl_data *d, const fitsym_opts *o, plm_model *mod, lbfgs_result *run,
                   plm_err *err)
 {
 	const size_t L = d->L, q = d->q;
@@ -178,7 +184,7 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, lbfgs
 		}
 	lbfgs_minimize(x, sym_eval, &c, o->tol * sqrt((double)L), o->max_iter, &lw, run);
 	/* the solution, and f_i and the gradient shares at it (squares summed in gnorm first) */
-	double *g = lw.g; /* reused as scratch: the gradient at x */
+	double *g = lbfgs_work_scratch(&lw); /* the gradient at x */
 	sym_eval(&c, x, g);
 	for (size_t k = 0; k < L * q; k++)
 		mod->h[k] = (float)x[k];
@@ -206,7 +212,7 @@ int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, lbfgs
 		mod->gnorm[i] = sqrt(mod->gnorm[i]);
 		mod->fx[i] = c.fs[i];
 	}
-	snprintf(mod->rule, sizeof mod->rule, "%s", "plm-sym");
+	snprintf(mod->rule, sizeof mod->rule, "%s", MODEL_RULE_PLM_SYM);
 done:
 	threads_free(&c);
 	lbfgs_work_free(&lw);

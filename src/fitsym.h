@@ -11,10 +11,10 @@
 #include "err.h"
 #include "lbfgs.h"
 #include "model.h"
-#include "plm.h"
+#include "pl.h"
 
 typedef struct fitsym_opts {
-	plm_site_opts so;  /* lambda_h, lambda_j (each direction's block, as in f_i), no_fields */
+	pl_site_opts so;  /* lambda_h, lambda_j (each direction's block, as in f_i), no_fields */
 	double tol;        /* stop when |gradient|_2 of the whole objective is <= tol * sqrt(L) */
 	size_t max_iter;   /* L-BFGS iterations */
 	size_t lbfgs_m;    /* history length */
@@ -30,7 +30,7 @@ size_t fitsym_memory_bytes(size_t L, size_t q, size_t m, size_t nthreads);
  * (gnorm: its fields, and each of its pair blocks with weight 1/2, so that the squares sum to
  * |gradient|^2); the joint L-BFGS run (iterations, evaluations, status) goes to *RUN for the
  * caller to record.  Deterministic for any number of threads. */
-int fitsym_refine(const plm_data *d, const fitsym_opts *o, plm_model *mod, lbfgs_result *run,
+int fitsym_refine(const pl_data *d, const fitsym_opts *o, plm_model *mod, lbfgs_result *run,
                   plm_err *err);
 
 #endif

@@ -27,7 +27,7 @@ static int copy_provenance(const msa *m, const double *w, plm_model *mod, plm_er
 	int rc = model_copy_alignment(mod, m, err);
 	if (rc != PLM_OK)
 		return rc;
-	snprintf(mod->rule, sizeof mod->rule, "%s", "hebb");
+	snprintf(mod->rule, sizeof mod->rule, "%s", MODEL_RULE_HEBB);
 	mod->lambda_h = 0.0;
 	mod->lambda_j = 0.0;
 	mod->theta = 0.0;

@@ -422,7 +422,7 @@ static int read_plmc(src *s, const char *cmdline, plm_model **out)
 	m->nseq = (uint64_t)v[2];
 	m->nseq_in = (uint64_t)nseq;
 	m->meff = neff;
-	rc = finish_model(m, "plmc", path, cmdline, err);
+	rc = finish_model(m, MODEL_RULE_PLMC, path, cmdline, err);
 done:
 	free(seq);
 	free(idx);
@@ -576,7 +576,7 @@ static int read_ccmpred(src *s, const char *cmdline, plm_model **out)
 		              s->lineno, s->line, L);
 		goto done;
 	}
-	rc = finish_model(m, "ccmpred", s->path, cmdline, err);
+	rc = finish_model(m, MODEL_RULE_CCMPRED, s->path, cmdline, err);
 done:
 	free(fields);
 	if (rc != PLM_OK) {

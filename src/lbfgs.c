@@ -9,13 +9,6 @@
 #include "lbfgs.h"
 #include "util.h"
 
-/* An AVX2 clone beside the default x86-64 code, chosen at run time (no -march needed). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CLONES
-#endif
-
 #define LS_C1 1e-4       /* sufficient decrease */
 #define LS_C2 0.9        /* curvature (loose: the usual choice for quasi-Newton) */
 #define LS_MAX_EVALS 30  /* evaluations per line search */
@@ -26,7 +19,7 @@ int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err)
 	memset(w, 0, sizeof *w);
 	if (m == 0)
 		m = 1;
-	w->n = n;
+	w->n = w->cap = n;
 	w->m = m;
 	w->nw = NULL;
 	size_t mn;
@@ -47,6 +40,24 @@ int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err)
 		return PLM_ENOMEM;
 	}
 	return PLM_OK;
+}
+
+int lbfgs_work_resize(lbfgs_work *w, size_t n)
+{
+	if (n > w->cap)
+		return PLM_EINVAL;
+	w->n = n;
+	return PLM_OK;
+}
+
+double *lbfgs_work_scratch(lbfgs_work *w)
+{
+	return w->g;
+}
+
+void lbfgs_work_set_norm_weights(lbfgs_work *w, const double *nw)
+{
+	w->nw = nw;
 }
 
 void lbfgs_work_free(lbfgs_work *w)
@@ -75,7 +86,7 @@ size_t lbfgs_work_bytes(size_t n, size_t m)
  * avx2 clones), in a fixed order, so every clone and thread count gives the same bits. */
 typedef double v4d __attribute__((vector_size(32), aligned(8)));
 
-CLONES
+PLM_CLONES
 static double dot(const double *a, const double *b, size_t n)
 {
 	const v4d *av = (const v4d *)a, *bv = (const v4d *)b;
@@ -113,7 +124,7 @@ typedef float v8f __attribute__((vector_size(32), aligned(4)));
 	} while (0)
 
 /* d = (float)(-g); returns u . d (0 when u is NULL) */
-CLONES
+PLM_CLONES
 static double negf(float *d, const double *g, const float *u, size_t n)
 {
 	const v4d *gv = (const v4d *)g;
@@ -137,7 +148,7 @@ static double negf(float *d, const double *g, const float *u, size_t n)
 }
 
 /* d = a d + b u (float); returns v . d (the updated d).  One pass. */
-CLONES
+PLM_CLONES
 static double updf(float *d, float a, float b, const float *u, const float *v, size_t n)
 {
 	v8f *dv = (v8f *)d;
@@ -177,7 +188,7 @@ static double updf(float *d, float a, float b, const float *u, const float *v, s
 }
 
 /* The last step: d = a d + b u (float, the same bits as updf); returns g . d in double. */
-CLONES
+PLM_CLONES
 static double updg(float *d, float a, float b, const float *u, const double *g, size_t n)
 {
 	v4f *dv = (v4f *)d;
@@ -206,7 +217,7 @@ static double updg(float *d, float a, float b, const float *u, const double *g, 
 }
 
 /* g . d with d in float */
-CLONES
+PLM_CLONES
 static double dotdf(const double *g, const float *d, size_t n)
 {
 	const v4d *gv = (const v4d *)g;
@@ -227,7 +238,7 @@ static double dotdf(const double *g, const float *d, size_t n)
 }
 
 /* z = x + a d with d in float */
-CLONES
+PLM_CLONES
 static void axpyf(double *z, const double *x, double a, const float *d, size_t n)
 {
 	v4d *zv = (v4d *)z;
@@ -242,7 +253,7 @@ static void axpyf(double *z, const double *x, double a, const float *d, size_t n
 
 /* The new history pair in one pass: s = (float)(xt - x), y = (float)(gt - g); returns s . y
  * and sets *yy = y . y (both from the float values) and *gg = gt . gt. */
-CLONES
+PLM_CLONES
 static double newpair(float *s, float *y, const double *xt, const double *x, const double *gt,
                       const double *g, size_t n, double *yy, double *gg)
 {

@@ -31,7 +31,8 @@ struct lbfgs_rc {
 };
 
 typedef struct lbfgs_work {
-	size_t n, m;
+	size_t n, m;         /* problem length (set by lbfgs_work_resize), history length */
+	size_t cap;          /* the largest n the buffers hold (init's n) */
 	float *s, *y;        /* m x n history (float: halves the memory traffic) */
 	double *rho, *alpha, *yy; /* m: 1/(s.y), two-loop coefficients, y.y */
 	double *x, *g, *xt, *gt;
@@ -42,7 +43,16 @@ typedef struct lbfgs_work {
 	struct lbfgs_rc rc;
 } lbfgs_work;
 
+/* Buffers for problems of up to N variables (the length starts at N). */
 int lbfgs_work_init(lbfgs_work *w, size_t n, size_t m, plm_err *err);
+/* The next problems have N <= cap variables (the first N entries of the same buffers);
+ * returns PLM_EINVAL, leaving W as it was, when N > cap. */
+int lbfgs_work_resize(lbfgs_work *w, size_t n);
+/* N doubles of W that a caller may use as scratch between runs (the next lbfgs_minimize
+ * overwrites them): saves a second vector of the problem's size. */
+double *lbfgs_work_scratch(lbfgs_work *w);
+/* Weights for the norm (NW: n doubles that outlive W, or NULL for |g|_2); see nw above. */
+void lbfgs_work_set_norm_weights(lbfgs_work *w, const double *nw);
 void lbfgs_work_free(lbfgs_work *w);
 size_t lbfgs_work_bytes(size_t n, size_t m);
 

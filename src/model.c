@@ -24,18 +24,13 @@
 
 /* ---- create / destroy ------------------------------------------------------------ */
 
-static size_t phys_memory(void)
+const char *model_site_status_name(unsigned s)
 {
-	long pages = sysconf(_SC_PHYS_PAGES);
-	long psize = sysconf(_SC_PAGESIZE);
-	size_t bytes;
-	if (pages <= 0 || psize <= 0 || size_mul((size_t)pages, (size_t)psize, &bytes) != 0)
-		return SIZE_MAX;
-	return bytes;
+	static const char *const names[] = { "converged", "max-iter", "line-search", "not-fitted" };
+	return s <= SITE_NOT_FITTED ? names[s] : "unknown";
 }
 
-/* Bytes of J for L, q, or -1 on overflow. */
-static int j_bytes(size_t L, size_t q, size_t *out)
+int model_j_bytes(size_t L, size_t q, size_t *out)
 {
 	size_t a, b;
 	if (size_mul(L, L, &a) || size_mul(q, q, &b) || size_mul(a, b, &a) || size_mul(a, sizeof(float), out))
@@ -48,8 +43,8 @@ int model_create(size_t L, size_t q, plm_model **out, plm_err *err)
 	*out = NULL;
 	if (L == 0 || q < 2 || q > ALPHABET_MAXQ)
 		return plm_fail(err, PLM_EINVAL, "model: invalid size L = %zu, q = %zu", L, q);
-	size_t jb, mem = phys_memory();
-	if (j_bytes(L, q, &jb) != 0)
+	size_t jb, mem = plm_phys_memory();
+	if (model_j_bytes(L, q, &jb) != 0)
 		return plm_fail(err, PLM_ERANGE,
 		                "model: L = %zu, q = %zu: the couplings (L*L*q*q floats) overflow this machine's sizes",
 		                L, q);
@@ -63,7 +58,7 @@ int model_create(size_t L, size_t q, plm_model **out, plm_err *err)
 		return plm_fail(err, PLM_ENOMEM, "out of memory");
 	m->L = L;
 	m->q = q;
-	strcpy(m->rule, "plm");
+	strcpy(m->rule, MODEL_RULE_PLM);
 	m->h = plm_calloc_aligned(L * q, sizeof(float), "fields h", err);
 	m->J = m->h ? plm_calloc_aligned(jb / sizeof(float), sizeof(float), "couplings J", err) : NULL;
 	m->col = m->J ? plm_calloc(L, sizeof *m->col, "column map", err) : NULL;

@@ -15,8 +15,17 @@
 /* The version of the file format that model_write writes (model_read reads 1 to this). */
 #define MODEL_FORMAT_VERSION 1u
 
-/* Per-site convergence status. */
+/* Per-site convergence status, and its name ("converged", "max-iter", "line-search",
+ * "not-fitted"; "unknown" beyond). */
 enum model_site_status { SITE_CONVERGED = 0, SITE_MAX_ITER, SITE_LINESEARCH, SITE_NOT_FITTED };
+const char *model_site_status_name(unsigned s);
+
+/* The learning rules a model records (plm_model.rule), one name each. */
+#define MODEL_RULE_PLM "plm"         /* pseudo-likelihood, asymmetric couplings (fit.h) */
+#define MODEL_RULE_PLM_SYM "plm-sym" /* pseudo-likelihood, symmetric couplings (fitsym.h) */
+#define MODEL_RULE_HEBB "hebb"       /* Hebbian baseline (hebb.h) */
+#define MODEL_RULE_PLMC "plmc"       /* imported from a plmc parameter file (import.h) */
+#define MODEL_RULE_CCMPRED "ccmpred" /* imported from CCMpred raw couplings (import.h) */
 
 typedef struct plm_model {
 	size_t L;            /* positions */
@@ -34,7 +43,7 @@ typedef struct plm_model {
 	char *refseq;        /* L letters of the focus (else the first) training sequence, or NULL */
 
 	/* training settings and data (provenance) */
-	char rule[16];       /* "plm" (pseudo-likelihood) or "hebb" */
+	char rule[16];       /* MODEL_RULE_PLM, MODEL_RULE_PLM_SYM or MODEL_RULE_HEBB */
 	double lambda_h, lambda_j, theta, max_gap_seq, max_gap_col, tol;
 	int no_fields;       /* 1 when h was fixed at 0 */
 	uint64_t max_iter;
@@ -57,6 +66,10 @@ typedef struct plm_model {
 /* A zeroed model with h, J, col and the per-site arrays allocated.  Refuses (PLM_ERANGE)
  * sizes whose J would not fit in memory, with a message giving the bytes needed. */
 int model_create(size_t L, size_t q, plm_model **out, plm_err *err);
+
+/* *OUT = bytes of the couplings J (L x L x q x q floats); returns 0, or -1 on overflow.
+ * Every memory estimate takes J's size from here. */
+int model_j_bytes(size_t L, size_t q, size_t *out);
 void model_destroy(plm_model *m);
 
 static inline float *model_J(const plm_model *m, size_t i, size_t j)

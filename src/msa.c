@@ -13,9 +13,6 @@
 #include "msa_reader.h"
 #include "util.h"
 
-#define MSA_STR_(x) #x
-#define MSA_STR(x) MSA_STR_(x)
-
 void msa_opts_default(msa_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -23,7 +20,7 @@ void msa_opts_default(msa_opts *o)
 	o->alphabet = NULL;
 	o->focus = NULL;
 	o->unknown = MSA_UNKNOWN_DROP;
-	msa_unknown_parse(MSA_STR(MSA_DEFAULT_UNKNOWN), &o->unknown);
+	msa_unknown_parse(PLM_STR(MSA_DEFAULT_UNKNOWN), &o->unknown);
 	o->max_gap_seq = MSA_DEFAULT_MAX_GAP_SEQ;
 	o->max_gap_col = MSA_DEFAULT_MAX_GAP_COL;
 }

@@ -37,7 +37,7 @@ typedef struct msa_opts {
 	double max_gap_col;         /* drop columns whose gap fraction exceeds this (1 = keep all) */
 } msa_opts;
 
-/* Defaults (shown by -h through CMD_STR). */
+/* Defaults (shown by -h through PLM_STR). */
 #define MSA_DEFAULT_UNKNOWN drop  /* a name for msa_unknown_parse() */
 #define MSA_DEFAULT_MAX_GAP_SEQ 1
 #define MSA_DEFAULT_MAX_GAP_COL 1

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "util.h"
 
 /* ---- reading the whole input ------------------------------------------- */
 
@@ -125,22 +126,12 @@ void msa_reader_clear(msa_reader *rd)
 	rd->n = rd->cap = rd->htcap = 0;
 }
 
-static size_t name_hash(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t k = 0; k < n; k++) {
-		h ^= (unsigned char)p[k];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)(h ^ (h >> 31));
-}
-
 /* Index of the record named P[0..N), or SIZE_MAX. */
 static size_t name_find(const msa_reader *rd, const char *p, size_t n)
 {
 	if (rd->htcap == 0)
 		return SIZE_MAX;
-	for (size_t h = name_hash(p, n) & (rd->htcap - 1);; h = (h + 1) & (rd->htcap - 1)) {
+	for (size_t h = (size_t)plm_hash_bytes(p, n) & (rd->htcap - 1);; h = (h + 1) & (rd->htcap - 1)) {
 		size_t v = rd->ht[h];
 		if (v == 0)
 			return SIZE_MAX;
@@ -152,7 +143,7 @@ static size_t name_find(const msa_reader *rd, const char *p, size_t n)
 
 static void name_put(size_t *ht, size_t cap, const char *nm, size_t idx)
 {
-	size_t h = name_hash(nm, strlen(nm)) & (cap - 1);
+	size_t h = (size_t)plm_hash_bytes(nm, strlen(nm)) & (cap - 1);
 	while (ht[h] != 0)
 		h = (h + 1) & (cap - 1);
 	ht[h] = idx + 1;

@@ -18,7 +18,7 @@ void sample_opts_default(sample_opts *o)
 {
 	o->beta = SAMPLE_DEFAULT_BETA;
 	o->update = DYN_UPDATE_SEQUENTIAL;
-	o->order = DYN_ORDER_FIXED;
+	o->order = DYN_ORDER_ASCENDING;
 	o->seed = 1;
 }
 

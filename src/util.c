@@ -1,4 +1,5 @@
-/* util: checked sizes, allocation, atomic output files, clocks.  No printing, no exit. */
+/* util: checked sizes, allocation, atomic output files, clocks, memory and BLAS threads.
+ * No printing, no exit. */
 #include "config.h"
 #include "util.h"
 
@@ -21,6 +22,28 @@ int size_mul(size_t a, size_t b, size_t *out)
 		return -1;
 	*out = a * b;
 	return 0;
+}
+
+size_t size_sat_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+size_t size_sat_mul(size_t a, size_t b)
+{
+	size_t r;
+	return size_mul(a, b, &r) != 0 ? SIZE_MAX : r;
+}
+
+uint64_t plm_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t k = 0; k < n; k++) {
+		h ^= c[k];
+		h *= 1099511628211ULL;
+	}
+	return h ^ (h >> 29);
 }
 
 void *plm_calloc(size_t n, size_t size, const char *what, plm_err *err)
@@ -191,11 +214,25 @@ int plm_num_cores(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int plm_set_threads(int n)
+size_t plm_phys_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGE_SIZE);
+	size_t bytes;
+	if (pages <= 0 || psize <= 0 || size_mul((size_t)pages, (size_t)psize, &bytes) != 0)
+		return SIZE_MAX;
+	return bytes;
+}
+
+void plm_blas_single_thread(void)
 {
 #ifdef HAVE_OPENBLAS_SET_NUM_THREADS
 	openblas_set_num_threads(1);
 #endif
+}
+
+int plm_set_threads(int n)
+{
+	plm_blas_single_thread();
 	if (n <= 0)
 		n = plm_num_cores();
 #ifdef _OPENMP

@@ -12,6 +12,26 @@
 /* *out = a * b; returns 0, or -1 when the product overflows size_t. */
 int size_mul(size_t a, size_t b, size_t *out);
 
+/* a + b and a * b, saturating at SIZE_MAX (for memory estimates that must not wrap). */
+size_t size_sat_add(size_t a, size_t b);
+size_t size_sat_mul(size_t a, size_t b);
+
+/* A macro argument as a string literal, after expansion: PLM_STR(FOO) with FOO 0.5 is "0.5". */
+#define PLM_STR_(x) #x
+#define PLM_STR(x) PLM_STR_(x)
+
+/* An AVX2 clone of a hot function beside the default x86-64 code, chosen at run time (no
+ * -march needed); nothing elsewhere, nor under clang (the fuzzing build). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PLM_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PLM_CLONES
+#endif
+
+/* 64-bit FNV-1a hash of N bytes, its high bits folded in (for open-addressing tables; the
+ * tables compare keys in full, so the choice of hash never changes a result). */
+uint64_t plm_hash_bytes(const void *p, size_t n);
+
 /* calloc(n, size) that checks the product and records "out of memory (N bytes for WHAT)". */
 void *plm_calloc(size_t n, size_t size, const char *what, plm_err *err);
 
@@ -44,6 +64,13 @@ double plm_now(void);
 
 /* Number of processors available (>= 1). */
 int plm_num_cores(void);
+
+/* Bytes of physical memory (SIZE_MAX when unknown). */
+size_t plm_phys_memory(void);
+
+/* Keep BLAS (OpenBLAS) single-threaded: plmem calls it only inside OpenMP regions.  The only
+ * place that touches BLAS's process-wide thread count. */
+void plm_blas_single_thread(void);
 
 /* Set the number of OpenMP threads (n <= 0: all cores) and keep BLAS single-threaded,
  * since BLAS is only called inside OpenMP regions.  Returns the number in use. */

@@ -37,16 +37,6 @@ static void groups_free(groups *g)
 	g->uid = g->rep = NULL;
 }
 
-static uint64_t row_hash(const uint8_t *r, size_t L)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < L; i++) {
-		h ^= r[i];
-		h *= 1099511628211ULL;
-	}
-	return h ^ (h >> 29);
-}
-
 static int groups_make(const msa *m, groups *g, plm_err *err)
 {
 	memset(g, 0, sizeof *g);
@@ -63,7 +53,7 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 	}
 	for (size_t s = 0; s < n; s++) {
 		const uint8_t *r = m->seq + s * L;
-		size_t h = (size_t)row_hash(r, L) & (cap - 1);
+		size_t h = (size_t)plm_hash_bytes(r, L) & (cap - 1);
 		for (;;) {
 			size_t slot = table[h];
 			if (slot == 0) {

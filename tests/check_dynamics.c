@@ -489,7 +489,7 @@ START_TEST(test_symmetric_descends)
 		uint8_t a[25];
 		random_state(a, L, q, &r);
 		double e0 = dyn_energy(d, a);
-		o.order = t % 2 ? DYN_ORDER_RANDOM : DYN_ORDER_FIXED;
+		o.order = t % 2 ? DYN_ORDER_RANDOM : DYN_ORDER_ASCENDING;
 		dyn_result res;
 		dyn_run(d, &o, w, a, &r, &res);
 		ck_assert_int_eq(res.status, DYN_FIXED);

@@ -13,7 +13,7 @@
 #include "fitbin.h"
 #include "model.h"
 #include "msa.h"
-#include "plm.h"
+#include "pl.h"
 #include "rng.h"
 #include "util.h"
 
@@ -39,10 +39,10 @@ static msa *chain_msa(size_t n, size_t L, const char *alphabet, uint64_t seed)
 }
 
 /* Site i's parameters back in plm's padded layout. */
-static void site_x(const plm_model *mod, const plm_data *d, size_t i, double *x)
+static void site_x(const plm_model *mod, const pl_data *d, size_t i, double *x)
 {
 	const size_t L = mod->L, q = mod->q, Q = d->Q;
-	memset(x, 0, plm_nvar(d) * sizeof *x);
+	memset(x, 0, pl_nvar(d) * sizeof *x);
 	for (size_t a = 0; a < q; a++)
 		x[a] = mod->h[i * q + a];
 	for (size_t j = 0; j < L; j++)
@@ -64,12 +64,12 @@ static double vnorm(const double *g, size_t n)
  * parameters, hence the margin), and the objective below that of 5 random perturbations. */
 static void check_optimum(const msa *m, const double *w, const fit_opts *o, const plm_model *mod)
 {
-	plm_data d;
+	pl_data d;
 	plm_err err;
-	ck_assert_int_eq(plm_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
-	size_t nvar = plm_nvar(&d);
+	ck_assert_int_eq(pl_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
+	size_t nvar = pl_nvar(&d);
 	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *y = calloc(nvar, sizeof *y);
-	plm_site_opts so = { o->lambda_h, mod->lambda_j, o->no_fields }; /* lambda_j as used */
+	pl_site_opts so = { o->lambda_h, mod->lambda_j, o->no_fields }; /* lambda_j as used */
 	plm_rng r;
 	rng_seed(&r, 99, 0);
 	for (size_t i = 0; i < m->L; i++) {
@@ -77,18 +77,18 @@ static void check_optimum(const msa *m, const double *w, const fit_opts *o, cons
 		ck_assert_msg(mod->gnorm[i] <= o->tol, "site %zu gnorm %g", i, mod->gnorm[i]);
 		ck_assert_uint_ge(mod->evals[i], mod->iters[i]);
 		site_x(mod, &d, i, x);
-		double f = plm_site_eval_ref(&d, i, &so, x, g);
+		double f = pl_site_eval_ref(&d, i, &so, x, g);
 		ck_assert_msg(vnorm(g, nvar) <= 3.0 * o->tol, "site %zu: recomputed |g| = %g", i, vnorm(g, nvar));
 		ck_assert_msg(fabs(f - mod->fx[i]) <= 1e-5 * fabs(f), "site %zu: f %g vs recorded %g", i, f,
 		              mod->fx[i]);
 		for (int t = 0; t < 5; t++) {
 			for (size_t k = 0; k < nvar; k++)
 				y[k] = x[k] == 0.0 ? 0.0 : x[k] + 1e-2 * rng_normal(&r);
-			double fy = plm_site_eval_ref(&d, i, &so, y, g);
+			double fy = pl_site_eval_ref(&d, i, &so, y, g);
 			ck_assert_msg(fy > f, "site %zu: perturbation %d lowers f (%.10g < %.10g)", i, t, fy, f);
 		}
 	}
-	plm_data_free(&d);
+	pl_data_free(&d);
 	free(x), free(g), free(y);
 }
 
@@ -252,19 +252,19 @@ END_TEST
  * rows); with G non-NULL, the gradient of that sum over the symmetric model's variables:
  * G[i q + a] for the fields, and per pair i < j the L x L x q x q array GP[((i L + j) q + a) q + b]
  * = df_i/dJ_ij(a,b) + df_j/dJ_ji(b,a). */
-static double total_objective(const msa *m, const double *w, const plm_site_opts *so,
+static double total_objective(const msa *m, const double *w, const pl_site_opts *so,
                               const plm_model *mod, double *gh, double *gp)
 {
-	plm_data d;
+	pl_data d;
 	plm_err err;
-	ck_assert_int_eq(plm_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
-	const size_t L = m->L, q = m->abc.q, Q = d.Q, nvar = plm_nvar(&d);
+	ck_assert_int_eq(pl_data_init(&d, m->seq, w, m->n, m->L, m->abc.q, &err), PLM_OK);
+	const size_t L = m->L, q = m->abc.q, Q = d.Q, nvar = pl_nvar(&d);
 	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g);
 	double *gs = calloc(L * L * q * q, sizeof *gs);
 	double f = 0.0;
 	for (size_t i = 0; i < L; i++) {
 		site_x(mod, &d, i, x);
-		f += plm_site_eval_ref(&d, i, so, x, g);
+		f += pl_site_eval_ref(&d, i, so, x, g);
 		for (size_t a = 0; gh && a < q; a++)
 			gh[i * q + a] = g[a];
 		for (size_t j = 0; j < L; j++)
@@ -278,7 +278,7 @@ static double total_objective(const msa *m, const double *w, const plm_site_opts
 				for (size_t b = 0; b < q; b++)
 					gp[((i * L + j) * q + a) * q + b] =
 					        gs[((i * L + j) * q + a) * q + b] + gs[((j * L + i) * q + b) * q + a];
-	plm_data_free(&d);
+	pl_data_free(&d);
 	free(x), free(g), free(gs);
 	return f;
 }
@@ -306,7 +306,7 @@ START_TEST(test_symmetric)
 			for (size_t a = 0; a < q; a++)
 				for (size_t b = 0; b < q; b++)
 					ck_assert(model_J(sy, i, j)[a * q + b] == model_J(sy, j, i)[b * q + a]);
-	plm_site_opts so = { sy->lambda_h, sy->lambda_j, 0 };
+	pl_site_opts so = { sy->lambda_h, sy->lambda_j, 0 };
 	double *gh = calloc(L * q, sizeof *gh), *gp = calloc(L * L * q * q, sizeof *gp);
 	double fs = total_objective(m, NULL, &so, sy, gh, gp);
 	double g2 = 0.0;
@@ -540,11 +540,11 @@ static void window_progress(void *ctx, size_t done, size_t total)
 START_TEST(test_batched_window)
 {
 	msa *m = chain_msa(500, 23, "binary", 31);
-	plm_data d;
-	plm_bin b;
+	pl_data d;
+	pl_bin b;
 	plm_err err;
-	ck_assert_int_eq(plm_data_init(&d, m->seq, NULL, m->n, m->L, 2, &err), PLM_OK);
-	ck_assert_int_eq(plm_bin_view(&b, &d, &err), PLM_OK);
+	ck_assert_int_eq(pl_data_init(&d, m->seq, NULL, m->n, m->L, 2, &err), PLM_OK);
+	ck_assert_int_eq(pl_bin_view(&b, &d, &err), PLM_OK);
 	float *h[2], *J[2];
 	lbfgs_result r[2][23];
 	for (int k = 0; k < 2; k++) {
@@ -564,7 +564,7 @@ START_TEST(test_batched_window)
 		ck_assert_float_eq_tol(J[0][k], J[1][k], 1e-4);
 	for (int k = 0; k < 2; k++)
 		free(h[k]), free(J[k]);
-	plm_data_free(&d);
+	pl_data_free(&d);
 	msa_destroy(m);
 }
 END_TEST

@@ -124,7 +124,7 @@ START_TEST(test_exact_boltzmann)
 	for (int order = 0; order < 2; order++) {
 		sample_opts o;
 		sample_opts_default(&o);
-		o.order = order ? DYN_ORDER_RANDOM : DYN_ORDER_FIXED;
+		o.order = order ? DYN_ORDER_RANDOM : DYN_ORDER_ASCENDING;
 		o.seed = 77 + (uint64_t)order;
 		sample_chains *ch;
 		ck_assert_int_eq(sample_chains_create(d, &o, chains, NULL, 0, &ch, &err), PLM_OK);

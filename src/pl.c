@@ -12,15 +12,8 @@
 
 #include <cblas.h>
 
-#include "plm.h"
+#include "pl.h"
 #include "util.h"
-
-/* An AVX2 clone beside the default x86-64 code, chosen at run time (no -march needed). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CLONES
-#endif
 
 /* Eight floats: GCC lowers it to two SSE registers on plain x86-64 and to one AVX register
  * in the avx2 clone of the kernel; element-wise operations only, so every clone gives the
@@ -33,17 +26,17 @@ typedef float v4sf __attribute__((vector_size(16)));
 typedef double v4df __attribute__((vector_size(32), aligned(8))); /* g need not be aligned */
 typedef double v8df __attribute__((vector_size(64), aligned(8)));
 
-#define PLM_BLOCK 256   /* sequences per block: their fields and residuals stay in L1 */
-#define PLM_FLUSH 16    /* blocks summed in float before the gradient is added to doubles */
+#define PL_BLOCK 256   /* sequences per block: their fields and residuals stay in L1 */
+#define PL_FLUSH 16    /* blocks summed in float before the gradient is added to doubles */
 
-int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
+int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
                   plm_err *err)
 {
 	memset(d, 0, sizeof *d);
 	if (n == 0 || L == 0)
 		return plm_fail(err, PLM_EINVAL, "no sequences or no positions to fit");
-	if (q < 2 || q > PLM_MAXQ)
-		return plm_fail(err, PLM_EINVAL, "alphabet size %zu out of range (2 to %d)", q, PLM_MAXQ);
+	if (q < 2 || q > ALPHABET_MAXQ)
+		return plm_fail(err, PLM_EINVAL, "alphabet size %zu out of range (2 to %d)", q, ALPHABET_MAXQ);
 	size_t nl;
 	if (size_mul(n, L, &nl) != 0)
 		return plm_fail(err, PLM_ENOMEM, "alignment too large (%zu x %zu)", n, L);
@@ -60,13 +53,13 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 	d->L = L;
 	d->q = q;
 	d->Q = (q + 7) / 8 * 8;
-	d->nblk = (n + PLM_BLOCK - 1) / PLM_BLOCK;
+	d->nblk = (n + PL_BLOCK - 1) / PL_BLOCK;
 	d->seqT = plm_calloc_aligned(nl, 1, "transposed alignment", err);
 	d->w = plm_calloc(n, sizeof *d->w, "weights", err);
 	d->mode = plm_calloc(L, 1, "column modes", err);
 	d->sptr = plm_calloc(n + 1, sizeof *d->sptr, "sparse alignment", err);
 	if (!d->seqT || !d->w || !d->mode || !d->sptr) {
-		plm_data_free(d);
+		pl_data_free(d);
 		return PLM_ENOMEM;
 	}
 	for (size_t s = 0; s < n; s++) {
@@ -74,7 +67,7 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 		for (size_t j = 0; j < L; j++) {
 			uint8_t a = seq[s * L + j];
 			if (a >= q) {
-				plm_data_free(d);
+				pl_data_free(d);
 				return plm_fail(err, PLM_EINVAL, "sequence %zu, position %zu: state %u >= q = %zu",
 				                s + 1, j + 1, (unsigned)a, q);
 			}
@@ -99,11 +92,11 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 	/* the same entries by sequence, as row offsets j * q + state (for the gather) */
 	d->soff = plm_calloc(pos ? pos : 1, sizeof *d->soff, "sparse alignment", err);
 	if (d->soff == NULL) {
-		plm_data_free(d);
+		pl_data_free(d);
 		return PLM_ENOMEM;
 	}
 	if (L * q * d->Q * sizeof(float) > UINT32_MAX) {
-		plm_data_free(d);
+		pl_data_free(d);
 		return plm_fail(err, PLM_ERANGE, "too many positions (%zu)", L);
 	}
 	size_t t = 0;
@@ -119,7 +112,7 @@ int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, si
 	return PLM_OK;
 }
 
-void plm_data_free(plm_data *d)
+void pl_data_free(pl_data *d)
 {
 	if (d == NULL)
 		return;
@@ -131,37 +124,37 @@ void plm_data_free(plm_data *d)
 	memset(d, 0, sizeof *d);
 }
 
-size_t plm_data_bytes(size_t n, size_t L, size_t q)
+size_t pl_data_bytes(size_t n, size_t L, size_t q)
 {
 	return 5 * n * L + n * sizeof(double) + (n + 1) * sizeof(size_t) + L + q;
 }
 
-size_t plm_work_bytes(size_t L, size_t q)
+size_t pl_work_bytes(size_t L, size_t q)
 {
 	size_t Q = (q + 7) / 8 * 8;
-	return 2 * L * q * Q * sizeof(float) + (size_t)PLM_BLOCK * Q * sizeof(float) +
+	return 2 * L * q * Q * sizeof(float) + (size_t)PL_BLOCK * Q * sizeof(float) +
 	       Q * (sizeof(float) + 2 * sizeof(double)) + 6 * 64;
 }
 
-int plm_work_init(plm_work *ws, const plm_data *d, plm_err *err)
+int pl_work_init(pl_work *ws, const pl_data *d, plm_err *err)
 {
 	memset(ws, 0, sizeof *ws);
 	size_t lqq = d->L * d->q * d->Q;
-	ws->nvar = plm_nvar(d);
+	ws->nvar = pl_nvar(d);
 	ws->dw = plm_calloc_aligned(lqq, sizeof(float), "site couplings", err);
 	ws->gf = plm_calloc_aligned(lqq, sizeof(float), "site gradient", err);
-	ws->e = plm_calloc_aligned((size_t)PLM_BLOCK * d->Q, sizeof(float), "local fields", err);
+	ws->e = plm_calloc_aligned((size_t)PL_BLOCK * d->Q, sizeof(float), "local fields", err);
 	ws->base = plm_calloc_aligned(d->Q, sizeof(float), "local fields", err);
 	ws->gh = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
 	ws->dsum = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
 	if (!ws->dw || !ws->gf || !ws->e || !ws->base || !ws->gh || !ws->dsum) {
-		plm_work_free(ws);
+		pl_work_free(ws);
 		return PLM_ENOMEM;
 	}
 	return PLM_OK;
 }
 
-void plm_work_free(plm_work *ws)
+void pl_work_free(pl_work *ws)
 {
 	if (ws == NULL)
 		return;
@@ -243,7 +236,7 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 			acc[v][l] = 0.f;
 		}
 	double f = 0.0;
-	float zs[PLM_BLOCK] __attribute__((aligned(32))), ts[PLM_BLOCK];
+	float zs[PL_BLOCK] __attribute__((aligned(32))), ts[PL_BLOCK];
 	for (size_t s = 0; s < nb; s++) {
 		v8sf *ev = E + s * nv;
 		float *es = (float *)ev;
@@ -299,8 +292,8 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 /* The kernel proper: XD the double parameters (h read as 0 when NO_FIELDS); writes the data
  * term's gradient plus LJ2 J to G's coupling blocks (G's field part and column i untouched)
  * and sets *RJ = |J|^2; returns the data term. */
-static inline __attribute__((always_inline)) double kernel_body(size_t nv, const plm_data *d,
-                                                                size_t i, plm_work *ws, const double *xd,
+static inline __attribute__((always_inline)) double kernel_body(size_t nv, const pl_data *d,
+                                                                size_t i, pl_work *ws, const double *xd,
                                                                 int no_fields, double lj2, double *g,
                                                                 double *rj)
 {
@@ -333,7 +326,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 	int first = 1;
 	v4df r0 = { 0 };
 	for (size_t k = 0; k < d->nblk; k++) {
-		size_t s0 = k * PLM_BLOCK, nb = n - s0 < PLM_BLOCK ? n - s0 : PLM_BLOCK;
+		size_t s0 = k * PL_BLOCK, nb = n - s0 < PL_BLOCK ? n - s0 : PL_BLOCK;
 		/* gather: E[s] = base + sum over the non-mode entries of s */
 		for (size_t s = 0; s < nb; s++) {
 			v8sf acc[8] = { 0 };
@@ -369,7 +362,7 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 		/* flush into doubles; the mode's row is the block total minus the other rows.  The
 		 * first flush writes G, the last adds the penalty's gradient (and sums |J|^2). */
 		int last = k + 1 == d->nblk;
-		if (++since_flush == PLM_FLUSH || last) {
+		if (++since_flush == PL_FLUSH || last) {
 			since_flush = 0;
 			for (size_t j = 0; j < L; j++) {
 				if (j == i)
@@ -418,9 +411,9 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 	return f;
 }
 
-CLONES
-static double kernel(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
-                     plm_work *ws)
+PLM_CLONES
+static double kernel(const pl_data *d, size_t i, const pl_site_opts *o, const double *x, double *g,
+                     pl_work *ws)
 {
 	const size_t Q = d->Q, q = d->q;
 	const v4df *xv = (const v4df *)x;
@@ -457,16 +450,16 @@ static double kernel(const plm_data *d, size_t i, const plm_site_opts *o, const 
 	return f + o->lambda_h * rh + o->lambda_j * rj;
 }
 
-double plm_site_eval(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
-                     plm_work *ws)
+double pl_site_eval(const pl_data *d, size_t i, const pl_site_opts *o, const double *x, double *g,
+                     pl_work *ws)
 {
 	return kernel(d, i, o, x, g, ws);
 }
 
-double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, const double *x,
+double pl_site_eval_ref(const pl_data *d, size_t i, const pl_site_opts *o, const double *x,
                          double *g)
 {
-	const size_t n = d->n, L = d->L, q = d->q, Q = d->Q, nvar = plm_nvar(d);
+	const size_t n = d->n, L = d->L, q = d->q, Q = d->Q, nvar = pl_nvar(d);
 	double e[256] = { 0 }, p[256] = { 0 };
 	double f = 0.0;
 	memset(g, 0, nvar * sizeof *g);
@@ -512,7 +505,7 @@ double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, co
 
 /* ---- binary data: the dense path ------------------------------------------------------ */
 
-int plm_bin_view(plm_bin *b, const plm_data *d, plm_err *err)
+int pl_bin_view(pl_bin *b, const pl_data *d, plm_err *err)
 {
 	memset(b, 0, sizeof *b);
 	if (d->q != 2)
@@ -525,9 +518,9 @@ int plm_bin_view(plm_bin *b, const plm_data *d, plm_err *err)
 	return PLM_OK;
 }
 
-int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
+int pl_bin_init(pl_bin *b, const pl_data *d, plm_err *err)
 {
-	int st = plm_bin_view(b, d, err);
+	int st = pl_bin_view(b, d, err);
 	if (st != PLM_OK)
 		return st;
 	b->spin = plm_calloc_aligned(d->n * d->L, sizeof(float), "spin matrix", err);
@@ -539,7 +532,7 @@ int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err)
 	return PLM_OK;
 }
 
-void plm_bin_free(plm_bin *b)
+void pl_bin_free(pl_bin *b)
 {
 	if (b == NULL)
 		return;
@@ -547,30 +540,30 @@ void plm_bin_free(plm_bin *b)
 	memset(b, 0, sizeof *b);
 }
 
-size_t plm_bin_nvar(const plm_bin *b)
+size_t pl_bin_nvar(const pl_bin *b)
 {
 	return b->L + 1;
 }
 
-size_t plm_bin_work_bytes(size_t n, size_t L)
+size_t pl_bin_work_bytes(size_t n, size_t L)
 {
 	return (2 * L + n) * sizeof(float) + 3 * 64;
 }
 
-int plm_bin_work_init(plm_bin_work *ws, const plm_bin *b, plm_err *err)
+int pl_bin_work_init(pl_bin_work *ws, const pl_bin *b, plm_err *err)
 {
 	memset(ws, 0, sizeof *ws);
 	ws->k = plm_calloc_aligned(b->L, sizeof(float), "site couplings", err);
 	ws->gk = plm_calloc_aligned(b->L, sizeof(float), "site gradient", err);
 	ws->delta = plm_calloc_aligned(b->n, sizeof(float), "local fields", err);
 	if (!ws->k || !ws->gk || !ws->delta) {
-		plm_bin_work_free(ws);
+		pl_bin_work_free(ws);
 		return PLM_ENOMEM;
 	}
 	return PLM_OK;
 }
 
-void plm_bin_work_free(plm_bin_work *ws)
+void pl_bin_work_free(pl_bin_work *ws)
 {
 	if (ws == NULL)
 		return;
@@ -581,7 +574,7 @@ void plm_bin_work_free(plm_bin_work *ws)
 }
 
 /* lambda_B (with a single position B is the field difference alone) */
-static double bin_bias(const plm_bin *b, const plm_site_opts *o)
+static double bin_bias(const pl_bin *b, const pl_site_opts *o)
 {
 	if (b->L == 1)
 		return o->no_fields ? 0.0 : o->lambda_h / 2.0;
@@ -592,14 +585,14 @@ static double bin_bias(const plm_bin *b, const plm_site_opts *o)
 	return den > 0.0 ? o->lambda_h * o->lambda_j / den : 0.0;
 }
 
-double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o)
+double pl_bin_norm_weight(const pl_bin *b, const pl_site_opts *o)
 {
 	if (b->L == 1)
 		return o->no_fields ? 0.0 : 2.0;
 	return o->no_fields ? (double)(b->L - 1) : (double)b->L + 1.0;
 }
 
-double plm_bin_finish(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x,
+double pl_bin_finish(const pl_bin *b, size_t i, const pl_site_opts *o, const double *x,
                       double f, double gB, double *g)
 {
 	const size_t L = b->L;
@@ -618,8 +611,8 @@ double plm_bin_finish(const plm_bin *b, size_t i, const plm_site_opts *o, const 
 	return f + lb * B * B + o->lambda_j * rk;
 }
 
-double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
-                    plm_bin_work *ws)
+double pl_bin_eval(const pl_bin *b, size_t i, const pl_site_opts *o, const double *x, double *g,
+                    pl_bin_work *ws)
 {
 	const size_t n = b->n, L = b->L;
 	const double *w = b->d->w;
@@ -633,7 +626,7 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 	double f = 0.0, gB = 0.0;
 	for (size_t s = 0; s < n; s++) {
 		double y = ci[s] ? 1.0 : 0.0, p;
-		f += w[s] * plm_bin_loss(B + (double)ws->delta[s], y, &p);
+		f += w[s] * pl_bin_loss(B + (double)ws->delta[s], y, &p);
 		double r = w[s] * (p - y);
 		gB += r;
 		ws->delta[s] = (float)r;
@@ -643,10 +636,10 @@ double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const do
 	            ws->gk, 1);
 	for (size_t j = 0; j < L; j++)
 		g[1 + j] = (double)ws->gk[j];
-	return plm_bin_finish(b, i, o, x, f, gB, g);
+	return pl_bin_finish(b, i, o, x, f, gB, g);
 }
 
-void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, float *h,
+void pl_bin_store(const pl_bin *b, size_t i, const pl_site_opts *o, const double *x, float *h,
                    float *J)
 {
 	const size_t L = b->L;

@@ -6,11 +6,11 @@
 #include <math.h>
 
 #include "lbfgs.h"
-#include "plm.h"
+#include "pl.h"
 #include "rng.h"
 
 /* Random alignment n x L over q states (seed printed in the failure message via values). */
-static void random_data(plm_data *d, size_t n, size_t L, size_t q, uint64_t seed, int weighted)
+static void random_data(pl_data *d, size_t n, size_t L, size_t q, uint64_t seed, int weighted)
 {
 	plm_rng r;
 	rng_seed(&r, seed, 0);
@@ -22,17 +22,17 @@ static void random_data(plm_data *d, size_t n, size_t L, size_t q, uint64_t seed
 		w[s] = weighted ? 0.2 + rng_uniform(&r) : 1.0;
 	}
 	plm_err err;
-	ck_assert_int_eq(plm_data_init(d, seq, w, n, L, q, &err), PLM_OK);
+	ck_assert_int_eq(pl_data_init(d, seq, w, n, L, q, &err), PLM_OK);
 	free(seq);
 	free(w);
 }
 
 /* Random parameters of scale SC in the padded layout, unused entries 0. */
-static void random_x(const plm_data *d, size_t i, double *x, double sc, int no_fields, uint64_t seed)
+static void random_x(const pl_data *d, size_t i, double *x, double sc, int no_fields, uint64_t seed)
 {
 	plm_rng r;
 	rng_seed(&r, seed, 1);
-	size_t nvar = plm_nvar(d);
+	size_t nvar = pl_nvar(d);
 	memset(x, 0, nvar * sizeof *x);
 	for (size_t a = 0; a < d->q; a++)
 		x[a] = no_fields ? 0.0 : sc * rng_normal(&r);
@@ -46,19 +46,19 @@ static void random_x(const plm_data *d, size_t i, double *x, double sc, int no_f
 static void check_gradient(size_t q, int no_fields, uint64_t seed)
 {
 	const size_t n = 300, L = 5;
-	plm_data d;
+	pl_data d;
 	random_data(&d, n, L, q, seed, 1);
-	size_t nvar = plm_nvar(&d);
+	size_t nvar = pl_nvar(&d);
 	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *gr = calloc(nvar, sizeof *gr);
 	double *gtmp = calloc(nvar, sizeof *gtmp);
-	plm_work ws;
+	pl_work ws;
 	plm_err err;
-	ck_assert_int_eq(plm_work_init(&ws, &d, &err), PLM_OK);
-	plm_site_opts o = { 0.03, 0.02, no_fields };
+	ck_assert_int_eq(pl_work_init(&ws, &d, &err), PLM_OK);
+	pl_site_opts o = { 0.03, 0.02, no_fields };
 	for (size_t i = 0; i < L; i += 2) {
 		random_x(&d, i, x, 0.3, no_fields, seed + i);
-		double f = plm_site_eval(&d, i, &o, x, g, &ws);
-		double fr = plm_site_eval_ref(&d, i, &o, x, gr);
+		double f = pl_site_eval(&d, i, &o, x, g, &ws);
+		double fr = pl_site_eval_ref(&d, i, &o, x, gr);
 		/* kernel (float) vs reference (double) */
 		ck_assert_msg(fabs(f - fr) <= 1e-5 * fabs(fr), "q=%zu site %zu: f %.9g vs ref %.9g", q, i, f, fr);
 		double gmax = 0.0;
@@ -72,9 +72,9 @@ static void check_gradient(size_t q, int no_fields, uint64_t seed)
 		for (size_t k = 0; k < nvar; k += (q > 4 ? 7 : 1)) {
 			double x0 = x[k], hstep = 1e-5;
 			x[k] = x0 + hstep;
-			double fp = plm_site_eval_ref(&d, i, &o, x, gtmp);
+			double fp = pl_site_eval_ref(&d, i, &o, x, gtmp);
 			x[k] = x0 - hstep;
-			double fm = plm_site_eval_ref(&d, i, &o, x, gtmp);
+			double fm = pl_site_eval_ref(&d, i, &o, x, gtmp);
 			x[k] = x0;
 			double fd = (fp - fm) / (2 * hstep);
 			int unused = k % d.Q >= q || (k >= d.Q && (k - d.Q) / (q * d.Q) == i) ||
@@ -89,8 +89,8 @@ static void check_gradient(size_t q, int no_fields, uint64_t seed)
 		}
 		ck_assert_uint_gt(checked, 10);
 	}
-	plm_work_free(&ws);
-	plm_data_free(&d);
+	pl_work_free(&ws);
+	pl_data_free(&d);
 	free(x), free(g), free(gr), free(gtmp);
 }
 
@@ -111,15 +111,15 @@ START_TEST(test_zero_point)
 {
 	const size_t L = 3, q = 4, n = 5;
 	uint8_t seq[5 * 3] = { 0, 1, 2, 1, 1, 3, 2, 1, 0, 1, 0, 0, 3, 3, 3 };
-	plm_data d;
+	pl_data d;
 	plm_err err;
-	ck_assert_int_eq(plm_data_init(&d, seq, NULL, n, L, q, &err), PLM_OK);
-	size_t nvar = plm_nvar(&d);
+	ck_assert_int_eq(pl_data_init(&d, seq, NULL, n, L, q, &err), PLM_OK);
+	size_t nvar = pl_nvar(&d);
 	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g);
-	plm_work ws;
-	ck_assert_int_eq(plm_work_init(&ws, &d, &err), PLM_OK);
-	plm_site_opts o = { 0, 0, 0 };
-	double f = plm_site_eval(&d, 0, &o, x, g, &ws);
+	pl_work ws;
+	ck_assert_int_eq(pl_work_init(&ws, &d, &err), PLM_OK);
+	pl_site_opts o = { 0, 0, 0 };
+	double f = pl_site_eval(&d, 0, &o, x, g, &ws);
 	ck_assert_double_eq_tol(f, log(4.0), 1e-6);
 	/* site 0 states: 0,1,2,1,3 -> counts 1,2,1,1 */
 	ck_assert_double_eq_tol(g[0], 0.25 - 0.2, 1e-7);
@@ -129,8 +129,8 @@ START_TEST(test_zero_point)
 	(void)J01;
 	double g01_a0 = g[d.Q + (1 * q + 1) * d.Q + 0];
 	ck_assert_double_eq_tol(g01_a0, (3 * 0.25 - 1.0) / 5.0, 1e-7);
-	plm_work_free(&ws);
-	plm_data_free(&d);
+	pl_work_free(&ws);
+	pl_data_free(&d);
 	free(x), free(g);
 }
 END_TEST
@@ -138,15 +138,15 @@ END_TEST
 START_TEST(test_bad_data)
 {
 	uint8_t seq[4] = { 0, 1, 2, 5 };
-	plm_data d;
+	pl_data d;
 	plm_err err;
-	ck_assert_int_eq(plm_data_init(&d, seq, NULL, 2, 2, 3, &err), PLM_EINVAL);
+	ck_assert_int_eq(pl_data_init(&d, seq, NULL, 2, 2, 3, &err), PLM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "state 5"));
 	double w[2] = { 0, 0 };
-	ck_assert_int_eq(plm_data_init(&d, seq, w, 2, 2, 8, &err), PLM_EINVAL);
-	ck_assert_int_eq(plm_data_init(&d, seq, NULL, 0, 2, 8, &err), PLM_EINVAL);
-	plm_data_free(NULL);
-	plm_work_free(NULL);
+	ck_assert_int_eq(pl_data_init(&d, seq, w, 2, 2, 8, &err), PLM_EINVAL);
+	ck_assert_int_eq(pl_data_init(&d, seq, NULL, 0, 2, 8, &err), PLM_EINVAL);
+	pl_data_free(NULL);
+	pl_work_free(NULL);
 }
 END_TEST
 
@@ -156,24 +156,24 @@ END_TEST
 static void check_binary(size_t L, int no_fields, double lh, double lj, uint64_t seed)
 {
 	const size_t n = 200;
-	plm_data d;
+	pl_data d;
 	random_data(&d, n, L, 2, seed, 1);
-	plm_bin b;
+	pl_bin b;
 	plm_err err;
-	ck_assert_int_eq(plm_bin_init(&b, &d, &err), PLM_OK);
-	plm_bin_work ws;
-	ck_assert_int_eq(plm_bin_work_init(&ws, &b, &err), PLM_OK);
-	size_t nb = plm_bin_nvar(&b), nvar = plm_nvar(&d);
+	ck_assert_int_eq(pl_bin_init(&b, &d, &err), PLM_OK);
+	pl_bin_work ws;
+	ck_assert_int_eq(pl_bin_work_init(&ws, &b, &err), PLM_OK);
+	size_t nb = pl_bin_nvar(&b), nvar = pl_nvar(&d);
 	double *x = calloc(nb, sizeof *x), *g = calloc(nb, sizeof *g), *gt = calloc(nb, sizeof *gt);
 	double *xf = calloc(nvar, sizeof *xf), *gf = calloc(nvar, sizeof *gf);
 	float h[2], *J = calloc(L * 4, sizeof *J);
-	plm_site_opts o = { lh, lj, no_fields };
+	pl_site_opts o = { lh, lj, no_fields };
 	plm_rng r;
 	rng_seed(&r, seed, 2);
 	for (size_t i = 0; i < L; i++) {
 		for (size_t k = 0; k < nb; k++)
 			x[k] = k == 1 + i ? 0.0 : 0.3 * rng_normal(&r);
-		double f = plm_bin_eval(&b, i, &o, x, g, &ws);
+		double f = pl_bin_eval(&b, i, &o, x, g, &ws);
 		/* finite differences */
 		for (size_t k = 0; k < nb; k++) {
 			if (k == 1 + i) {
@@ -182,24 +182,24 @@ static void check_binary(size_t L, int no_fields, double lh, double lj, uint64_t
 			}
 			double x0 = x[k], hs = 1e-3;
 			x[k] = x0 + hs;
-			double fp = plm_bin_eval(&b, i, &o, x, gt, &ws);
+			double fp = pl_bin_eval(&b, i, &o, x, gt, &ws);
 			x[k] = x0 - hs;
-			double fm = plm_bin_eval(&b, i, &o, x, gt, &ws);
+			double fm = pl_bin_eval(&b, i, &o, x, gt, &ws);
 			x[k] = x0;
 			ck_assert_msg(fabs((fp - fm) / (2 * hs) - g[k]) <= 2e-5 * (1.0 + fabs(g[k])),
 			              "site %zu var %zu: fd %.8g vs grad %.8g", i, k, (fp - fm) / (2 * hs), g[k]);
 		}
 		/* the full Potts objective at the mapped point */
-		plm_bin_store(&b, i, &o, x, h, J);
+		pl_bin_store(&b, i, &o, x, h, J);
 		memset(xf, 0, nvar * sizeof *xf);
 		xf[0] = h[0], xf[1] = h[1];
 		for (size_t j = 0; j < L; j++)
 			for (size_t a = 0; a < 2; a++)
 				for (size_t c = 0; c < 2; c++)
 					xf[d.Q + (j * 2 + c) * d.Q + a] = J[j * 4 + a * 2 + c];
-		double ff = plm_site_eval_ref(&d, i, &o, xf, gf);
+		double ff = pl_site_eval_ref(&d, i, &o, xf, gf);
 		ck_assert_msg(fabs(ff - f) <= 1e-6 * fabs(f), "site %zu: f %.10g vs full %.10g", i, f, ff);
-		double n1 = plm_bin_norm_weight(&b, &o) * g[0] * g[0], n2 = 0;
+		double n1 = pl_bin_norm_weight(&b, &o) * g[0] * g[0], n2 = 0;
 		for (size_t k = 1; k < nb; k++)
 			n1 += g[k] * g[k];
 		for (size_t k = 0; k < nvar; k++)
@@ -211,9 +211,9 @@ static void check_binary(size_t L, int no_fields, double lh, double lj, uint64_t
 		for (size_t j = 0; j < L; j++) /* antisymmetric in a */
 			ck_assert(J[j * 4 + 0] == -J[j * 4 + 2] && J[j * 4 + 1] == -J[j * 4 + 3]);
 	}
-	plm_bin_work_free(&ws);
-	plm_bin_free(&b);
-	plm_data_free(&d);
+	pl_bin_work_free(&ws);
+	pl_bin_free(&b);
+	pl_data_free(&d);
 	free(x), free(g), free(gt), free(xf), free(gf), free(J);
 }
 

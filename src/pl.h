@@ -1,18 +1,19 @@
-/* plm: the per-site pseudo-likelihood objective and its gradient (the hot kernel): blocked
+/* pl: the per-site pseudo-likelihood objective and its gradient (the hot kernel): blocked
  * gather/scatter over a transposed sequence matrix, float parameters padded to a multiple of
  * 8 states, double accumulation of the objective and gradient.  It knows nothing about
  * optimizers or threads: one call evaluates one site on the caller's workspace. */
-#ifndef PLMEM_PLM_H
-#define PLMEM_PLM_H
+#ifndef PLMEM_PL_H
+#define PLMEM_PL_H
 
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alphabet.h" /* ALPHABET_MAXQ: the largest q */
 #include "err.h"
 
 /* The training data shared (read-only) by every site. */
-typedef struct plm_data {
+typedef struct pl_data {
 	size_t n;        /* sequences (distinct ones, after merging duplicates) */
 	size_t L;        /* positions */
 	size_t q;        /* states */
@@ -20,32 +21,30 @@ typedef struct plm_data {
 	uint8_t *seqT;   /* L x n, transposed: seqT[j * n + s] */
 	double *w;       /* n weights summing to 1 */
 	/* sparse layout: the entries whose state is not their column's mode, by sequence */
-	size_t nblk;     /* blocks of PLM_BLOCK sequences */
+	size_t nblk;     /* blocks of PL_BLOCK sequences */
 	size_t nnz;      /* non-mode entries */
 	uint8_t *mode;   /* L: most frequent state of each column */
 	size_t *sptr;    /* n + 1: sequence s's entries are soff[sptr[s] .. sptr[s+1]) */
 	uint32_t *soff;  /* nnz: byte offset (j * q + state) * Q * 4 of each entry's row */
-} plm_data;
-
-#define PLM_MAXQ 64
+} pl_data;
 
 /* Copy SEQ (n x L, row-major: seq[s * L + j] < q) transposed, and W / sum(W) (W NULL: all
  * equal).  Fails on an empty problem, a state >= q, or weights that do not sum to > 0. */
-int plm_data_init(plm_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
+int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
                   plm_err *err);
-void plm_data_free(plm_data *d);
+void pl_data_free(pl_data *d);
 
 /* Variables of one site, padded layout:
  *   x[a]                          = h_i(a),          a < q  (x[a] for q <= a < Q unused, 0)
  *   x[Q + (j * q + b) * Q + a]    = J_ij(a, b),      a < q, b < q  (block j = i unused, 0)
  * Unused entries always get a zero gradient, so an optimizer started at 0 keeps them 0. */
-static inline size_t plm_nvar(const plm_data *d)
+static inline size_t pl_nvar(const pl_data *d)
 {
 	return d->Q + d->L * d->q * d->Q;
 }
 
 /* Per-thread scratch (allocated once, reused for every site). */
-typedef struct plm_work {
+typedef struct pl_work {
 	size_t nvar;
 	float *dw;    /* L * q * Q: couplings minus their row at the column's mode */
 	float *gf;    /* L * q * Q: gradient partial sums in float (flushed to double) */
@@ -53,27 +52,27 @@ typedef struct plm_work {
 	float *base;  /* Q: local field of the all-mode sequence */
 	double *gh;   /* Q: field gradient */
 	double *dsum; /* Q: residuals summed since the last flush */
-} plm_work;
+} pl_work;
 
-int plm_work_init(plm_work *ws, const plm_data *d, plm_err *err);
-void plm_work_free(plm_work *ws);
+int pl_work_init(pl_work *ws, const pl_data *d, plm_err *err);
+void pl_work_free(pl_work *ws);
 
-/* Bytes of one plm_work, and of a plm_data, for these sizes. */
-size_t plm_work_bytes(size_t L, size_t q);
-size_t plm_data_bytes(size_t n, size_t L, size_t q);
+/* Bytes of one pl_work, and of a pl_data, for these sizes. */
+size_t pl_work_bytes(size_t L, size_t q);
+size_t pl_data_bytes(size_t n, size_t L, size_t q);
 
-typedef struct plm_site_opts {
+typedef struct pl_site_opts {
 	double lambda_h, lambda_j;
 	int no_fields;   /* 1: h is fixed (its gradient is set to 0) */
-} plm_site_opts;
+} pl_site_opts;
 
 /* f_i(x) = -sum_s w_s log P_i(a_i^s | a_\i^s) + lambda_h |h_i|^2 + lambda_j sum_{j != i} |J_ij|^2,
  * returned; its gradient goes to G (nvar doubles, every entry written). */
-double plm_site_eval(const plm_data *d, size_t i, const plm_site_opts *o, const double *x, double *g,
-                     plm_work *ws);
+double pl_site_eval(const pl_data *d, size_t i, const pl_site_opts *o, const double *x, double *g,
+                     pl_work *ws);
 
 /* The same objective and gradient computed in plain double loops, for tests. */
-double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, const double *x,
+double pl_site_eval_ref(const pl_data *d, size_t i, const pl_site_opts *o, const double *x,
                          double *g);
 
 /* ---- binary data (q = 2): the dense path ------------------------------------------------
@@ -85,43 +84,43 @@ double plm_site_eval_ref(const plm_data *d, size_t i, const plm_site_opts *o, co
  *   D_s = B + sum_{j != i} k_j sigma_j^s,   y_s = 1 when a_i^s = 1,
  *   lambda_B = lambda_h lambda_j / ((L - 1) lambda_h + 2 lambda_j)   (lambda_j / (L - 1) with
  *   no fields),
- * whose minimum is the Potts objective's minimum (plm_bin_store maps it back).  The local
+ * whose minimum is the Potts objective's minimum (pl_bin_store maps it back).  The local
  * fields D are one matrix-vector product (cblas_sgemv) over the spin matrix, the gradient
  * another.  Variables: x[0] = B and x[1 + j] = k_j, x[1 + i] unused.  The norm of the full
  * Potts gradient at the mapped point is sqrt(W g_0^2 + sum_j g_{1+j}^2) with
- * W = plm_bin_norm_weight() (L + 1, or L - 1 with no fields): give the optimizer that
+ * W = pl_bin_norm_weight() (L + 1, or L - 1 with no fields): give the optimizer that
  * weight for its convergence test so that --tol means the same thing. */
-typedef struct plm_bin {
+typedef struct pl_bin {
 	size_t n, L;
 	float *spin;     /* n x L, row-major, +-1 (NULL in a view) */
-	const plm_data *d; /* weights and states */
-} plm_bin;
+	const pl_data *d; /* weights and states */
+} pl_bin;
 
-/* The problem with its float spin matrix (what plm_bin_eval reads), or only a view of D
+/* The problem with its float spin matrix (what pl_bin_eval reads), or only a view of D
  * (for kernels that read d->seqT themselves: fitbin.h).  Both fail unless q = 2 and the
  * sizes fit BLAS's ints. */
-int plm_bin_init(plm_bin *b, const plm_data *d, plm_err *err);
-int plm_bin_view(plm_bin *b, const plm_data *d, plm_err *err);
-void plm_bin_free(plm_bin *b);
-size_t plm_bin_nvar(const plm_bin *b);
-size_t plm_bin_work_bytes(size_t n, size_t L);
+int pl_bin_init(pl_bin *b, const pl_data *d, plm_err *err);
+int pl_bin_view(pl_bin *b, const pl_data *d, plm_err *err);
+void pl_bin_free(pl_bin *b);
+size_t pl_bin_nvar(const pl_bin *b);
+size_t pl_bin_work_bytes(size_t n, size_t L);
 
-typedef struct plm_bin_work {
+typedef struct pl_bin_work {
 	float *k, *delta, *gk;  /* L, n, L */
-} plm_bin_work;
+} pl_bin_work;
 
-int plm_bin_work_init(plm_bin_work *ws, const plm_bin *b, plm_err *err);
-void plm_bin_work_free(plm_bin_work *ws);
+int pl_bin_work_init(pl_bin_work *ws, const pl_bin *b, plm_err *err);
+void pl_bin_work_free(pl_bin_work *ws);
 
-double plm_bin_norm_weight(const plm_bin *b, const plm_site_opts *o);
+double pl_bin_norm_weight(const pl_bin *b, const pl_site_opts *o);
 
-double plm_bin_eval(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, double *g,
-                    plm_bin_work *ws);
+double pl_bin_eval(const pl_bin *b, size_t i, const pl_site_opts *o, const double *x, double *g,
+                    pl_bin_work *ws);
 
 /* One pattern's term at local field D = B + sum_j k_j sigma_j for target Y (0 or 1):
  * returns log(1 + e^D) - Y D and sets *P = 1 / (1 + e^-D), both stable for any D (one
  * exponential: with e = e^-|D|, log(1 + e^D) = max(D, 0) + log1p(e)). */
-static inline double plm_bin_loss(double D, double y, double *p)
+static inline double pl_bin_loss(double D, double y, double *p)
 {
 	double e = exp(-fabs(D));
 	*p = (D > 0.0 ? 1.0 : e) / (1.0 + e);
@@ -131,12 +130,12 @@ static inline double plm_bin_loss(double D, double y, double *p)
 /* The penalty part of site i's evaluation at X, given the data part: F = sum_s w_s (loss),
  * GB = sum_s w_s (p_s - y_s) and G[1 + j] = sum_s w_s (p_s - y_s) sigma_j^s for j != i (any
  * value at j = i).  Completes G (the penalty gradients, g[0], g[1 + i] = 0) and returns f. */
-double plm_bin_finish(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x,
+double pl_bin_finish(const pl_bin *b, size_t i, const pl_site_opts *o, const double *x,
                       double f, double gB, double *g);
 
 /* Site i's Potts parameters from the reduced solution X: h (q = 2 values) and the coupling
  * matrices J_ij (2 x 2, row = state at i), written as J[j * 4 + a * 2 + b]. */
-void plm_bin_store(const plm_bin *b, size_t i, const plm_site_opts *o, const double *x, float *h,
+void pl_bin_store(const pl_bin *b, size_t i, const pl_site_opts *o, const double *x, float *h,
                    float *J);
 
 #endif
