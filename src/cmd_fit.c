@@ -55,7 +55,7 @@ const cmd_spec cmd_fit_spec = {
 	"For each site i, minimises over h_i and J_ij (j != i), with weights w_s / M_eff:\n"
 	"  f_i = -sum_s w_s log P(a_i^s | rest of s) + lambda_h |h_i|^2 + lambda_j sum_j |J_ij|^2\n"
 	"Identical sequences are merged (weights summed) first.  --lambda-j auto is\n"
-	"max(" PLM_STR(FIT_LAMBDA_J_FLOOR) ", " PLM_STR(FIT_LAMBDA_J_PRIOR) " / M_eff) for alignments (alphabets with a gap) and "
+	PLM_STR(FIT_LAMBDA_J_PRIOR) " / M_eff (plmc's prior) for alignments (alphabets with a gap) and "
 	PLM_STR(FIT_LAMBDA_J_PATTERNS) " for gap-less\n"
 	"alphabets (binary patterns).  The tolerance applies to the Euclidean (L2) norm of the\n"
 	"gradient of f_i over all of site i's parameters.\n"

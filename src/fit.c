@@ -23,8 +23,7 @@ double fit_lambda_j_auto(const plm_alphabet *abc, double meff)
 {
 	if (abc->gap < 0)
 		return FIT_LAMBDA_J_PATTERNS;
-	double l = meff > 0.0 ? FIT_LAMBDA_J_PRIOR / meff : FIT_LAMBDA_J_PRIOR;
-	return l > FIT_LAMBDA_J_FLOOR ? l : FIT_LAMBDA_J_FLOOR;
+	return meff > 0.0 ? FIT_LAMBDA_J_PRIOR / meff : FIT_LAMBDA_J_PRIOR;
 }
 
 void fit_opts_default(fit_opts *o)

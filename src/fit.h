@@ -14,10 +14,9 @@
 #define FIT_DEFAULT_LAMBDA_H 0.01
 /* The couplings' default penalty ("auto", see fit_lambda_j_auto): for alignments, a fixed
  * prior of FIT_LAMBDA_J_PRIOR / M_eff (plmc's -le 16 on each symmetric block, shared by the
- * two directions, so 8 on each), never below FIT_LAMBDA_J_FLOOR; FIT_LAMBDA_J_PATTERNS for
- * alphabets without a gap state (binary patterns, spin states). */
+ * two directions, so 8 on each), with no floor; FIT_LAMBDA_J_PATTERNS for alphabets without
+ * a gap state (binary patterns, spin states). */
 #define FIT_LAMBDA_J_PRIOR 8
-#define FIT_LAMBDA_J_FLOOR 0.005
 #define FIT_LAMBDA_J_PATTERNS 0.01
 #define FIT_LAMBDA_J_AUTO (-1.0) /* fit_opts.lambda_j: use fit_lambda_j_auto() */
 #define FIT_DEFAULT_TOL 5e-4
@@ -51,13 +50,14 @@ typedef struct fit_opts {
 void fit_opts_default(fit_opts *o);
 
 /* The default L2 weight on the couplings for an alignment over ABC with M_EFF = sum of the
- * weights: max(FIT_LAMBDA_J_FLOOR, FIT_LAMBDA_J_PRIOR / M_EFF) when ABC has a gap state
- * (protein, RNA, DNA, custom letters with '-'), else FIT_LAMBDA_J_PATTERNS.
+ * weights: FIT_LAMBDA_J_PRIOR / M_EFF when ABC has a gap state (protein, RNA, DNA, custom
+ * letters with '-'), else FIT_LAMBDA_J_PATTERNS.
  * The objective's data term is an average (weights w_s / M_eff), so a penalty that stays the
  * same in the summed likelihood, as plmc's and CCMpred's do, is PRIOR / M_eff here: strong for
- * a small family, weak once the data dominate.  The floor bounds the cost of weak penalties
- * (L-BFGS iterations grow about as lambda^-1/2).  Pattern data keep a penalty relative to
- * their number, which lets pseudo-likelihood store many patterns as fixed points. */
+ * a small family, weak once the data dominate.  (Until issue 16 it was floored at 0.005 to
+ * bound the L-BFGS iterations, which grow about as lambda^-1/2; the floor cost large families
+ * contacts: bench/RESULTS.md.)  Pattern data keep a penalty relative to their number, which
+ * lets pseudo-likelihood store many patterns as fixed points. */
 double fit_lambda_j_auto(const plm_alphabet *abc, double meff);
 
 /* Bytes fit_model() needs for a problem (model + shared data + per-thread workspaces), so
