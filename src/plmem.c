@@ -23,6 +23,8 @@ CMD_DECLARE(score)
 CMD_DECLARE(contacts)
 CMD_DECLARE(generate)
 CMD_DECLARE(import)
+CMD_DECLARE(split)
+CMD_DECLARE(sweep)
 /* (end of declarations) */
 
 static const cmd_entry commands[] = {
@@ -37,6 +39,8 @@ static const cmd_entry commands[] = {
 	{ &cmd_contacts_spec, cmd_contacts_main },
 	{ &cmd_generate_spec, cmd_generate_main },
 	{ &cmd_import_spec, cmd_import_main },
+	{ &cmd_split_spec, cmd_split_main },
+	{ &cmd_sweep_spec, cmd_sweep_main },
 	{ NULL, NULL }
 };
 

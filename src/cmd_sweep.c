@@ -1,0 +1,588 @@
+/* cmd_sweep: `plmem sweep MSA`: options, resuming from the table, progress, the output files
+ * (rows, summary, gnuplot script) and running gnuplot when it is installed.  Glue only: the
+ * sweep itself lives in sweep.c (draw in split.c, fit in fit.c, dynamics in dynamics.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "split.h"
+#include "sweep.h"
+#include "util.h"
+#include "version.h"
+
+enum {
+	OPT_LAMBDA_H = 400,
+	OPT_LAMBDA_J,
+	OPT_MAX_ITER,
+	OPT_TOL,
+	OPT_NO_FIELDS,
+	OPT_SYMMETRIC,
+	OPT_SIZES,
+	OPT_ALPHAS,
+	OPT_POINTS,
+	OPT_MAX_SIZE,
+	OPT_REPS,
+	OPT_STARTS,
+	OPT_SEED,
+	OPT_KINDS,
+	OPT_COUPLINGS,
+	OPT_TEST,
+	OPT_UPDATE,
+	OPT_ORDER,
+	OPT_MAX_SWEEPS,
+	OPT_NO_PLOT,
+	OPT_QUIET
+};
+
+#define DEF_KINDS "train,test,random"
+#define DEF_COUPLINGS "asymmetric,symmetrized"
+#define DEF_UPDATE sequential
+#define DEF_ORDER ascending
+
+static const cmd_opt opts[] = {
+	{ "output", 'o', "PREFIX", "NAME.sweep for MSA NAME.EXT",
+	  "write PREFIX.tsv (rows), PREFIX.summary.tsv, PREFIX.gp and PREFIX.png" },
+	{ "sizes", OPT_SIZES, "LIST", NULL, "training sizes P, comma-separated" },
+	{ "alphas", OPT_ALPHAS, "LIST", NULL, "training sizes as alpha = P / L, comma-separated" },
+	{ "points", OPT_POINTS, "N", CMD_STR(SWEEP_DEFAULT_POINTS),
+	  "without --sizes/--alphas: N sizes log-spaced from 1 to --max-size" },
+	{ "max-size", OPT_MAX_SIZE, "P", "M_eff",
+	  "largest size of --points (at most 4/5 of the kept sequences without --test)" },
+	{ "reps", OPT_REPS, "R", CMD_STR(SWEEP_DEFAULT_REPS), "training sets per size (split seeds S..S+R-1)" },
+	{ "starts", OPT_STARTS, "S", CMD_STR(SWEEP_DEFAULT_STARTS), "starts drawn per kind and point" },
+	{ "seed", OPT_SEED, "S", CMD_STR(SWEEP_DEFAULT_SEED), "random seed" },
+	{ "kinds", OPT_KINDS, "LIST", DEF_KINDS, "start kinds: train, test, random" },
+	{ "couplings", OPT_COUPLINGS, "LIST", DEF_COUPLINGS,
+	  "couplings: asymmetric (as fitted), symmetrized ((J_ij + J_ji^T)/2)" },
+	{ "test", OPT_TEST, "FILE", NULL,
+	  "draw the test starts from FILE instead of the sequences not drawn" },
+	{ "update", OPT_UPDATE, "MODE", CMD_STR(DEF_UPDATE),
+	  "dynamics: sequential (one site at a time) or parallel (all at once)" },
+	{ "order", OPT_ORDER, "ORDER", CMD_STR(DEF_ORDER),
+	  "site order of a sequential sweep: ascending or random" },
+	{ "max-sweeps", OPT_MAX_SWEEPS, "N", CMD_STR(DYN_MAX_SWEEPS_DEFAULT), "stop a run after N sweeps" },
+	CMD_INPUT_READ_OPTS,
+	CMD_INPUT_FILTER_OPTS,
+	{ "lambda-h", OPT_LAMBDA_H, "X", CMD_STR(FIT_DEFAULT_LAMBDA_H), "fit: L2 penalty on the fields" },
+	{ "lambda-j", OPT_LAMBDA_J, "X", "auto", "fit: L2 penalty on the couplings, or auto (as fit)" },
+	{ "max-iter", OPT_MAX_ITER, "N", CMD_STR(FIT_DEFAULT_MAX_ITER), "fit: L-BFGS iterations per site" },
+	{ "tol", OPT_TOL, "X", CMD_STR(FIT_DEFAULT_TOL), "fit: gradient-norm tolerance per site" },
+	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fit: fix the fields h at 0" },
+	{ "symmetric", OPT_SYMMETRIC, NULL, NULL, "fit: then fit the symmetric model jointly" },
+	{ "no-plot", OPT_NO_PLOT, NULL, NULL, "write no gnuplot script and no PNG" },
+	CMD_OPT_THREADS,
+	{ "quiet", OPT_QUIET, NULL, NULL, "print neither progress nor summary" },
+	CMD_OPT_HELP,
+	CMD_OPT_END
+};
+
+const cmd_spec cmd_sweep_spec = {
+	"sweep",
+	"[options] MSA",
+	"Memorization to generalization: fit training sets of growing size, relax from their sequences.",
+	"For each training size P and repetition r, draws P sequences as plmem split --seed S+r-1\n"
+	"does (by weight, without replacement; the sets of one repetition are nested), fits them\n"
+	"as plmem fit does (weights recomputed on the training set), and runs the zero-temperature\n"
+	"dynamics from --starts draws (with repetition) of the training set, of the test set and of\n"
+	"uniformly random sequences, with the asymmetric and the symmetrized couplings.  Each batch\n"
+	"is one row of PREFIX.tsv: mean final overlap q(start, end), fraction of starts that are\n"
+	"fixed points, fractions ending fixed, in a cycle or at --max-sweeps, times.  An existing\n"
+	"PREFIX.tsv with the same settings is resumed: its finished points are kept.  The PNG needs\n"
+	"gnuplot; without it the script PREFIX.gp is still written.",
+	opts
+};
+
+typedef struct prog {
+	const char *tsv, *header;
+	size_t L;
+	double start;
+	size_t first_done; /* points already done when this run started */
+	int show, shown;
+	double last;
+} prog;
+
+/* Rewrite the rows table after each point (temporary file + rename), and show progress. */
+static int on_point(void *ctx, const sweep_table *t, size_t done, size_t total, plm_err *err)
+{
+	prog *p = ctx;
+	plm_outfile f;
+	int rc = outfile_open(&f, p->tsv, err);
+	if (rc == PLM_OK)
+		rc = sweep_write_rows(f.fp, p->header, t, p->L);
+	if (rc == PLM_OK)
+		rc = outfile_commit(&f, err);
+	else
+		outfile_abort(&f);
+	if (rc != PLM_OK)
+		return rc;
+	double now = plm_now();
+	if (p->show && (now - p->last > 0.25 || done == total)) {
+		double el = now - p->start;
+		size_t mine = done - p->first_done;
+		double left = mine > 0 ? el * (double)(total - done) / (double)mine : 0.0;
+		fprintf(stderr, "\rplmem sweep: points %zu/%zu, %.0f s elapsed, about %.0f s left   ", done, total, el,
+		        left);
+		fflush(stderr);
+		p->shown = 1;
+		p->last = now;
+	}
+	return PLM_OK;
+}
+
+/* A comma-separated list: each item a kind/coupling name, into a bit mask. */
+static int parse_names(const cmd_spec *spec, const char *opt, const char *s, int (*parse)(const char *, size_t),
+                       unsigned *mask)
+{
+	*mask = 0;
+	for (const char *p = s;;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		int k = parse(p, n);
+		if (k < 0) {
+			cmd_usage_error(spec, "--%s: unknown name '%.*s'", opt, (int)n, p);
+			return -1;
+		}
+		*mask |= 1u << k;
+		if (e == NULL)
+			return 0;
+		p = e + 1;
+	}
+}
+
+/* A comma-separated list of positive numbers. */
+static int parse_list(const cmd_spec *spec, const char *opt, const char *s, double **out, size_t *n)
+{
+	size_t cap = 1;
+	for (const char *p = s; *p; p++)
+		cap += *p == ',';
+	double *v = malloc(cap * sizeof *v);
+	if (v == NULL) {
+		cmd_error(spec, "out of memory");
+		return -1;
+	}
+	size_t k = 0;
+	for (const char *p = s;;) {
+		char *end;
+		errno = 0;
+		double x = strtod(p, &end);
+		if (end == p || errno || !(x > 0) || (*end != ',' && *end != '\0')) {
+			free(v);
+			cmd_usage_error(spec, "--%s: expected positive numbers separated by commas, got '%s'", opt, s);
+			return -1;
+		}
+		v[k++] = x;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Run gnuplot on SCRIPT; 0 when it ran and succeeded, 1 when it is not installed, -1 else. */
+static int run_gnuplot(const char *script)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return 1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static char *concat(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 1;
+	char *s = malloc(n);
+	if (s != NULL)
+		snprintf(s, n, "%s%s", a, b);
+	return s;
+}
+
+int cmd_sweep_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_sweep_spec;
+	cmd_input in;
+	cmd_input_default(&in);
+	sweep_opts so;
+	sweep_opts_default(&so);
+	const char *prefix = NULL, *sizes_s = NULL, *alphas_s = NULL, *test_path = NULL;
+	size_t npoints = SWEEP_DEFAULT_POINTS, max_size = 0;
+	unsigned long long u;
+	int threads = 0, quiet = 0, no_plot = 0, order_set = 0;
+
+	cmd_parser p;
+	cmd_parser_init(&p, spec);
+	int c, r;
+	while ((c = cmd_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': prefix = optarg; break;
+		case OPT_SIZES: sizes_s = optarg; break;
+		case OPT_ALPHAS: alphas_s = optarg; break;
+		case OPT_POINTS:
+			if (cmd_parse_size(spec, "points", optarg, 1, 10000, &npoints))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_MAX_SIZE:
+			if (cmd_parse_size(spec, "max-size", optarg, 1, SIZE_MAX / 2, &max_size))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_REPS:
+			if (cmd_parse_size(spec, "reps", optarg, 1, 1000000, &so.reps))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_STARTS:
+			if (cmd_parse_size(spec, "starts", optarg, 1, 100000000, &so.starts))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_SEED:
+			if (cmd_parse_u64(spec, "seed", optarg, &u))
+				return CMD_EXIT_USAGE;
+			so.seed = u;
+			break;
+		case OPT_KINDS:
+			if (parse_names(spec, "kinds", optarg, sweep_kind_parse, &so.kinds))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_COUPLINGS:
+			if (parse_names(spec, "couplings", optarg, sweep_coup_parse, &so.coups))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_TEST: test_path = optarg; break;
+		case OPT_UPDATE:
+			if (strcmp(optarg, "sequential") == 0)
+				so.dyn.update = DYN_UPDATE_SEQUENTIAL;
+			else if (strcmp(optarg, "parallel") == 0)
+				so.dyn.update = DYN_UPDATE_PARALLEL;
+			else
+				return cmd_usage_error(spec, "--update: '%s' is not sequential or parallel", optarg);
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "ascending") == 0)
+				so.dyn.order = DYN_ORDER_FIXED;
+			else if (strcmp(optarg, "random") == 0)
+				so.dyn.order = DYN_ORDER_RANDOM;
+			else
+				return cmd_usage_error(spec, "--order: '%s' is not ascending or random", optarg);
+			order_set = 1;
+			break;
+		case OPT_MAX_SWEEPS:
+			if (cmd_parse_size(spec, "max-sweeps", optarg, 0, SIZE_MAX / 2, &so.dyn.max_sweeps))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_LAMBDA_H:
+			if (cmd_parse_double(spec, "lambda-h", optarg, 0.0, 1e6, &so.fit.lambda_h))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_LAMBDA_J:
+			if (strcmp(optarg, "auto") == 0)
+				so.fit.lambda_j = FIT_LAMBDA_J_AUTO;
+			else if (cmd_parse_double(spec, "lambda-j", optarg, 0.0, 1e6, &so.fit.lambda_j))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_MAX_ITER:
+			if (cmd_parse_u64(spec, "max-iter", optarg, &u))
+				return CMD_EXIT_USAGE;
+			so.fit.max_iter = (size_t)u;
+			break;
+		case OPT_TOL:
+			if (cmd_parse_double(spec, "tol", optarg, 0.0, 1e6, &so.fit.tol))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_NO_FIELDS: so.fit.no_fields = 1; break;
+		case OPT_SYMMETRIC: so.fit.symmetric = 1; break;
+		case OPT_NO_PLOT: no_plot = 1; break;
+		case OPT_QUIET: quiet = 1; break;
+		default:
+			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
+				return r;
+		}
+	}
+	char **arg = cmd_operands(spec, argc, argv, 1, "the alignment file MSA");
+	if (arg == NULL)
+		return CMD_EXIT_USAGE;
+	const char *path = arg[0];
+	if (sizes_s && alphas_s)
+		return cmd_usage_error(spec, "--sizes and --alphas exclude each other");
+	if (order_set && so.dyn.order == DYN_ORDER_RANDOM && so.dyn.update == DYN_UPDATE_PARALLEL)
+		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel");
+	if (prefix == NULL && strcmp(path, "-") == 0)
+		return cmd_usage_error(spec, "reading standard input: name the outputs with -o PREFIX");
+	double *list = NULL;
+	size_t nlist = 0;
+	if ((sizes_s && parse_list(spec, "sizes", sizes_s, &list, &nlist)) ||
+	    (alphas_s && parse_list(spec, "alphas", alphas_s, &list, &nlist)))
+		return CMD_EXIT_USAGE;
+	if (sizes_s)
+		for (size_t k = 0; k < nlist; k++)
+			if (list[k] != floor(list[k])) {
+				double x = list[k];
+				free(list);
+				return cmd_usage_error(spec, "--sizes: %g is not a whole number (use --alphas for P / L)", x);
+			}
+	int nthreads = plm_set_threads(threads);
+	double t_start = plm_now();
+
+	msa *m = NULL, *tm = NULL;
+	double *w = NULL, meff = 0;
+	size_t *sizes = NULL, nsizes = 0;
+	uint8_t *test = NULL;
+	char *pbuf = NULL, *tsv = NULL, *sum = NULL, *gp = NULL, *png = NULL, *header = NULL, *settings = NULL,
+	     *old_settings = NULL, *joined = NULL;
+	sweep_table tab = { 0 };
+	plm_err err = { 0 };
+	plm_outfile f = { 0 };
+	int rc = CMD_EXIT_FAIL;
+
+	if (prefix == NULL) {
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		size_t len = strlen(base);
+		const char *dot = strchr(base + 1, '.');
+		if (dot != NULL)
+			len = (size_t)(dot - base);
+		pbuf = malloc(len + 8);
+		if (pbuf == NULL)
+			goto oom;
+		snprintf(pbuf, len + 8, "%.*s.sweep", (int)len, base);
+		prefix = pbuf;
+	}
+	if ((tsv = concat(prefix, ".tsv")) == NULL || (sum = concat(prefix, ".summary.tsv")) == NULL ||
+	    (gp = concat(prefix, ".gp")) == NULL || (png = concat(prefix, ".png")) == NULL)
+		goto oom;
+
+	if ((rc = cmd_input_load(spec, path, &in, &m, &w, &meff)) != CMD_EXIT_OK)
+		goto done;
+	rc = CMD_EXIT_FAIL;
+	if (!quiet)
+		cmd_input_report(stderr, "plmem sweep: ", m, &in, meff);
+	so.train_weights = in.weights_file ? SWEEP_W_GIVEN : SWEEP_W_RECOMPUTE;
+	so.theta = in.no_weights ? 0.0 : in.theta;
+	so.force = split_focus_row(m);
+	size_t L = m->L;
+
+	if (test_path != NULL) {
+		msa_opts mo;
+		msa_opts_default(&mo);
+		mo.format = in.msa.format;
+		mo.alphabet = m->abc.name;
+		mo.unknown = in.msa.unknown;
+		if (msa_read(test_path, &mo, &tm, &err) != PLM_OK ||
+		    split_map_columns(m, tm, &test, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		so.test = test;
+		so.ntest = tm->n;
+	}
+
+	/* the training sizes */
+	/* keep a test set of at least a fifth of the sequences, unless one is given */
+	size_t pmax_all = test_path ? m->n : m->n - (m->n + 4) / 5;
+	if (pmax_all < 1) {
+		cmd_error(spec, "%s: %zu kept sequence%s: too few for a training and a test set", path, m->n,
+		          m->n == 1 ? "" : "s");
+		goto done;
+	}
+	if (list != NULL) {
+		sizes = malloc(nlist * sizeof *sizes);
+		if (sizes == NULL)
+			goto oom;
+		for (size_t k = 0; k < nlist; k++) {
+			double x = alphas_s ? floor(list[k] * (double)L + 0.5) : list[k];
+			if (x < 1)
+				x = 1;
+			if (x > (double)m->n) {
+				cmd_error(spec, "%s: training size %.0f%s exceeds the %zu kept sequences", path, x,
+				          alphas_s ? " (from --alphas)" : "", m->n);
+				goto done;
+			}
+			sizes[k] = (size_t)x;
+		}
+		qsort(sizes, nlist, sizeof *sizes, size_cmp);
+		for (size_t k = 0; k < nlist; k++)
+			if (nsizes == 0 || sizes[nsizes - 1] != sizes[k])
+				sizes[nsizes++] = sizes[k];
+	} else {
+		size_t pmax = max_size ? max_size : (size_t)floor(meff + 0.5);
+		if (pmax > pmax_all)
+			pmax = pmax_all;
+		if (pmax < 1)
+			pmax = 1;
+		if (sweep_log_sizes(pmax, npoints, &sizes, &nsizes, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+	}
+	so.sizes = sizes;
+	so.nsizes = nsizes;
+
+	/* the settings that decide the rows (not the sizes nor the repetitions: a resumed sweep
+	 * may add either) */
+	char lj[32];
+	if (so.fit.lambda_j == FIT_LAMBDA_J_AUTO)
+		snprintf(lj, sizeof lj, "auto");
+	else
+		snprintf(lj, sizeof lj, "%.17g", so.fit.lambda_j);
+	settings = malloc(4096);
+	if (settings == NULL)
+		goto oom;
+	snprintf(settings, 4096,
+	         "format=%s alphabet=%s unknown=%s focus=%s max-gap-seq=%.17g max-gap-col=%.17g theta=%.17g "
+	         "weights=%s lambda-h=%.17g lambda-j=%s max-iter=%zu tol=%.17g no-fields=%d symmetric=%d "
+	         "starts=%zu seed=%llu kinds=%u couplings=%u test=%s update=%s order=%s max-sweeps=%zu",
+	         msa_format_name(m->format), m->abc.name, msa_unknown_name(in.msa.unknown),
+	         in.msa.focus ? in.msa.focus : "-", in.msa.max_gap_seq, in.msa.max_gap_col, so.theta,
+	         in.weights_file ? in.weights_file : "-", so.fit.lambda_h, lj, so.fit.max_iter, so.fit.tol,
+	         so.fit.no_fields, so.fit.symmetric, so.starts, (unsigned long long)so.seed, so.kinds, so.coups,
+	         test_path ? test_path : "-", so.dyn.update == DYN_UPDATE_PARALLEL ? "parallel" : "sequential",
+	         so.dyn.order == DYN_ORDER_RANDOM ? "random" : "ascending", so.dyn.max_sweeps);
+
+	/* resume */
+	if (access(tsv, F_OK) == 0) {
+		if (sweep_read_rows(tsv, &tab, &old_settings, &err) != PLM_OK) {
+			cmd_error(spec, "%s (remove it or choose another -o)", err.msg);
+			goto done;
+		}
+		if (old_settings == NULL || strcmp(old_settings, settings) != 0) {
+			cmd_error(spec, "%s was made with other settings; remove it or choose another -o to start anew\n"
+			          "  it has:  %s\n  now:     %s", tsv, old_settings ? old_settings : "(none)", settings);
+			goto done;
+		}
+	}
+	double nat_u, nat_w;
+	sweep_natural_overlap(m, w, &nat_u, &nat_w);
+	joined = cmd_join_argv(argc, argv);
+	header = malloc(8192);
+	if (joined == NULL || header == NULL)
+		goto oom;
+	snprintf(header, 8192,
+	         "plmem %s sweep of %s: %zu sequences kept, L = %zu, q = %zu, M_eff = %.2f\n"
+	         "command: plmem %s\n"
+	         "natural sequences: mean overlap %.6f over all pairs (unweighted), %.6f weighted by w_s w_t\n"
+	         "settings: %s",
+	         plm_version(), path, m->n, L, m->abc.q, meff, joined, nat_u, nat_w, settings);
+
+	size_t already = 0;
+	for (size_t a = 0; a < nsizes; a++)
+		for (size_t rep = 1; rep <= so.reps; rep++) {
+			int all = 1;
+			for (int k = 0; k < SWEEP_NKINDS; k++)
+				for (int cc = 0; cc < SWEEP_NCOUPS; cc++)
+					if ((so.kinds & (1u << k)) && (so.coups & (1u << cc)) &&
+					    sweep_table_find(&tab, sizes[a], rep, k, cc) == NULL)
+						all = 0;
+			already += all;
+		}
+	prog pr = { tsv, header, L, plm_now(), already, !quiet && isatty(STDERR_FILENO), 0, 0.0 };
+	if (!quiet) {
+		fprintf(stderr, "plmem sweep: %zu sizes (P = %zu..%zu) x %zu repetitions, %zu starts per kind; %d threads",
+		        nsizes, sizes[0], sizes[nsizes - 1], so.reps, so.starts, nthreads);
+		if (already)
+			fprintf(stderr, "; resuming %s: %zu of %zu points done", tsv, already, nsizes * so.reps);
+		fputc('\n', stderr);
+	}
+	/* the table is written first, so an unwritable folder fails before any work */
+	if (on_point(&pr, &tab, already, nsizes * so.reps, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	so.point = on_point;
+	so.point_ctx = &pr;
+	int st = sweep_run(m, w, &so, &tab, &err);
+	if (pr.shown)
+		fputc('\n', stderr);
+	if (st != PLM_OK) {
+		cmd_error(spec, "%s: %s", path, err.msg);
+		goto done;
+	}
+
+	if (outfile_open(&f, sum, &err) != PLM_OK || sweep_write_summary(f.fp, header, &tab, &so, L) != PLM_OK ||
+	    outfile_commit(&f, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	const char *plot_msg = "no plot (--no-plot)";
+	if (!no_plot) {
+		char title[512];
+		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", path, L, meff, so.reps);
+		if (outfile_open(&f, gp, &err) != PLM_OK ||
+		    sweep_write_gnuplot(f.fp, sum, png, title, so.kinds, so.coups, nat_u) != PLM_OK ||
+		    outfile_commit(&f, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
+		}
+		int g = run_gnuplot(gp);
+		plot_msg = g == 0 ? "plot" : g == 1 ? "gnuplot is not installed: no PNG; plot later with gnuplot"
+		                                    : "gnuplot failed: no PNG; see";
+	}
+	if (!quiet) {
+		/* the one-line summary: train and test overlaps at the smallest and largest size */
+		const size_t ends[2] = { sizes[0], sizes[nsizes - 1] };
+		fprintf(stderr, "plmem sweep: asymmetric couplings, mean final overlap at P = %zu -> %zu:", ends[0], ends[1]);
+		for (int k = 0; k < SWEEP_NKINDS; k++) {
+			if (!(so.kinds & (1u << k)) || !(so.coups & 1u))
+				continue;
+			double v[2];
+			for (int e = 0; e < 2; e++) {
+				double s = 0;
+				size_t n = 0;
+				for (size_t rep = 1; rep <= so.reps; rep++) {
+					const sweep_row *rw = sweep_table_find(&tab, ends[e], rep, k, SWEEP_ASYM);
+					if (rw != NULL && rw->starts > 0) {
+						s += rw->overlap;
+						n++;
+					}
+				}
+				v[e] = n ? s / (double)n : NAN;
+			}
+			fprintf(stderr, " %s %.3f -> %.3f;", sweep_kind_name(k), v[0], v[1]);
+		}
+		fprintf(stderr, " natural sequences %.3f; %.1f s\n", nat_u, plm_now() - t_start);
+		fprintf(stderr, "plmem sweep: wrote %s and %s; %s %s\n", tsv, sum, plot_msg,
+		        no_plot ? "" : strcmp(plot_msg, "plot") == 0 ? png : gp);
+	}
+	rc = CMD_EXIT_OK;
+	goto done;
+oom:
+	cmd_error(spec, "out of memory");
+done:
+	outfile_abort(&f);
+	sweep_table_free(&tab);
+	free(list);
+	free(sizes);
+	free(test);
+	free(pbuf);
+	free(tsv);
+	free(sum);
+	free(gp);
+	free(png);
+	free(header);
+	free(settings);
+	free(old_settings);
+	free(joined);
+	free(w);
+	msa_destroy(tm);
+	msa_destroy(m);
+	return rc;
+}

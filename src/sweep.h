@@ -1,0 +1,121 @@
+/* sweep: the memorization-to-generalization sweep (paper Fig. 6) in one process: for each
+ * training size P and repetition, draw the training set (split.h), fit it (fit.h), run the
+ * zero-temperature dynamics (dynamics.h) from training, test and random starts with the
+ * asymmetric and the symmetrized couplings, and reduce each batch to one row.  Also the
+ * rows' TSV (written, read back to resume), the summary over repetitions and a gnuplot
+ * script.  It never prints to the terminal nor runs programs (cmd_sweep does). */
+#ifndef PLMEM_SWEEP_H
+#define PLMEM_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dynamics.h"
+#include "err.h"
+#include "fit.h"
+#include "msa.h"
+
+enum sweep_kind { SWEEP_TRAIN = 0, SWEEP_TEST, SWEEP_RANDOM, SWEEP_NKINDS };
+enum sweep_coup { SWEEP_ASYM = 0, SWEEP_SYM, SWEEP_NCOUPS };
+
+/* "train", "test", "random"; "asymmetric", "symmetrized".  Parse: -1 when unknown. */
+const char *sweep_kind_name(int kind);
+const char *sweep_coup_name(int coup);
+int sweep_kind_parse(const char *s, size_t len);
+int sweep_coup_parse(const char *s, size_t len);
+
+/* One (P, repetition, start kind, couplings) batch reduced. */
+typedef struct sweep_row {
+	size_t P, rep;          /* rep is 1-based */
+	int kind, coup;
+	uint64_t split_seed;    /* plmem split --seed of this training set */
+	size_t starts;          /* draws (0 when the pool is empty: the statistics are NaN) */
+	size_t runs;            /* dynamics actually run (identical starts run once when the
+	                           dynamics are deterministic) */
+	double overlap, overlap_sd;  /* mean and standard deviation over the draws of q(start, end) */
+	double fixed_start;     /* fraction of draws that are already fixed points */
+	double fixed_end, cycle, max_sweeps; /* how the runs ended (fractions of the draws) */
+	double sweeps;          /* mean sweeps */
+	double meff;            /* M_eff of the training set */
+	double lambda_j;        /* the couplings' penalty the fit used */
+	double fit_s, relax_s;  /* wall seconds: the fit (same on every row of a point), this batch */
+} sweep_row;
+
+typedef struct sweep_table {
+	sweep_row *rows;
+	size_t n, cap;
+} sweep_table;
+
+void sweep_table_free(sweep_table *t);
+/* The row of (P, rep, kind, coup), or NULL. */
+const sweep_row *sweep_table_find(const sweep_table *t, size_t P, size_t rep, int kind, int coup);
+
+/* Called after each point with the number of points done (skipped ones included) of TOTAL;
+ * a non-zero return stops the sweep (with that status, err filled by the callback). */
+typedef int (*sweep_point_fn)(void *ctx, const sweep_table *t, size_t done, size_t total, plm_err *err);
+
+/* How the training set's weights are made. */
+enum sweep_weights { SWEEP_W_RECOMPUTE = 0, /* weights_compute on the training set with theta */
+                     SWEEP_W_GIVEN };       /* the input weights of the drawn sequences */
+
+typedef struct sweep_opts {
+	const size_t *sizes;  /* training sizes P, each 1..n */
+	size_t nsizes;
+	size_t reps;          /* repetitions 1..reps; repetition r uses split seed seed + r - 1 */
+	size_t starts;        /* draws per start kind */
+	unsigned kinds;       /* bit (1 << kind) for each start kind to run */
+	unsigned coups;       /* bit (1 << coup) for each coupling kind */
+	uint64_t seed;
+	enum sweep_weights train_weights;
+	double theta;         /* SWEEP_W_RECOMPUTE: threshold (<= 0: every weight 1) */
+	size_t force;         /* kept row always in the training set (the focus), or SIZE_MAX */
+	fit_opts fit;
+	dyn_opts dyn;
+	const uint8_t *test;  /* explicit test starts (ntest x L), or NULL: the sequences not drawn */
+	size_t ntest;
+	sweep_point_fn point; /* optional */
+	void *point_ctx;
+} sweep_opts;
+
+void sweep_opts_default(sweep_opts *o);
+
+#define SWEEP_DEFAULT_REPS 20
+#define SWEEP_DEFAULT_STARTS 2000
+#define SWEEP_DEFAULT_POINTS 12
+#define SWEEP_DEFAULT_SEED 1
+
+/* Sizes from 1 to PMAX, NPOINTS of them spaced evenly in log P (rounded, duplicates
+ * removed, so fewer when PMAX is small).  *OUT is malloc'd. */
+int sweep_log_sizes(size_t pmax, size_t npoints, size_t **out, size_t *n, plm_err *err);
+
+/* Run the sweep on the kept sequences of M with draw weights W (m->n values): every
+ * (size, repetition) point whose rows are not all in T already is computed and its rows
+ * appended to T.  Deterministic for a seed, for any thread count (the times aside). */
+int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t, plm_err *err);
+
+/* The mean overlap between natural sequences, q(s, t) = fraction of identical positions over
+ * all pairs s != t of the kept sequences, from column counts in O(n L q): unweighted
+ * (every pair counts once) and weighted by w_s w_t (W may be NULL: only the unweighted). */
+void sweep_natural_overlap(const msa *m, const double *w, double *unweighted, double *weighted);
+
+/* The rows' TSV: comment lines "# " + each line of HEADER (settings, provenance), the column
+ * names, then T's rows sorted by P, rep, kind, couplings. */
+int sweep_write_rows(FILE *fp, const char *header, const sweep_table *t, size_t L);
+/* Read a rows TSV written by sweep_write_rows: rows into T, the comment line that starts
+ * with "# settings: " into *SETTINGS (malloc'd, NULL when absent). */
+int sweep_read_rows(const char *path, sweep_table *t, char **settings, plm_err *err);
+
+/* The summary over repetitions: one line per (kind, couplings, P), in that order, with the mean and spread
+ * (standard deviation over repetitions) of the mean overlap, and the means of the other
+ * fractions and of the fit time; only the sizes and repetitions of O. */
+int sweep_write_summary(FILE *fp, const char *header, const sweep_table *t, const sweep_opts *o, size_t L);
+
+/* A gnuplot script plotting SUMMARY_PATH (mean overlap against alpha = P / L, log x, one
+ * curve per start kind and couplings, error bars = spread over repetitions) with the
+ * natural-sequence mean REF as a dashed line (none when NaN), to PNG_PATH; only the curves of
+ * the KINDS and COUPS bits. */
+int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path, const char *title,
+                        unsigned kinds, unsigned coups, double ref);
+
+#endif
