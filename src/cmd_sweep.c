@@ -54,7 +54,8 @@ static const cmd_opt opts[] = {
 	  "without --sizes/--alphas: N sizes log-spaced from 1 to --max-size" },
 	{ "max-size", OPT_MAX_SIZE, "P", "M_eff",
 	  "largest size of --points (at most 4/5 of the kept sequences without --test)" },
-	{ "reps", OPT_REPS, "R", CMD_STR(SWEEP_DEFAULT_REPS), "training sets per size (split seeds S..S+R-1)" },
+	{ "reps", OPT_REPS, "R", CMD_STR(SWEEP_DEFAULT_REPS),
+	  "training sets per size (split seeds S..S+R-1), or A-B: repetitions A to B only" },
 	{ "starts", OPT_STARTS, "S", CMD_STR(SWEEP_DEFAULT_STARTS), "starts drawn per kind and point" },
 	{ "seed", OPT_SEED, "S", CMD_STR(SWEEP_DEFAULT_SEED), "random seed" },
 	{ "kinds", OPT_KINDS, "LIST", DEF_KINDS, "start kinds: train, test, random" },
@@ -186,6 +187,26 @@ static int parse_list(const cmd_spec *spec, const char *opt, const char *s, doub
 	return 0;
 }
 
+/* --reps R (1..R) or A-B (A..B). */
+static int parse_reps(const cmd_spec *spec, const char *s, size_t *first, size_t *last)
+{
+	char buf[64];
+	const char *dash = strchr(s, '-');
+	if (dash == NULL) {
+		*first = 1;
+		return cmd_parse_size(spec, "reps", s, 1, 1000000, last);
+	}
+	if ((size_t)(dash - s) >= sizeof buf)
+		return cmd_usage_error(spec, "--reps: '%s' is not R or A-B", s), -1;
+	memcpy(buf, s, (size_t)(dash - s));
+	buf[dash - s] = '\0';
+	if (cmd_parse_size(spec, "reps", buf, 1, 1000000, first) || cmd_parse_size(spec, "reps", dash + 1, 1, 1000000, last))
+		return -1;
+	if (*first > *last)
+		return cmd_usage_error(spec, "--reps: %zu-%zu is an empty range", *first, *last), -1;
+	return 0;
+}
+
 static int size_cmp(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -248,7 +269,7 @@ int cmd_sweep_main(int argc, char **argv)
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_REPS:
-			if (cmd_parse_size(spec, "reps", optarg, 1, 1000000, &so.reps))
+			if (parse_reps(spec, optarg, &so.first_rep, &so.reps))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_STARTS:
@@ -483,9 +504,9 @@ int cmd_sweep_main(int argc, char **argv)
 	         "settings: %s",
 	         plm_version(), path, m->n, L, m->abc.q, meff, joined, nat_u, nat_w, settings);
 
-	size_t already = 0;
+	size_t already = 0, npoints_all = nsizes * (so.reps - so.first_rep + 1);
 	for (size_t a = 0; a < nsizes; a++)
-		for (size_t rep = 1; rep <= so.reps; rep++) {
+		for (size_t rep = so.first_rep; rep <= so.reps; rep++) {
 			int all = 1;
 			for (int k = 0; k < SWEEP_NKINDS; k++)
 				for (int cc = 0; cc < SWEEP_NCOUPS; cc++)
@@ -496,14 +517,15 @@ int cmd_sweep_main(int argc, char **argv)
 		}
 	prog pr = { tsv, header, L, plm_now(), already, !quiet && isatty(STDERR_FILENO), 0, 0.0 };
 	if (!quiet) {
-		fprintf(stderr, "plmem sweep: %zu sizes (P = %zu..%zu) x %zu repetitions, %zu starts per kind; %d threads",
-		        nsizes, sizes[0], sizes[nsizes - 1], so.reps, so.starts, nthreads);
+		fprintf(stderr, "plmem sweep: %zu sizes (P = %zu..%zu) x %zu repetitions (%zu..%zu), %zu starts per kind; "
+		        "%d threads", nsizes, sizes[0], sizes[nsizes - 1], so.reps - so.first_rep + 1, so.first_rep, so.reps,
+		        so.starts, nthreads);
 		if (already)
-			fprintf(stderr, "; resuming %s: %zu of %zu points done", tsv, already, nsizes * so.reps);
+			fprintf(stderr, "; resuming %s: %zu of %zu points done", tsv, already, npoints_all);
 		fputc('\n', stderr);
 	}
 	/* the table is written first, so an unwritable folder fails before any work */
-	if (on_point(&pr, &tab, already, nsizes * so.reps, &err) != PLM_OK) {
+	if (on_point(&pr, &tab, already, npoints_all, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
@@ -525,7 +547,8 @@ int cmd_sweep_main(int argc, char **argv)
 	const char *plot_msg = "no plot (--no-plot)";
 	if (!no_plot) {
 		char title[512];
-		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", path, L, meff, so.reps);
+		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", path, L, meff,
+		         so.reps - so.first_rep + 1);
 		if (outfile_open(&f, gp, &err) != PLM_OK ||
 		    sweep_write_gnuplot(f.fp, sum, png, title, so.kinds, so.coups, nat_u) != PLM_OK ||
 		    outfile_commit(&f, &err) != PLM_OK) {
@@ -547,7 +570,7 @@ int cmd_sweep_main(int argc, char **argv)
 			for (int e = 0; e < 2; e++) {
 				double s = 0;
 				size_t n = 0;
-				for (size_t rep = 1; rep <= so.reps; rep++) {
+				for (size_t rep = so.first_rep; rep <= so.reps; rep++) {
 					const sweep_row *rw = sweep_table_find(&tab, ends[e], rep, k, SWEEP_ASYM);
 					if (rw != NULL && rw->starts > 0) {
 						s += rw->overlap;

@@ -54,6 +54,7 @@ int sweep_coup_parse(const char *s, size_t len)
 void sweep_opts_default(sweep_opts *o)
 {
 	memset(o, 0, sizeof *o);
+	o->first_rep = 1;
 	o->reps = SWEEP_DEFAULT_REPS;
 	o->starts = SWEEP_DEFAULT_STARTS;
 	o->kinds = (1u << SWEEP_NKINDS) - 1;
@@ -397,8 +398,9 @@ static int point_done(const sweep_table *t, size_t P, size_t rep, const sweep_op
 int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t, plm_err *err)
 {
 	size_t n = m->n;
-	if (o->nsizes == 0 || o->reps == 0)
-		return plm_fail(err, PLM_EINVAL, "nothing to run (%zu sizes, %zu repetitions)", o->nsizes, o->reps);
+	if (o->nsizes == 0 || o->reps == 0 || o->first_rep < 1 || o->first_rep > o->reps)
+		return plm_fail(err, PLM_EINVAL, "nothing to run (%zu sizes, repetitions %zu to %zu)", o->nsizes,
+		                o->first_rep, o->reps);
 	if (o->kinds == 0 || o->coups == 0)
 		return plm_fail(err, PLM_EINVAL, "no start kind or no couplings selected");
 	for (size_t k = 0; k < o->nsizes; k++)
@@ -407,9 +409,9 @@ int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t
 	size_t *order = plm_calloc(n ? n : 1, sizeof *order, "draw order", err);
 	if (order == NULL)
 		return PLM_ENOMEM;
-	size_t total = o->nsizes * o->reps, done = 0;
+	size_t total = o->nsizes * (o->reps - o->first_rep + 1), done = 0;
 	int rc = PLM_OK;
-	for (size_t rep = 1; rep <= o->reps && rc == PLM_OK; rep++) {
+	for (size_t rep = o->first_rep; rep <= o->reps && rc == PLM_OK; rep++) {
 		/* one draw order per repetition: the training sets of its sizes are nested */
 		int drawn = 0;
 		for (size_t k = 0; k < o->nsizes && rc == PLM_OK; k++) {
@@ -595,7 +597,7 @@ int sweep_write_summary(FILE *fp, const char *header, const sweep_table *t, cons
 				size_t P = o->sizes[a], nr = 0;
 				double s1 = 0, s2 = 0, lo = INFINITY, hi = -INFINITY, fs = 0, fe = 0, cy = 0, ms = 0,
 				       me = 0, ft = 0;
-				for (size_t rep = 1; rep <= o->reps; rep++) {
+				for (size_t rep = o->first_rep; rep <= o->reps; rep++) {
 					const sweep_row *r = sweep_table_find(t, P, rep, k, c);
 					if (r == NULL || r->starts == 0)
 						continue;

@@ -62,7 +62,8 @@ enum sweep_weights { SWEEP_W_RECOMPUTE = 0, /* weights_compute on the training s
 typedef struct sweep_opts {
 	const size_t *sizes;  /* training sizes P, each 1..n */
 	size_t nsizes;
-	size_t reps;          /* repetitions 1..reps; repetition r uses split seed seed + r - 1 */
+	size_t first_rep;     /* repetitions first_rep..reps (default 1..reps, so that a sweep can be */
+	size_t reps;          /* shared between processes); repetition r uses split seed seed + r - 1 */
 	size_t starts;        /* draws per start kind */
 	unsigned kinds;       /* bit (1 << kind) for each start kind to run */
 	unsigned coups;       /* bit (1 << coup) for each coupling kind */
