@@ -16,7 +16,7 @@ enum { OPT_TRAIN = 400, OPT_SEED, OPT_QUIET };
 static const cmd_opt opts[] = {
 	{ "train", OPT_TRAIN, "P", NULL,
 	  "training sequences: a count (>= 1) or a fraction of the kept sequences (0 < P < 1)" },
-	{ "seed", OPT_SEED, "S", CMD_STR(DEF_SEED), "random seed of the draw" },
+	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed of the draw" },
 	{ "output", 'o', "PREFIX", "NAME for MSA NAME.EXT",
 	  "write PREFIX.train.EXT and PREFIX.test.EXT" },
 	CMD_INPUT_READ_OPTS,

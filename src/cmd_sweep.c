@@ -50,30 +50,30 @@ static const cmd_opt opts[] = {
 	  "write PREFIX.tsv (rows), PREFIX.summary.tsv, PREFIX.gp and PREFIX.png" },
 	{ "sizes", OPT_SIZES, "LIST", NULL, "training sizes P, comma-separated" },
 	{ "alphas", OPT_ALPHAS, "LIST", NULL, "training sizes as alpha = P / L, comma-separated" },
-	{ "points", OPT_POINTS, "N", CMD_STR(SWEEP_DEFAULT_POINTS),
+	{ "points", OPT_POINTS, "N", PLM_STR(SWEEP_DEFAULT_POINTS),
 	  "without --sizes/--alphas: N sizes log-spaced from 1 to --max-size" },
 	{ "max-size", OPT_MAX_SIZE, "P", "M_eff",
 	  "largest size of --points (at most 4/5 of the kept sequences without --test)" },
-	{ "reps", OPT_REPS, "R", CMD_STR(SWEEP_DEFAULT_REPS),
+	{ "reps", OPT_REPS, "R", PLM_STR(SWEEP_DEFAULT_REPS),
 	  "training sets per size (split seeds S..S+R-1), or A-B: repetitions A to B only" },
-	{ "starts", OPT_STARTS, "S", CMD_STR(SWEEP_DEFAULT_STARTS), "starts drawn per kind and point" },
-	{ "seed", OPT_SEED, "S", CMD_STR(SWEEP_DEFAULT_SEED), "random seed" },
+	{ "starts", OPT_STARTS, "S", PLM_STR(SWEEP_DEFAULT_STARTS), "starts drawn per kind and point" },
+	{ "seed", OPT_SEED, "S", PLM_STR(SWEEP_DEFAULT_SEED), "random seed" },
 	{ "kinds", OPT_KINDS, "LIST", DEF_KINDS, "start kinds: train, test, random" },
 	{ "couplings", OPT_COUPLINGS, "LIST", DEF_COUPLINGS,
 	  "couplings: asymmetric (as fitted), symmetrized ((J_ij + J_ji^T)/2)" },
 	{ "test", OPT_TEST, "FILE", NULL,
 	  "draw the test starts from FILE instead of the sequences not drawn" },
-	{ "update", OPT_UPDATE, "MODE", CMD_STR(DEF_UPDATE),
+	{ "update", OPT_UPDATE, "MODE", PLM_STR(DEF_UPDATE),
 	  "dynamics: sequential (one site at a time) or parallel (all at once)" },
-	{ "order", OPT_ORDER, "ORDER", CMD_STR(DEF_ORDER),
+	{ "order", OPT_ORDER, "ORDER", PLM_STR(DEF_ORDER),
 	  "site order of a sequential sweep: ascending or random" },
-	{ "max-sweeps", OPT_MAX_SWEEPS, "N", CMD_STR(DYN_MAX_SWEEPS_DEFAULT), "stop a run after N sweeps" },
+	{ "max-sweeps", OPT_MAX_SWEEPS, "N", PLM_STR(DYN_MAX_SWEEPS_DEFAULT), "stop a run after N sweeps" },
 	CMD_INPUT_READ_OPTS,
 	CMD_INPUT_FILTER_OPTS,
-	{ "lambda-h", OPT_LAMBDA_H, "X", CMD_STR(FIT_DEFAULT_LAMBDA_H), "fit: L2 penalty on the fields" },
+	{ "lambda-h", OPT_LAMBDA_H, "X", PLM_STR(FIT_DEFAULT_LAMBDA_H), "fit: L2 penalty on the fields" },
 	{ "lambda-j", OPT_LAMBDA_J, "X", "auto", "fit: L2 penalty on the couplings, or auto (as fit)" },
-	{ "max-iter", OPT_MAX_ITER, "N", CMD_STR(FIT_DEFAULT_MAX_ITER), "fit: L-BFGS iterations per site" },
-	{ "tol", OPT_TOL, "X", CMD_STR(FIT_DEFAULT_TOL), "fit: gradient-norm tolerance per site" },
+	{ "max-iter", OPT_MAX_ITER, "N", PLM_STR(FIT_DEFAULT_MAX_ITER), "fit: L-BFGS iterations per site" },
+	{ "tol", OPT_TOL, "X", PLM_STR(FIT_DEFAULT_TOL), "fit: gradient-norm tolerance per site" },
 	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fit: fix the fields h at 0" },
 	{ "symmetric", OPT_SYMMETRIC, NULL, NULL, "fit: then fit the symmetric model jointly" },
 	{ "no-plot", OPT_NO_PLOT, NULL, NULL, "write no gnuplot script and no PNG" },
@@ -300,7 +300,7 @@ int cmd_sweep_main(int argc, char **argv)
 			break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "ascending") == 0)
-				so.dyn.order = DYN_ORDER_FIXED;
+				so.dyn.order = DYN_ORDER_ASCENDING;
 			else if (strcmp(optarg, "random") == 0)
 				so.dyn.order = DYN_ORDER_RANDOM;
 			else

@@ -342,7 +342,7 @@ static int sweep_point(const msa *m, const double *w, const size_t *order, size_
 			memcpy(rest + k * L, m->seq + order[P + k] * L, L);
 		test = rest;
 	}
-	int dedup = o->dyn.order == DYN_ORDER_FIXED;
+	int dedup = o->dyn.order == DYN_ORDER_ASCENDING;
 	for (int k = 0; k < SWEEP_NKINDS; k++) {
 		if (!(o->kinds & (1u << k)))
 			continue;
