@@ -37,6 +37,7 @@ enum {
 	OPT_ORDER,
 	OPT_MAX_SWEEPS,
 	OPT_NO_PLOT,
+	OPT_NO_RUN,
 	OPT_QUIET
 };
 
@@ -77,6 +78,8 @@ static const cmd_opt opts[] = {
 	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fit: fix the fields h at 0" },
 	{ "symmetric", OPT_SYMMETRIC, NULL, NULL, "fit: then fit the symmetric model jointly" },
 	{ "no-plot", OPT_NO_PLOT, NULL, NULL, "write no gnuplot script and no PNG" },
+	{ "no-run", OPT_NO_RUN, NULL, NULL,
+	  "compute nothing: summarise and plot the rows already in PREFIX.tsv (a merged table)" },
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "print neither progress nor summary" },
 	CMD_OPT_HELP,
@@ -250,7 +253,7 @@ int cmd_sweep_main(int argc, char **argv)
 	const char *prefix = NULL, *sizes_s = NULL, *alphas_s = NULL, *test_path = NULL;
 	size_t npoints = SWEEP_DEFAULT_POINTS, max_size = 0;
 	unsigned long long u;
-	int threads = 0, quiet = 0, no_plot = 0, order_set = 0;
+	int threads = 0, quiet = 0, no_plot = 0, no_run = 0, order_set = 0;
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
@@ -333,6 +336,7 @@ int cmd_sweep_main(int argc, char **argv)
 		case OPT_NO_FIELDS: so.fit.no_fields = 1; break;
 		case OPT_SYMMETRIC: so.fit.symmetric = 1; break;
 		case OPT_NO_PLOT: no_plot = 1; break;
+		case OPT_NO_RUN: no_run = 1; break;
 		case OPT_QUIET: quiet = 1; break;
 		default:
 			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
@@ -480,6 +484,10 @@ int cmd_sweep_main(int argc, char **argv)
 	         so.dyn.order == DYN_ORDER_RANDOM ? "random" : "ascending", so.dyn.max_sweeps);
 
 	/* resume */
+	if (no_run && access(tsv, F_OK) != 0) {
+		cmd_error(spec, "--no-run: %s: no table to summarise", tsv);
+		goto done;
+	}
 	if (access(tsv, F_OK) == 0) {
 		if (sweep_read_rows(tsv, &tab, &old_settings, &err) != PLM_OK) {
 			cmd_error(spec, "%s (remove it or choose another -o)", err.msg);
@@ -531,7 +539,7 @@ int cmd_sweep_main(int argc, char **argv)
 	}
 	so.point = on_point;
 	so.point_ctx = &pr;
-	int st = sweep_run(m, w, &so, &tab, &err);
+	int st = no_run ? PLM_OK : sweep_run(m, w, &so, &tab, &err);
 	if (pr.shown)
 		fputc('\n', stderr);
 	if (st != PLM_OK) {
