@@ -532,8 +532,9 @@ int cmd_sweep_main(int argc, char **argv)
 			fprintf(stderr, "; resuming %s: %zu of %zu points done", tsv, already, npoints_all);
 		fputc('\n', stderr);
 	}
-	/* the table is written first, so an unwritable folder fails before any work */
-	if (on_point(&pr, &tab, already, npoints_all, &err) != PLM_OK) {
+	/* the table is written first, so an unwritable folder fails before any work (--no-run
+	 * leaves it as it is) */
+	if (!no_run && on_point(&pr, &tab, already, npoints_all, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
