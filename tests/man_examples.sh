@@ -24,6 +24,11 @@ gzip -c "$FIX/data/ras_PF00071.fasta" >"$FIX/ras_PF00071.fasta.gz"
 	&& "$PLMEM" contacts --top 60 "$TMP/focus.plm" | awk '{ print $1, $2 }' >"$FIX/true.contacts" \
 	|| { cat "$TMP/fix.log"; echo "FAIL: cannot make the fixture true.contacts"; exit 1; }
 rm -f "$TMP/focus.plm"
+# train-images-idx3-ubyte: a stand-in for MNIST's IDX file (plmem-generate): 150 images of
+# 28 x 28 grey pixels, a band of 200 on a 0 background
+{ printf '\000\000\010\003\000\000\000\226\000\000\000\034\000\000\000\034'
+  for k in $(seq 150); do head -c 400 /dev/zero; head -c 100 /dev/zero | tr '\0' '\310'; head -c 284 /dev/zero; done
+} >"$FIX/train-images-idx3-ubyte"
 
 # ---- extraction ----------------------------------------------------------------------
 # From .SH EXAMPLES to the next .SH, between .nf and .fi: a line that starts with 'plmem '
