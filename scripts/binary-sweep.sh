@@ -16,11 +16,13 @@
 #
 # Environment: PLMEM (plmem), PS (the training sizes, required), REPS (1), STARTS (1000),
 # SEED (1), LAMBDA (fit --lambda-j, 1e-4), TOL (1e-4), MAX_ITER (500), MAX_SWEEPS (1000),
+# UPDATE (parallel; sequential: sites in ascending order, and the kinds are named train_seq...),
 # THREADS (0: all cores), FIT_OPTS (more fit options), TITLE (the plot's title),
 # TRUTH (a model file, e.g. generate ea --couplings: adds "truth" rows, the dynamics of the
 # true couplings from the same test and random starts), REF_ALL (1: also fit on the whole
 # TRAIN_POOL, rows "all"), JMAT and TEMP (generate ea --matrix and its temperature: adds
 # OUTDIR/couplings.tsv, the fitted symmetrised couplings against J / T).
+# PLOT_ONLY=1 only redraws the PNGs from the TSVs.
 # Writes OUTDIR/sweep.tsv (one row per P, repetition and start kind; a rerun skips the rows
 # already there), OUTDIR/sweep.png, and with JMAT OUTDIR/couplings.tsv and couplings.png.
 set -eu
@@ -28,7 +30,7 @@ shopt -s inherit_errexit
 [ $# = 3 ] || { echo "usage: $0 TRAIN_POOL TEST_POOL OUTDIR (PS=\"...\" in the environment)" >&2; exit 2; }
 POOL=$1 TESTPOOL=$2 OUT=$3
 PLMEM=${PLMEM:-plmem}
-: "${PS:?PS must list the training sizes}"
+[ "${PLOT_ONLY:-0}" = 1 ] || : "${PS:?PS must list the training sizes}"
 REPS=${REPS:-1}
 STARTS=${STARTS:-1000}
 SEED=${SEED:-1}
@@ -36,6 +38,8 @@ LAMBDA=${LAMBDA:-1e-4}
 TOL=${TOL:-1e-4}
 MAX_ITER=${MAX_ITER:-500}
 MAX_SWEEPS=${MAX_SWEEPS:-1000}
+UPDATE=${UPDATE:-parallel}
+SUFFIX=$([ "$UPDATE" = parallel ] || echo _seq)
 THREADS=${THREADS:-0}
 FIT_OPTS=${FIT_OPTS:-}
 TITLE=${TITLE:-$(basename "$POOL")}
@@ -65,7 +69,7 @@ draw() {
 relax_row() {
 	local model=$1 starts=$2 label=$3 p=$4 k
 	shift 2
-	"$PLMEM" relax --quiet -t "$THREADS" --update parallel --max-sweeps "$MAX_SWEEPS" \
+	"$PLMEM" relax --quiet -t "$THREADS" --update "$UPDATE" --max-sweeps "$MAX_SWEEPS" \
 		--tsv "$work/relax.tsv" -o "$work/end.fa" "$model" "$starts"
 	grep -v '^>' "$work/end.fa" >"$work/end.txt"
 	awk -F '\t' -v M="$MAX_SWEEPS" 'NR > 1 { print ($8 == "cycle" ? (M - $6) % $9 : 0) }' \
@@ -73,14 +77,14 @@ relax_row() {
 	for k in $(sort -un "$work/more.txt"); do
 		[ "$k" = 0 ] && continue
 		paste -d '\t' "$work/more.txt" "$work/end.txt" | awk -F '\t' -v k="$k" '$1 == k { print $2 }' >"$work/cyc.txt"
-		"$PLMEM" relax --quiet -t "$THREADS" --update parallel --max-sweeps "$k" -o - "$model" \
+		"$PLMEM" relax --quiet -t "$THREADS" --update "$UPDATE" --max-sweeps "$k" -o - "$model" \
 			"$work/cyc.txt" | grep -v '^>' >"$work/cyc.end"
 		awk -v k="$k" 'FILENAME == ARGV[1] { more[FNR] = $1; next } FILENAME == ARGV[2] { e[++n] = $0; next }
 			{ print (more[FNR] == k ? e[++c] : $0) }' "$work/more.txt" "$work/cyc.end" "$work/end.txt" >"$work/end2.txt"
 		mv "$work/end2.txt" "$work/end.txt"
 	done
 	paste -d '\t' "$starts" "$work/end.txt" <(tail -n +2 "$work/relax.tsv") |
-	awk -F '\t' -v L="$label" -v P="$p" -v N="$N" -v rep="$3" -v kind="$4" -v fs="$5" -v fc="$6" '
+	awk -F '\t' -v L="$label" -v P="$p" -v N="$N" -v rep="$3" -v kind="$4$SUFFIX" -v fs="$5" -v fc="$6" '
 		{ e = 0; for (i = 1; i <= N; i++) e += substr($1, i, 1) == substr($2, i, 1)
 			m = 2 * e / N - 1; s += m; s2 += m * m; n++
 			if ($8 == 0) st++; if ($10 == "cycle") cy++; if ($10 == "max-sweeps") mx++ }
@@ -143,6 +147,7 @@ point() {
 	rm -f "$work/model"
 }
 
+[ "${PLOT_ONLY:-0}" = 1 ] && PS="" REF_ALL=0 TRUTH=""
 for P in $PS; do
 	[ "$P" -le "$NPOOL" ] || { echo "binary-sweep: P = $P is larger than the pool ($NPOOL)" >&2; exit 2; }
 	for rep in $(seq 1 "$REPS"); do
@@ -172,7 +177,7 @@ awk -F '\t' 'NR > 1 && $1 ~ /^[0-9]+$/ { k = $2 SUBSEP $4; s[k] += $6; s2[k] += 
 		print a[k], kk[k], m, sd } }' "$tsv" | sort -k2,2 -k1,1g >"$work/mean.txt"
 refs=""
 for r in all truth; do
-	v=$(awk -F '\t' -v r="$r" '$1 == r && $4 == "test" { print $6 }' "$tsv")
+	v=$(awk -F '\t' -v r="$r" -v k="test$SUFFIX" '$1 == r && $4 == k { print $6 }' "$tsv")
 	[ -n "$v" ] && refs="$refs, $v with lines dt $([ $r = truth ] && echo 2 || echo 3) lw 2 lc rgb \"$([ $r = truth ] && echo black || echo gray40)\" title \"$([ $r = truth ] && echo 'true couplings (test starts)' || echo 'fitted on the whole pool (test starts)')\""
 done
 gnuplot <<EOF
@@ -180,14 +185,14 @@ set terminal pngcairo size 800,560 font ",11"
 set output "$OUT/sweep.png.tmp"
 set title "$TITLE"
 set xlabel "alpha = P / N   (N = $N)"
-set ylabel "final overlap m_F (starts at m_{IN} = 1)"
+set ylabel "final overlap m_F after $MAX_SWEEPS $UPDATE sweeps (m_{IN} = 1)"
 set logscale x
 set yrange [-0.05:1.05]
 set key bottom right
 set grid
-plot "< grep ' train ' $work/mean.txt" using 1:3:4 with yerrorlines pt 7 lc rgb "blue" title "train", \
-     "< grep ' test ' $work/mean.txt" using 1:3:4 with yerrorlines pt 5 lc rgb "dark-orange" title "test", \
-     "< grep ' random ' $work/mean.txt" using 1:3:4 with yerrorlines pt 9 lc rgb "forest-green" title "random" $refs
+plot "< grep ' train$SUFFIX ' $work/mean.txt" using 1:3:4 with yerrorlines pt 7 lc rgb "blue" title "train", \
+     "< grep ' test$SUFFIX ' $work/mean.txt" using 1:3:4 with yerrorlines pt 5 lc rgb "dark-orange" title "test", \
+     "< grep ' random$SUFFIX ' $work/mean.txt" using 1:3:4 with yerrorlines pt 9 lc rgb "forest-green" title "random" $refs
 EOF
 mv "$OUT/sweep.png.tmp" "$OUT/sweep.png"
 if [ -f "$ctsv" ]; then
