@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "fit.h"
 #include "hebb.h"
@@ -174,13 +175,20 @@ int cmd_fit_main(int argc, char **argv)
 	if (output == NULL)
 		output = outbuf;
 	int nthreads = plm_set_threads(threads);
+	/* an MPI run (cluster.h): every rank reads the alignment and computes the weights, then
+	 * fits its share of the sites; rank 0 reports and writes the model */
+	size_t nranks = cluster_size();
+	if (cluster_rank() != 0)
+		quiet = 1;
 
 	msa *m = NULL;
 	double *w = NULL, meff = 0;
 	int rc = cmd_input_load(spec, path, &in, &m, &w, &meff);
-	if (rc != CMD_EXIT_OK) {
+	if (cluster_agree(rc != CMD_EXIT_OK ? PLM_EINVAL : PLM_OK, NULL) != PLM_OK) { /* the rank that failed said why */
+		msa_destroy(m);
+		free(w);
 		free(outbuf);
-		return rc;
+		return rc != CMD_EXIT_OK ? rc : CMD_EXIT_FAIL;
 	}
 	char prefix[64];
 	snprintf(prefix, sizeof prefix, "plmem %s: ", spec->name);
@@ -195,7 +203,7 @@ int cmd_fit_main(int argc, char **argv)
 		fo.progress_ctx = &ps;
 	}
 	double t0 = plm_now();
-	int st = hebb ? hebb_build(m, w, &mod, &err) : fit_model(m, w, &fo, &mod, &err);
+	int st = hebb ? cluster_agree(hebb_build(m, w, &mod, &err), &err) : cluster_fit(m, w, &fo, &mod, &err);
 	double elapsed = plm_now() - t0;
 	if (ps.shown)
 		fputc('\n', stderr);
@@ -216,12 +224,17 @@ int cmd_fit_main(int argc, char **argv)
 			sprintf(mod->cmdline, "plmem %s", joined);
 		free(joined);
 	}
-	if (model_write(mod, output, &err) != PLM_OK) {
+	if (cluster_write_model(mod, output, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
 	rc = CMD_EXIT_OK;
 	if (!quiet) {
+		char par[64];
+		if (nranks > 1)
+			snprintf(par, sizeof par, "%zu ranks x %d threads", nranks, nthreads);
+		else
+			snprintf(par, sizeof par, "%d threads", nthreads);
 		fprintf(stderr, "%s%zu sequences (%llu distinct), M_eff %.1f, L %zu, q %zu, rule %s\n", prefix,
 		        m->n, (unsigned long long)mod->nunique, meff, mod->L, mod->q, mod->rule);
 		model_conv conv;
@@ -244,9 +257,9 @@ int cmd_fit_main(int argc, char **argv)
 			for (size_t i = 0; i < mod->L; i++)
 				evals += mod->evals[i];
 			fprintf(stderr,
-			        "%s%zu sites in %.2f s (%d threads); %zu converged, %zu hit --max-iter, %zu stopped "
+			        "%s%zu sites in %.2f s (%s); %zu converged, %zu hit --max-iter, %zu stopped "
 			        "by the line search; iterations median %u, max %u; evaluations median %u, total %llu\n",
-			        prefix, mod->L, elapsed, nthreads, conv.nstatus[SITE_CONVERGED],
+			        prefix, mod->L, elapsed, par, conv.nstatus[SITE_CONVERGED],
 			        conv.nstatus[SITE_MAX_ITER], conv.nstatus[SITE_LINESEARCH], conv.iters[1],
 			        conv.iters[2], conv.evals[1], evals);
 			fprintf(stderr,

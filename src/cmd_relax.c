@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "dynamics.h"
 #include "model.h"
@@ -248,6 +249,15 @@ int cmd_relax_main(int argc, char **argv)
 		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
 	plm_set_threads(threads);
 	double t0 = plm_now();
+	/* an MPI run (cluster.h): every rank loads the model and the sequences and runs its share of
+	 * the starts; rank 0 writes its own output, then the other ranks' (formatted in memory), in
+	 * rank order, so the files are those of one process */
+	const int root = cluster_rank() == 0;
+	if (!root)
+		quiet = 1;
+	char *part[2] = { NULL, NULL }; /* ranks > 0: their end states and TSV rows */
+	size_t part_len[2] = { 0, 0 };
+	FILE *part_fp[2] = { NULL, NULL };
 
 	plm_err err;
 	plm_model *m = NULL;
@@ -257,9 +267,10 @@ int cmd_relax_main(int argc, char **argv)
 	dyn_result *res = NULL;
 	plm_outfile fa = { 0 }, ts = { 0 };
 	int status = CMD_EXIT_FAIL;
+	size_t nbad = 0, L = 0, n = 0, rchunk = 1, per = 1; /* set before any rank goes past setup */
 
 	if ((m = cmd_load_model(spec, model_path)) == NULL)
-		goto done;
+		goto setup;
 	msa_opts mo;
 	msa_opts_default(&mo);
 	mo.format = in.msa.format;
@@ -269,24 +280,23 @@ int cmd_relax_main(int argc, char **argv)
 	mo.max_gap_col = 1.0;
 	if (msa_read(seqs_path, &mo, &s, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
-		goto done;
+		goto setup;
 	}
-	size_t nbad = 0;
 	for (size_t k = 0; k < s->nin; k++) {
 		if (s->in_status[k] == MSA_KEPT)
 			continue;
 		if (!skip_bad) {
 			cmd_error(spec, "%s: sequence %zu ('%s') has letters outside the model's alphabet (%s); "
 			          "use --skip-bad to skip it", s->path, k + 1, s->in_names[k], m->abc.name);
-			goto done;
+			goto setup;
 		}
 		nbad++;
 	}
 	if (map_sequences(spec, m, s, &starts) != 0)
-		goto done;
+		goto setup;
 	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK) {
 		cmd_error(spec, "%s: %s", model_path, err.msg);
-		goto done;
+		goto setup;
 	}
 	/* the dynamics keep their own copy of the couplings: release the model's */
 	free(m->J);
@@ -294,9 +304,10 @@ int cmd_relax_main(int argc, char **argv)
 
 	/* batches of at most RELAX_BATCH_RUNS runs: several starts with all their repeats, or
 	 * one start and part of its repeats */
-	size_t L = m->L, n = s->n;
-	size_t rchunk = repeats < RELAX_BATCH_RUNS ? repeats : RELAX_BATCH_RUNS;
-	size_t per = rchunk == repeats ? RELAX_BATCH_RUNS / repeats : 1;
+	L = m->L;
+	n = s->n;
+	rchunk = repeats < RELAX_BATCH_RUNS ? repeats : RELAX_BATCH_RUNS;
+	per = rchunk == repeats ? RELAX_BATCH_RUNS / repeats : 1;
 	if (per > n)
 		per = n ? n : 1;
 	size_t cap = per * rchunk;
@@ -305,56 +316,86 @@ int cmd_relax_main(int argc, char **argv)
 	res = ends ? plm_calloc(cap, sizeof *res, "results", &err) : NULL;
 	if (res == NULL) {
 		cmd_error(spec, "%s", err.msg);
-		goto done;
+		goto setup;
 	}
-	if (outfile_open(&fa, output, &err) != PLM_OK) {
+	if (root && outfile_open(&fa, output, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
-		goto done;
+		goto setup;
 	}
-	if (tsv != NULL) {
+	if (root && tsv != NULL) {
 		if (outfile_open(&ts, tsv, &err) != PLM_OK) {
 			cmd_error(spec, "%s", err.msg);
-			goto done;
+			goto setup;
 		}
 		fprintf(ts.fp, "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
 		                    "flips\tstatus\tcycle\tenergy\n");
 	}
+	for (int f = 0; !root && f < 2; f++)
+		if ((part_fp[f] = open_memstream(&part[f], &part_len[f])) == NULL) {
+			cmd_error(spec, "out of memory");
+			goto setup;
+		}
+	status = CMD_EXIT_OK;
+setup: /* every rank's setup done: all go on, or all stop (the rank that failed said why) */
+	if (cluster_agree(status == CMD_EXIT_OK ? PLM_OK : PLM_EINVAL, NULL) != PLM_OK) {
+		status = CMD_EXIT_FAIL;
+		goto done;
+	}
+	status = CMD_EXIT_FAIL;
+	FILE *out_fp = root ? fa.fp : part_fp[0], *tsv_fp = root ? ts.fp : part_fp[1];
+	size_t lo, hi; /* this rank's starts */
+	cluster_share(n, &lo, &hi);
 
-	size_t runs = 0, count[3] = { 0, 0, 0 };
+	size_t count[4] = { 0, 0, 0, 0 }; /* runs per status, then runs */
 	double sum_overlap = 0.0;
-	for (size_t first = 0; first < n; first += per)
-	for (size_t r0 = 0; r0 < repeats; r0 += rchunk) {
-		dyn_batch b = { .n = n - first < per ? n - first : per, .first_index = first,
+	int st = PLM_OK;
+	for (size_t first = lo; first < hi && st == PLM_OK; first += per)
+	for (size_t r0 = 0; r0 < repeats && st == PLM_OK; r0 += rchunk) {
+		dyn_batch b = { .n = hi - first < per ? hi - first : per, .first_index = first,
 		                .repeats = repeats - r0 < rchunk ? repeats - r0 : rchunk, .first_repeat = r0,
 		                .noise = noise, .seed = seed, .starts = starts + first * L, .noisy = noisy,
 		                .ends = ends, .res = res };
-		if (dyn_run_batch(d, &dopt, &b, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
+		if ((st = dyn_run_batch(d, &dopt, &b, &err)) != PLM_OK)
+			break;
 		for (size_t k = 0; k < b.n * b.repeats; k++) {
 			size_t sk = first + k / b.repeats, rep = r0 + k % b.repeats;
 			const char *name = s->in_names[s->in_index[sk]];
 			const uint8_t *orig = starts + sk * L;
 			if (lines_out)
-				write_line(fa.fp, m, ends + k * L);
+				write_line(out_fp, m, ends + k * L);
 			else
-				write_fasta(fa.fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
-			if (ts.fp != NULL)
-				write_tsv(ts.fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
+				write_fasta(out_fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
+			if (tsv != NULL)
+				write_tsv(tsv_fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
 			sum_overlap += dyn_overlap(ends + k * L, orig, L);
 			count[res[k].status]++;
-			runs++;
+			count[3]++;
 		}
 	}
-	if (ts.fp != NULL && outfile_commit(&ts, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
+	for (int f = 0; !root && f < 2; f++) {
+		if (fclose(part_fp[f]) != 0 && st == PLM_OK)
+			st = plm_fail(&err, PLM_ENOMEM, "out of memory for this rank's output");
+		part_fp[f] = NULL;
+	}
+	/* the other ranks' outputs after rank 0's, then the files in place */
+	if ((st = cluster_agree(st, &err)) == PLM_OK)
+		st = cluster_append(out_fp, part[0], part_len[0], &err);
+	if (st == PLM_OK && tsv != NULL)
+		st = cluster_append(tsv_fp, part[1], part_len[1], &err);
+	if (st == PLM_OK && root && ts.fp != NULL)
+		st = outfile_commit(&ts, &err);
+	if (st == PLM_OK && root && fa.fp != NULL)
+		st = outfile_commit(&fa, &err);
+	if ((st = cluster_agree(st, &err)) == PLM_OK)
+		st = cluster_sum_sizes(count, 4, &err);
+	if (st == PLM_OK)
+		st = cluster_sum(&sum_overlap, 1, &err);
+	if ((st = cluster_agree(st, &err)) != PLM_OK) {
+		if (root)
+			cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	if (fa.fp != NULL && outfile_commit(&fa, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto done;
-	}
+	size_t runs = count[3];
 	if (!quiet) {
 		double dr = runs ? (double)runs : 1.0;
 		fprintf(stderr, "plmem relax: %zu runs (%zu sequences x %zu), mean final overlap %.4f; "
@@ -369,6 +410,11 @@ int cmd_relax_main(int argc, char **argv)
 done:
 	outfile_abort(&ts);
 	outfile_abort(&fa);
+	for (int f = 0; f < 2; f++) {
+		if (part_fp[f] != NULL)
+			fclose(part_fp[f]);
+		free(part[f]);
+	}
 	free(starts);
 	free(noisy);
 	free(ends);

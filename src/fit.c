@@ -181,7 +181,7 @@ static void store_site(const pl_data *d, size_t i, const double *x, plm_model *m
 	for (size_t a = 0; a < q; a++)
 		mod->h[i * q + a] = (float)x[a];
 	for (size_t j = 0; j < L; j++) {
-		float *Jij = mod->J + (i * L + j) * q * q;
+		float *Jij = model_J(mod, i, j);
 		for (size_t a = 0; a < q; a++)
 			for (size_t b = 0; b < q; b++)
 				Jij[a * q + b] = j == i ? 0.f : (float)x[Q + (j * q + b) * Q + a];
@@ -206,13 +206,13 @@ static void record_site(plm_model *mod, size_t i, const lbfgs_result *r)
 }
 
 /* One more site finished: count it and report progress (one thread at a time). */
-static void site_done(const fit_opts *o, size_t *done, size_t L)
+static void site_done(const fit_opts *o, size_t *done, size_t total)
 {
 #pragma omp critical(fit_progress)
 	{
 		(*done)++;
 		if (o->progress)
-			o->progress(o->progress_ctx, *done, L);
+			o->progress(o->progress_ctx, *done, total);
 	}
 }
 
@@ -393,7 +393,7 @@ static double bin_eval(void *vt, const double *x, double *g)
 static void bin_store(void *vt, size_t i, const double *x, plm_model *mod)
 {
 	const bin_kernel *bk = ((bin_thread *)vt)->bk;
-	pl_bin_store(bk->b, i, &bk->so, x, mod->h + i * 2, mod->J + i * bk->b->L * 4);
+	pl_bin_store(bk->b, i, &bk->so, x, mod->h + i * 2, model_J(mod, i, 0));
 }
 
 static int bin_kernel_init(bin_kernel *bk, const pl_bin *b, const fit_opts *o, plm_err *err)
@@ -420,11 +420,13 @@ static int bin_kernel_init(bin_kernel *bk, const pl_bin *b, const fit_opts *o, p
 
 /* ---- the driver ------------------------------------------------------------------------ */
 
-/* Fit sites 0..L-1 with kernel K: one L-BFGS per site, OpenMP over the sites (dynamic
- * schedule; each site's run is sequential, so the results do not depend on the threads).
+/* Fit sites LO..HI-1 with kernel K (all L of them, or one MPI rank's share, cluster.h): one
+ * L-BFGS per site, OpenMP over the sites (dynamic schedule; each site's run is sequential, so
+ * the results depend neither on the threads nor on the range).
  * A thread whose workspace cannot be allocated fits nothing and its error is returned (the
  * first one recorded); the region is never left early. */
-static int run_sites(const fit_kernel *k, size_t L, const fit_opts *o, plm_model *mod, plm_err *err)
+static int run_sites(const fit_kernel *k, size_t lo, size_t hi, const fit_opts *o, plm_model *mod,
+                     plm_err *err)
 {
 	size_t done = 0;
 	int fail = PLM_OK;
@@ -453,7 +455,7 @@ static int run_sites(const fit_kernel *k, size_t L, const fit_opts *o, plm_model
 			}
 		}
 #pragma omp for schedule(dynamic, 1)
-		for (size_t i = 0; i < L; i++) {
+		for (size_t i = lo; i < hi; i++) {
 			if (st != PLM_OK)
 				continue;
 			size_t n = k->len(k, i);
@@ -464,7 +466,7 @@ static int run_sites(const fit_kernel *k, size_t L, const fit_opts *o, plm_model
 			lbfgs_minimize(x, k->eval, tw, o->tol, o->max_iter, &lw, &r);
 			k->store(tw, i, x, mod);
 			record_site(mod, i, &r);
-			site_done(o, &done, L);
+			site_done(o, &done, hi - lo);
 		}
 		free(x);
 		lbfgs_work_free(&lw);
@@ -483,7 +485,9 @@ static void batch_progress(void *ctx, size_t done, size_t total)
 
 static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
-	const size_t L = d->L;
+	const size_t L = d->L, lo = mod->row0, hi = lo + mod->nrows;
+	if (hi == lo) /* fitbin_opts' hi = 0 would mean all sites */
+		return PLM_OK;
 	pl_bin b;
 	int st = pl_bin_view(&b, d, err);
 	if (st != PLM_OK)
@@ -492,17 +496,18 @@ static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod
 	if (r == NULL)
 		return PLM_ENOMEM;
 	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, o->lbfgs_m, 0,
-	                   o->progress ? batch_progress : NULL, (void *)o };
+	                   o->progress ? batch_progress : NULL, (void *)o, lo, hi };
 	st = fitbin_run(&b, &fo, mod->h, mod->J, r, err);
-	for (size_t i = 0; st == PLM_OK && i < L; i++)
+	for (size_t i = lo; st == PLM_OK && i < hi; i++)
 		record_site(mod, i, &r[i]);
 	free(r);
 	return st;
 }
 
-/* Fit every site of D into MOD with the kernel its q calls for. */
+/* Fit the sites whose rows MOD holds (all of D's, or a share) with the kernel q calls for. */
 static int fit_sites(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
+	const size_t lo = mod->row0, hi = lo + mod->nrows;
 	int st;
 	plm_blas_single_thread(); /* the q = 2 kernels call BLAS inside the OpenMP region */
 	if (d->q == 2 && !o->bin_per_site)
@@ -513,7 +518,7 @@ static int fit_sites(const pl_data *d, const fit_opts *o, plm_model *mod, plm_er
 		if ((st = pl_bin_init(&b, d, err)) != PLM_OK)
 			return st;
 		if ((st = bin_kernel_init(&bk, &b, o, err)) == PLM_OK)
-			st = run_sites(&bk.k, d->L, o, mod, err);
+			st = run_sites(&bk.k, lo, hi, o, mod, err);
 		free(bk.nw);
 		pl_bin_free(&b);
 		return st;
@@ -523,7 +528,7 @@ static int fit_sites(const pl_data *d, const fit_opts *o, plm_model *mod, plm_er
 	if (!o->unpacked && (st = pack_rows_init(d, &pr, err)) != PLM_OK)
 		return st;
 	sparse_kernel_init(&sk, d, o, o->unpacked ? NULL : &pr);
-	st = run_sites(&sk.k, d->L, o, mod, err);
+	st = run_sites(&sk.k, lo, hi, o, mod, err);
 	if (!o->unpacked)
 		pack_rows_free(&pr);
 	return st;
@@ -605,9 +610,19 @@ static int refine_symmetric(const pl_data *d, const fit_opts *o, plm_model *mod,
 
 int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err)
 {
+	return fit_model_rows(m, w, o, 0, m ? m->L : 0, out, err);
+}
+
+int fit_model_rows(const msa *m, const double *w, const fit_opts *o, size_t lo, size_t hi, plm_model **out,
+                   plm_err *err)
+{
 	*out = NULL;
 	if (m == NULL || m->n == 0 || m->L == 0)
 		return plm_fail(err, PLM_EINVAL, "no sequences or no positions to fit");
+	if (lo > hi || hi > m->L)
+		return plm_fail(err, PLM_EINVAL, "sites %zu to %zu: not a range of the %zu positions", lo + 1, hi, m->L);
+	if (o->symmetric && (lo != 0 || hi != m->L))
+		return plm_fail(err, PLM_EINVAL, "--symmetric fits all sites in one joint L-BFGS: it cannot be divided");
 	double meff = 0.0;
 	for (size_t s = 0; s < m->n; s++)
 		meff += w ? w[s] : 1.0;
@@ -619,14 +634,18 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 #ifdef _OPENMP
 	nthreads = (size_t)omp_get_max_threads();
 #endif
-	if ((st = fit_memory_check(m->n, m->L, m->abc.q, nthreads, &opts, 0, err)) != PLM_OK)
+	/* the estimate counts all of J: against the memory plus the rows not held here */
+	size_t jb = SIZE_MAX;
+	model_j_bytes(m->L, m->abc.q, &jb);
+	size_t mem = size_sat_add(plm_phys_memory(), size_sat_mul(jb / m->L, m->L - (hi - lo)));
+	if ((st = fit_memory_check(m->n, m->L, m->abc.q, nthreads, &opts, mem, err)) != PLM_OK)
 		return st;
 	pl_data d;
 	size_t nu = 0;
 	if ((st = build_data(m, w, &d, &nu, err)) != PLM_OK)
 		return st;
 	plm_model *mod = NULL;
-	st = model_create(m->L, m->abc.q, &mod, err);
+	st = model_create_rows(m->L, m->abc.q, lo, hi - lo, &mod, err);
 	if (st == PLM_OK)
 		st = copy_provenance(m, &opts, nu, meff, mod, err);
 	if (st == PLM_OK)
@@ -640,4 +659,45 @@ int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out,
 	}
 	*out = mod;
 	return PLM_OK;
+}
+
+/* ---- dividing the sites --------------------------------------------------------------- */
+
+/* Expected cost of site i: FIT_SPLIT_BASE + the states observed in column i.  Every site pays
+ * the same per evaluation (the kernel visits every sequence's non-mode entries whatever i is),
+ * so its cost is its number of L-BFGS evaluations, which grows with the classes of its
+ * regression: fitted on default fits, evaluations ~ a (c0 + states) with c0 = 9.5 (Kunitz,
+ * 13,600 x 53) and 15 (beta-lactamase, 5,028 x 202). */
+#define FIT_SPLIT_BASE 12
+static size_t site_cost(const msa *m, size_t i)
+{
+	unsigned char seen[ALPHABET_MAXQ] = { 0 };
+	size_t c = FIT_SPLIT_BASE;
+	for (size_t s = 0; s < m->n; s++) {
+		uint8_t a = m->seq[s * m->L + i];
+		if (a < ALPHABET_MAXQ && !seen[a]++)
+			c++;
+	}
+	return c;
+}
+
+void fit_split(const msa *m, size_t nparts, size_t *bounds)
+{
+	const size_t L = m->L;
+	size_t total = 0;
+	for (size_t i = 0; i < L; i++)
+		total += site_cost(m, i);
+	/* site i goes to part floor(K (C_i + c_i / 2) / C), with C_i the cost of the sites before
+	 * it and C the total: the part its cost's midpoint falls in (nondecreasing in i) */
+	size_t acc = 0, k = 0;
+	bounds[0] = 0;
+	for (size_t i = 0; i < L; i++) {
+		size_t c = site_cost(m, i);
+		size_t part = (2 * acc + c) * nparts / (2 * total);
+		while (k < part)
+			bounds[++k] = i;
+		acc += c;
+	}
+	while (k < nparts)
+		bounds[++k] = L;
 }

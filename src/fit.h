@@ -82,4 +82,17 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
  * sets OpenBLAS to one thread. */
 int fit_model(const msa *m, const double *w, const fit_opts *o, plm_model **out, plm_err *err);
 
+/* fit_model for the sites LO .. HI - 1 only (one process's share of a divided fit, cluster.h):
+ * *OUT holds those rows of J (model_create_rows), and h and the per-site records of those sites
+ * (the others are 0).  Each site's fit is the same as in fit_model: the rows are bit-identical
+ * to fit_model's.  --symmetric refuses a part. */
+int fit_model_rows(const msa *m, const double *w, const fit_opts *o, size_t lo, size_t hi, plm_model **out,
+                   plm_err *err);
+
+/* Divide the L sites of M into NPARTS ranges of about equal expected cost, in order:
+ * part k fits sites BOUNDS[k] .. BOUNDS[k + 1] - 1 (BOUNDS: NPARTS + 1 values, 0 .. L).  A
+ * site's expected cost is 12 + the number of states observed in its column (its regression's
+ * classes): its expected number of L-BFGS evaluations, up to a factor (see fit.c). */
+void fit_split(const msa *m, size_t nparts, size_t *bounds);
+
 #endif

@@ -92,6 +92,7 @@ typedef struct fb_state {
 	size_t W;          /* sites at once (window()) */
 	size_t A;          /* active sites */
 	size_t next;       /* the next site to start */
+	size_t lo, hi;     /* the sites to fit: lo .. hi - 1 */
 	size_t *act;       /* A active sites, in the order they started */
 	size_t *slot;      /* A: each active site's run in lw */
 	size_t *freeq, nfree; /* the runs not in use */
@@ -132,7 +133,7 @@ static void fb_free(fb_state *s)
 static void fb_admit(fb_state *s)
 {
 	const double *x0 = s->nw + s->b->L + 1; /* L + 1 zeros */
-	while (s->nfree > 0 && s->next < s->b->L) {
+	while (s->nfree > 0 && s->next < s->hi) {
 		size_t k = s->freeq[--s->nfree];
 		lbfgs_begin(&s->lw[k], x0, s->o->tol, s->o->max_iter);
 		s->act[s->A] = s->next++;
@@ -142,7 +143,12 @@ static void fb_admit(fb_state *s)
 
 static int fb_alloc(fb_state *s, size_t nt, plm_err *err)
 {
-	const size_t L = s->b->L, m = s->o->lbfgs_m ? s->o->lbfgs_m : 1, W = window(L, m, s->o->window);
+	const size_t L = s->b->L, m = s->o->lbfgs_m ? s->o->lbfgs_m : 1;
+	s->lo = s->next = s->o->hi ? s->o->lo : 0;
+	s->hi = s->o->hi ? s->o->hi : L;
+	size_t W = window(L, m, s->o->window);
+	W = W < s->hi - s->lo ? W : s->hi - s->lo;
+	W = W ? W : 1;
 	s->W = W;
 	s->lw = plm_calloc(W, sizeof *s->lw, "site runs", err);
 	s->act = plm_calloc(W, sizeof *s->act, "active sites", err);
@@ -340,7 +346,7 @@ static void fb_round(fb_state *s, size_t A, float *S, float *Dt, double *xo, flo
 		s->fin[a] = !lbfgs_tell(w, f);
 		if (s->fin[a]) {
 			lbfgs_end(w, xo, &res[i]);
-			pl_bin_store(b, i, &s->o->so, xo, h + i * 2, J + i * L * 4);
+			pl_bin_store(b, i, &s->o->so, xo, h + i * 2, J + (i - s->lo) * L * 4);
 		}
 	}
 }
@@ -360,7 +366,7 @@ static void fb_compact(fb_state *s, size_t A, size_t *done)
 		s->freeq[s->nfree++] = s->slot[a];
 		(*done)++;
 		if (o->progress)
-			o->progress(o->progress_ctx, *done, s->b->L);
+			o->progress(o->progress_ctx, *done, s->hi - s->lo);
 	}
 	s->A = k;
 	fb_admit(s);

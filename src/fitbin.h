@@ -25,13 +25,16 @@ typedef struct fitbin_opts {
 	/* optional: called (never concurrently) as sites finish, with the count so far */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	size_t lo, hi;       /* fit sites lo .. hi - 1 only (a share of a divided fit, cluster.h);
+	                        hi = 0: all of them */
 } fitbin_opts;
 
 /* Bytes fitbin_run allocates for N patterns x L sites (besides the data and the model). */
 size_t fitbin_memory_bytes(size_t n, size_t L, size_t lbfgs_m, size_t nthreads);
 
-/* Fits every site of B (made by pl_bin_view or pl_bin_init) from 0: site i's Potts
- * parameters go to H + 2 i and J + 4 L i (pl_bin_store's layout), its run to RES[i].
+/* Fits every site of B (made by pl_bin_view or pl_bin_init), or sites o->lo .. o->hi - 1,
+ * from 0: site i's Potts parameters go to H + 2 i and J + 4 L (i - lo) (pl_bin_store's
+ * layout; J holds the rows lo .. hi - 1), its run to RES[i].
  * The same problems and convergence test as one lbfgs_minimize of pl_bin_eval per site;
  * the sums differ only in their float rounding (the products are blocked differently).
  * Bit-identical for any number of OpenMP threads: each sgemm covers a fixed block of

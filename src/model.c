@@ -40,14 +40,21 @@ int model_j_bytes(size_t L, size_t q, size_t *out)
 
 int model_create(size_t L, size_t q, plm_model **out, plm_err *err)
 {
+	return model_create_rows(L, q, 0, L, out, err);
+}
+
+int model_create_rows(size_t L, size_t q, size_t row0, size_t nrows, plm_model **out, plm_err *err)
+{
 	*out = NULL;
-	if (L == 0 || q < 2 || q > ALPHABET_MAXQ)
-		return plm_fail(err, PLM_EINVAL, "model: invalid size L = %zu, q = %zu", L, q);
+	if (L == 0 || q < 2 || q > ALPHABET_MAXQ || row0 > L || nrows > L - row0)
+		return plm_fail(err, PLM_EINVAL, "model: invalid size L = %zu, q = %zu (rows %zu + %zu)", L, q,
+		                row0, nrows);
 	size_t jb, mem = plm_phys_memory();
 	if (model_j_bytes(L, q, &jb) != 0)
 		return plm_fail(err, PLM_ERANGE,
 		                "model: L = %zu, q = %zu: the couplings (L*L*q*q floats) overflow this machine's sizes",
 		                L, q);
+	jb = jb / L * nrows; /* the rows held (jb is a multiple of L) */
 	if (jb > mem)
 		return plm_fail(err, PLM_ERANGE,
 		                "model: L = %zu, q = %zu needs %zu bytes (%.1f GiB) for the couplings J, more than "
@@ -58,9 +65,12 @@ int model_create(size_t L, size_t q, plm_model **out, plm_err *err)
 		return plm_fail(err, PLM_ENOMEM, "out of memory");
 	m->L = L;
 	m->q = q;
+	m->row0 = row0;
+	m->nrows = nrows;
 	strcpy(m->rule, MODEL_RULE_PLM);
 	m->h = plm_calloc_aligned(L * q, sizeof(float), "fields h", err);
-	m->J = m->h ? plm_calloc_aligned(jb / sizeof(float), sizeof(float), "couplings J", err) : NULL;
+	m->J = m->h ? plm_calloc_aligned(jb ? jb / sizeof(float) : 1, sizeof(float), "couplings J", err)
+	            : NULL;
 	m->col = m->J ? plm_calloc(L, sizeof *m->col, "column map", err) : NULL;
 	m->iters = m->col ? plm_calloc(L, sizeof *m->iters, "convergence", err) : NULL;
 	m->evals = m->iters ? plm_calloc(L, sizeof *m->evals, "convergence", err) : NULL;
@@ -419,12 +429,13 @@ static void encode_meta(const plm_model *m, wbuf *b)
 
 /* ---- write ----------------------------------------------------------------------------- */
 
-/* Write n bytes and fold them into the CRC. */
+/* Write n bytes and fold them into the CRC (CRC NULL: write only). */
 static int put_bytes(FILE *fp, const uint8_t *p, size_t n, uLong *crc)
 {
 	while (n > 0) {
 		size_t k = n > (1u << 30) ? (1u << 30) : n;
-		*crc = crc32(*crc, p, (uInt)k);
+		if (crc)
+			*crc = crc32(*crc, p, (uInt)k);
 		if (fwrite(p, 1, k, fp) != k)
 			return -1;
 		p += k;
@@ -446,9 +457,28 @@ static int put_floats(FILE *fp, const float *x, size_t n, uint8_t *buf, uLong *c
 	return 0;
 }
 
-int model_write(const plm_model *m, const char *path, plm_err *err)
+struct model_out {
+	plm_outfile f;
+	uint8_t *buf;     /* MODEL_CHUNK floats, little-endian */
+	uLong crc;        /* of everything written so far */
+	size_t rowlen;    /* floats per row of J: L q^2 */
+	size_t rows_left; /* rows of J still to come */
+	const char *path;
+};
+
+void model_out_abort(model_out *o)
 {
-	if (m == NULL || m->h == NULL || m->J == NULL || m->col == NULL)
+	if (o == NULL)
+		return;
+	outfile_abort(&o->f);
+	free(o->buf);
+	free(o);
+}
+
+int model_out_open(const plm_model *m, const char *path, model_out **out, plm_err *err)
+{
+	*out = NULL;
+	if (m == NULL || m->h == NULL || m->col == NULL)
 		return plm_fail(err, PLM_EINVAL, "%s: model_write: incomplete model", path);
 	if (m->refseq != NULL && strlen(m->refseq) != m->L)
 		return plm_fail(err, PLM_EINVAL, "%s: model_write: refseq has %zu letters, not L = %zu", path,
@@ -471,37 +501,92 @@ int model_write(const plm_model *m, const char *path, plm_err *err)
 	put_u64(head + 48, data_off);
 	/* 56..63: reserved, zero */
 
-	uint8_t *buf = malloc(4 * MODEL_CHUNK);
-	if (buf == NULL) {
+	model_out *o = calloc(1, sizeof *o);
+	if (o == NULL || (o->buf = malloc(4 * MODEL_CHUNK)) == NULL) {
+		free(o);
 		free(meta.p);
 		return plm_fail(err, PLM_ENOMEM, "out of memory");
 	}
-	plm_outfile o;
-	int rc = outfile_open(&o, path, err);
+	int rc = outfile_open(&o->f, path, err);
 	if (rc != PLM_OK) {
+		free(o->buf);
+		free(o);
 		free(meta.p);
-		free(buf);
 		return rc;
 	}
-	uLong crc = crc32(0L, Z_NULL, 0);
+	o->path = o->f.path;
+	o->rowlen = m->L * m->q * m->q;
+	o->rows_left = m->L;
+	o->crc = crc32(0L, Z_NULL, 0);
 	static const uint8_t zeros[MODEL_ALIGN] = { 0 };
 	size_t pad = (size_t)(data_off - MODEL_HEADER_LEN - meta.n);
-	int bad = put_bytes(o.fp, head, sizeof head, &crc) || put_bytes(o.fp, meta.p, meta.n, &crc) ||
-	          put_bytes(o.fp, zeros, pad, &crc) || put_floats(o.fp, m->h, m->L * m->q, buf, &crc) ||
-	          put_floats(o.fp, m->J, m->L * m->L * m->q * m->q, buf, &crc);
+	int bad = put_bytes(o->f.fp, head, sizeof head, &o->crc) || put_bytes(o->f.fp, meta.p, meta.n, &o->crc) ||
+	          put_bytes(o->f.fp, zeros, pad, &o->crc) ||
+	          put_floats(o->f.fp, m->h, m->L * m->q, o->buf, &o->crc);
 	free(meta.p);
-	free(buf);
-	if (!bad) {
-		uint8_t tail[4];
-		put_u32(tail, (uint32_t)crc);
-		bad = fwrite(tail, 1, 4, o.fp) != 4;
-	}
 	if (bad) {
 		plm_fail_errno(err, PLM_EIO, "%s: write error", path);
-		outfile_abort(&o);
+		model_out_abort(o);
 		return PLM_EIO;
 	}
-	return outfile_commit(&o, err);
+	*out = o;
+	return PLM_OK;
+}
+
+uint32_t model_rows_crc(const plm_model *m, const float *rows, size_t nrows)
+{
+	uint8_t buf[4 * 4096];
+	uLong crc = crc32(0L, Z_NULL, 0);
+	for (size_t n = nrows * m->L * m->q * m->q; n > 0;) {
+		size_t k = n < 4096 ? n : 4096;
+		put_f32le(buf, rows, k);
+		crc = crc32(crc, buf, (uInt)(4 * k));
+		rows += k;
+		n -= k;
+	}
+	return (uint32_t)crc;
+}
+
+int model_out_rows(model_out *o, const float *rows, size_t nrows, const uint32_t *crc, plm_err *err)
+{
+	if (nrows > o->rows_left)
+		return plm_fail(err, PLM_EINVAL, "%s: model_write: more than L rows of couplings", o->path);
+	o->rows_left -= nrows;
+	size_t n = nrows * o->rowlen;
+	if (put_floats(o->f.fp, rows, n, o->buf, crc ? NULL : &o->crc) != 0)
+		return plm_fail_errno(err, PLM_EIO, "%s: write error", o->path);
+	if (crc)
+		o->crc = crc32_combine(o->crc, *crc, (z_off_t)(4 * n));
+	return PLM_OK;
+}
+
+int model_out_close(model_out *o, plm_err *err)
+{
+	int rc = PLM_OK;
+	if (o->rows_left != 0)
+		rc = plm_fail(err, PLM_EINVAL, "%s: model_write: %zu rows of couplings missing", o->path, o->rows_left);
+	if (rc == PLM_OK) {
+		uint8_t tail[4];
+		put_u32(tail, (uint32_t)o->crc);
+		if (fwrite(tail, 1, 4, o->f.fp) != 4)
+			rc = plm_fail_errno(err, PLM_EIO, "%s: write error", o->path);
+	}
+	if (rc == PLM_OK)
+		rc = outfile_commit(&o->f, err);
+	model_out_abort(o); /* after a commit: frees only */
+	return rc;
+}
+
+int model_write(const plm_model *m, const char *path, plm_err *err)
+{
+	if (m != NULL && (m->J == NULL || m->row0 != 0 || m->nrows != m->L))
+		return plm_fail(err, PLM_EINVAL, "%s: model_write: %s", path,
+		                m->J == NULL ? "incomplete model" : "the model holds part of its couplings only");
+	model_out *o;
+	int rc = model_out_open(m, path, &o, err);
+	if (rc == PLM_OK && (rc = model_out_rows(o, m->J, m->L, NULL, err)) != PLM_OK)
+		model_out_abort(o);
+	return rc == PLM_OK ? model_out_close(o, err) : rc;
 }
 
 /* ---- read ------------------------------------------------------------------------------ */

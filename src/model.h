@@ -34,6 +34,8 @@ typedef struct plm_model {
 	float *h;            /* L x q: h[i * q + a] */
 	float *J;            /* L x L x q x q: J[((i * L + j) * q + a) * q + b] = J_ij(a, b), with a the
 	                        state at i and b the state at j; J_ii = 0.  Asymmetric as fitted. */
+	size_t row0, nrows;  /* the rows i of J held: row0 .. row0 + nrows - 1, at J + (i - row0) * L * q * q
+	                        (0 and L for a whole model; a share of a divided fit holds fewer, cluster.h) */
 
 	/* the user's numbering */
 	size_t ncol_in;      /* columns of the training alignment (after insert removal) */
@@ -66,6 +68,9 @@ typedef struct plm_model {
 /* A zeroed model with h, J, col and the per-site arrays allocated.  Refuses (PLM_ERANGE)
  * sizes whose J would not fit in memory, with a message giving the bytes needed. */
 int model_create(size_t L, size_t q, plm_model **out, plm_err *err);
+/* The same holding only the rows ROW0 .. ROW0 + NROWS - 1 of J (h, col and the per-site arrays
+ * stay whole): one process's share of a divided fit. */
+int model_create_rows(size_t L, size_t q, size_t row0, size_t nrows, plm_model **out, plm_err *err);
 
 /* *OUT = bytes of the couplings J (L x L x q x q floats); returns 0, or -1 on overflow.
  * Every memory estimate takes J's size from here. */
@@ -74,13 +79,27 @@ void model_destroy(plm_model *m);
 
 static inline float *model_J(const plm_model *m, size_t i, size_t j)
 {
-	return m->J + (i * m->L + j) * m->q * m->q;
+	return m->J + ((i - m->row0) * m->L + j) * m->q * m->q;
 }
 
 /* Write through a temporary file and rename(); read checks magic, version, sizes against
  * the file length and the CRC32, and names the problem when it refuses a file. */
 int model_write(const plm_model *m, const char *path, plm_err *err);
 int model_read(const char *path, plm_model **out, plm_err *err);
+
+/* Writing in parts, for a model whose rows of J are spread over processes (cluster.c), the file
+ * byte for byte what model_write writes.  model_out_open writes the header, metadata and h of M
+ * (its J is not read) to a temporary file beside PATH; model_out_rows appends the next NROWS
+ * rows of J, in order; model_out_close appends the CRC32 and renames the file to PATH when all
+ * L rows came (else it fails and removes the file, as model_out_abort does).  The CRC of the
+ * rows is CRC (model_rows_crc of those rows, computed where they are held, combined here with
+ * crc32_combine) or, CRC NULL, computed while writing. */
+typedef struct model_out model_out;
+int model_out_open(const plm_model *m, const char *path, model_out **out, plm_err *err);
+uint32_t model_rows_crc(const plm_model *m, const float *rows, size_t nrows);
+int model_out_rows(model_out *o, const float *rows, size_t nrows, const uint32_t *crc, plm_err *err);
+int model_out_close(model_out *o, plm_err *err);
+void model_out_abort(model_out *o);
 
 /* Position i (0-based) in the user's numbering: the focus residue number when the model has
  * a focus, else the 1-based column of the training alignment. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "cmd.h"
 #include "version.h"
 
@@ -115,5 +116,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "plmem: unknown subcommand '%s'\nTry 'plmem -h'.\n", sub);
 		return CMD_EXIT_USAGE;
 	}
-	return close_stdout(c->run(argc - 1, argv + 1));
+	/* an MPI build starts MPI here (one rank outside mpirun); the plain build does nothing */
+	if (cluster_init(&argc, &argv) != 0) {
+		fprintf(stderr, "plmem: MPI could not start\n");
+		return CMD_EXIT_FAIL;
+	}
+	int rc = close_stdout(c->run(argc - 1, argv + 1));
+	cluster_finalize();
+	return rc;
 }

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 #include <zlib.h>
+
+#include "cluster.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -29,5 +31,7 @@ void plm_build_features(char *buf, size_t n)
 #else
 	snprintf(blas, sizeof blas, "%s", PLMEM_BLAS);
 #endif
-	snprintf(buf, n, "OpenMP: %s\nBLAS: %s\nzlib: %s\n", omp, blas, zlibVersion());
+	char mpi[256];
+	cluster_library(mpi, sizeof mpi);
+	snprintf(buf, n, "OpenMP: %s\nBLAS: %s\nzlib: %s\nMPI: %s\n", omp, blas, zlibVersion(), mpi);
 }

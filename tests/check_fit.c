@@ -1,9 +1,10 @@
 /* check_fit: the parallel pseudo-likelihood fit: every site converged (gradient norm below
  * the tolerance, recomputed independently), the solution beats random perturbations,
  * duplicates merged exactly, h = 0 with no fields, 1 vs 2 threads byte-identical model files,
- * memory refusal, the packed L-BFGS (active rows only) equal to the unpacked one, the
- * batched q = 2 fit equal to the per-site one and thread-invariant, and the planted chain
- * potts3.a2m recovered (when the shared data exist). */
+ * a divided fit's parts (fit_split, fit_model_rows) equal to the whole fit, memory refusal,
+ * the packed L-BFGS (active rows only) equal to the unpacked one, the batched q = 2 fit equal
+ * to the per-site one and thread-invariant, and the planted chain potts3.a2m recovered (when
+ * the shared data exist). */
 #include "check_common.h"
 
 #include <math.h>
@@ -246,6 +247,74 @@ END_TEST
 START_TEST(test_threads_identical_binary) { threads_identical("binary", 0); }
 END_TEST
 START_TEST(test_threads_identical_symmetric) { threads_identical("protein", 1); }
+END_TEST
+
+/* A divided fit (what each MPI rank does): fit_split tiles the sites in order with parts of
+ * about equal cost (12 + observed states of the column: each part within one site's cost of
+ * C/K), and every part's fit_model_rows gives exactly fit_model's rows, fields and records of
+ * its sites, for q = 21 and the binary path; --symmetric refuses a part. */
+static void rows_split(const char *alphabet)
+{
+	msa *m = chain_msa(120, 10, alphabet, 4);
+	const size_t L = m->L, q = m->abc.q, row = L * q * q;
+	/* a few columns with fewer states, so that costs differ */
+	for (size_t s = 0; s < m->n; s++)
+		m->seq[s * L + 2] = m->seq[s * L + 7] = (uint8_t)(s % 2);
+	fit_opts o;
+	fit_opts_default(&o);
+	/* q = 2: the per-site path; the batched one (fitbin.h) sums over blocks of the sites fitted
+	 * together, so a part's last bits differ from the whole fit's (cluster.c: rank 0 alone) */
+	o.bin_per_site = 1;
+	plm_err err;
+	plm_model *whole;
+	ck_assert_int_eq(fit_model(m, NULL, &o, &whole, &err), PLM_OK);
+	size_t cost[10], total = 0, cmax = 0;
+	for (size_t i = 0; i < L; i++) {
+		int seen[64] = { 0 };
+		cost[i] = 12;
+		for (size_t s = 0; s < m->n; s++)
+			cost[i] += !seen[m->seq[s * L + i]]++;
+		total += cost[i];
+		cmax = cost[i] > cmax ? cost[i] : cmax;
+	}
+	for (size_t K = 1; K <= 12; K++) {
+		size_t bounds[13];
+		fit_split(m, K, bounds);
+		ck_assert_uint_eq(bounds[0], 0);
+		ck_assert_uint_eq(bounds[K], L);
+		for (size_t k = 0; k < K; k++) {
+			ck_assert_uint_le(bounds[k], bounds[k + 1]);
+			size_t c = 0;
+			for (size_t i = bounds[k]; i < bounds[k + 1]; i++)
+				c += cost[i];
+			ck_assert(fabs((double)c - (double)total / (double)K) <= (double)cmax);
+		}
+		if (K != 3 && K != 12)
+			continue;
+		for (size_t k = 0; k < K; k++) {
+			size_t lo = bounds[k], hi = bounds[k + 1];
+			plm_model *part;
+			ck_assert_int_eq(fit_model_rows(m, NULL, &o, lo, hi, &part, &err), PLM_OK);
+			ck_assert_uint_eq(part->row0, lo);
+			ck_assert_uint_eq(part->nrows, hi - lo);
+			ck_assert_int_eq(memcmp(part->J, whole->J + lo * row, (hi - lo) * row * sizeof(float)), 0);
+			ck_assert_int_eq(memcmp(part->h + lo * q, whole->h + lo * q, (hi - lo) * q * sizeof(float)), 0);
+			ck_assert_int_eq(memcmp(part->evals + lo, whole->evals + lo, (hi - lo) * sizeof *part->evals), 0);
+			ck_assert_int_eq(memcmp(part->fx + lo, whole->fx + lo, (hi - lo) * sizeof *part->fx), 0);
+			model_destroy(part);
+		}
+	}
+	plm_model *part = NULL;
+	o.symmetric = 1;
+	ck_assert_int_eq(fit_model_rows(m, NULL, &o, 0, 5, &part, &err), PLM_EINVAL);
+	ck_assert_ptr_null(part);
+	model_destroy(whole);
+	msa_destroy(m);
+}
+
+START_TEST(test_rows_split) { rows_split("protein"); }
+END_TEST
+START_TEST(test_rows_split_binary) { rows_split("binary"); }
 END_TEST
 
 /* Sum over the sites of f_i at the model's parameters (double reference kernel, unmerged
@@ -546,7 +615,7 @@ START_TEST(test_batched_window)
 	float *h[2], *J[2];
 	lbfgs_result r[2][23];
 	for (int k = 0; k < 2; k++) {
-		fitbin_opts o = { { 0.01, 0.01, 0 }, 1e-6, 500, 8, k == 0 ? 0 : 5, window_progress, NULL };
+		fitbin_opts o = { { 0.01, 0.01, 0 }, 1e-6, 500, 8, k == 0 ? 0 : 5, window_progress, NULL, 0, 0 };
 		h[k] = calloc(23 * 2, sizeof(float));
 		J[k] = calloc(23 * 23 * 4, sizeof(float));
 		window_calls = 0;
@@ -633,6 +702,8 @@ int main(void)
 	tcase_add_test(tc, test_threads_identical);
 	tcase_add_test(tc, test_threads_identical_binary);
 	tcase_add_test(tc, test_threads_identical_symmetric);
+	tcase_add_test(tc, test_rows_split);
+	tcase_add_test(tc, test_rows_split_binary);
 	tcase_add_test(tc, test_symmetric);
 	tcase_add_test(tc, test_memory_refused);
 	tcase_add_test(tc, test_planted_chain);

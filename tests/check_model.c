@@ -1,5 +1,6 @@
 /* check_model: the model file format: a round trip keeps every field; a flipped byte, a
- * truncation, a wrong magic, a future version or a missing file is refused with a message. */
+ * truncation, a wrong magic, a future version or a missing file is refused with a message; a file
+ * written in parts (blocks of rows, CRCs combined) is model_write's byte for byte. */
 #include "check_common.h"
 
 #include <math.h>
@@ -187,6 +188,59 @@ START_TEST(test_round_trip)
 		model_destroy(b);
 	}
 	model_destroy(NULL);
+}
+END_TEST
+
+/* Written in parts (as the MPI ranks do: blocks of rows, their CRCs computed apart and combined,
+ * or computed while writing) the file is model_write's, byte for byte; a missing row, an extra
+ * one, or a model holding only some rows given to model_write is refused with no file left. */
+START_TEST(test_write_in_parts)
+{
+	const size_t L = 9, rowlen = L * 21 * 21;
+	plm_model *m = make_model(L, 1, 1);
+	plm_err err;
+	char a[512], b[512], c[512];
+	ck_assert_int_eq(model_write(m, tmp_file("whole.plm", a, sizeof a), &err), PLM_OK);
+	model_out *o;
+	ck_assert_int_eq(model_out_open(m, tmp_file("parts.plm", b, sizeof b), &o, &err), PLM_OK);
+	const size_t cut[4] = { 0, 2, 6, L };
+	for (int k = 0; k < 3; k++) {
+		const float *rows = m->J + cut[k] * rowlen;
+		uint32_t crc = model_rows_crc(m, rows, cut[k + 1] - cut[k]);
+		ck_assert_int_eq(model_out_rows(o, rows, cut[k + 1] - cut[k], k == 1 ? NULL : &crc, &err), PLM_OK);
+	}
+	ck_assert_int_eq(model_out_close(o, &err), PLM_OK);
+	size_t na, nb;
+	unsigned char *pa = slurp(a, &na), *pb = slurp(b, &nb);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_int_eq(memcmp(pa, pb, na), 0);
+	free(pa);
+	free(pb);
+
+	/* one row short, one row too many */
+	tmp_file("short.plm", c, sizeof c);
+	ck_assert_int_eq(model_out_open(m, c, &o, &err), PLM_OK);
+	ck_assert_int_eq(model_out_rows(o, m->J, L - 1, NULL, &err), PLM_OK);
+	ck_assert_int_eq(model_out_close(o, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "1 rows of couplings missing"));
+	ck_assert_int_eq(access(c, F_OK), -1);
+	ck_assert_int_eq(model_out_open(m, c, &o, &err), PLM_OK);
+	ck_assert_int_eq(model_out_rows(o, m->J, L, NULL, &err), PLM_OK);
+	ck_assert_int_eq(model_out_rows(o, m->J, 1, NULL, &err), PLM_EINVAL);
+	model_out_abort(o);
+	ck_assert_int_eq(access(c, F_OK), -1);
+	model_destroy(m);
+
+	/* a share of the rows: model_J finds row i at (i - row0); model_write refuses it */
+	ck_assert_int_eq(model_create_rows(L, 21, 3, 4, &m, &err), PLM_OK);
+	ck_assert_int_eq(alphabet_init(&m->abc, "protein", &err), PLM_OK);
+	ck_assert_ptr_eq(model_J(m, 3, 0), m->J);
+	ck_assert_ptr_eq(model_J(m, 6, L - 1), m->J + 4 * rowlen - 21 * 21);
+	ck_assert_int_eq(model_write(m, c, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "part of its couplings"));
+	ck_assert_int_eq(access(c, F_OK), -1);
+	model_destroy(m);
+	ck_assert_int_eq(model_create_rows(L, 21, 5, 5, &m, &err), PLM_EINVAL);
 }
 END_TEST
 
@@ -420,6 +474,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_write_in_parts);
 	tcase_add_test(tc, test_flipped_byte);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_magic_version_missing);
