@@ -45,7 +45,7 @@ typedef struct plm_model {
 	char *refseq;        /* L letters of the focus (else the first) training sequence, or NULL */
 
 	/* training settings and data (provenance) */
-	char rule[16];       /* MODEL_RULE_PLM, MODEL_RULE_PLM_SYM or MODEL_RULE_HEBB */
+	char rule[16];       /* one of the MODEL_RULE_* above */
 	double lambda_h, lambda_j, theta, max_gap_seq, max_gap_col, tol;
 	int no_fields;       /* 1 when h was fixed at 0 */
 	uint64_t max_iter;
