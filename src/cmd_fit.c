@@ -10,6 +10,7 @@
 
 #include "cluster.h"
 #include "cmd.h"
+#include "cmd_input.h"
 #include "fit.h"
 #include "hebb.h"
 #include "model.h"
@@ -214,8 +215,6 @@ int cmd_fit_main(int argc, char **argv)
 	}
 	/* provenance the library cannot know */
 	mod->theta = in.weights_file || in.no_weights ? 0.0 : in.theta;
-	mod->max_gap_seq = in.msa.max_gap_seq;
-	mod->max_gap_col = in.msa.max_gap_col;
 	char *joined = cmd_join_argv(argc, argv);
 	if (joined != NULL) {
 		free(mod->cmdline);

@@ -8,6 +8,7 @@
 
 #include "cluster.h"
 #include "cmd.h"
+#include "cmd_input.h"
 #include "dynamics.h"
 #include "model.h"
 #include "msa.h"
@@ -82,47 +83,6 @@ static void print_num(FILE *fp, double x)
 		fputs("NA", fp);
 	else
 		fprintf(fp, "%.6f", x);
-}
-
-/* The kept sequences of S mapped onto the model's positions: n x L states. */
-static int map_sequences(const cmd_spec *spec, const plm_model *m, const msa *s, uint8_t **out)
-{
-	size_t L = m->L;
-	int by_col;
-	if (m->col != NULL && m->ncol_in > 0 && s->ncol_in == m->ncol_in)
-		by_col = 1;
-	else if (s->ncol_in == L)
-		by_col = 0;
-	else {
-		if (m->ncol_in != L)
-			cmd_error(spec, "%s: %zu columns, but the model takes %zu (its training alignment's "
-			          "columns) or %zu (its positions)", s->path, s->ncol_in, m->ncol_in, L);
-		else
-			cmd_error(spec, "%s: %zu columns, but the model has %zu positions", s->path, s->ncol_in, L);
-		return -1;
-	}
-	if (s->L != s->ncol_in) {
-		cmd_error(spec, "%s: internal error: columns were filtered (%zu of %zu)", s->path, s->L, s->ncol_in);
-		return -1;
-	}
-	plm_err err;
-	uint8_t *a = plm_calloc(s->n ? s->n : 1, L, "start states", &err);
-	if (a == NULL) {
-		cmd_error(spec, "%s", err.msg);
-		return -1;
-	}
-	for (size_t k = 0; k < s->n; k++)
-		for (size_t i = 0; i < L; i++) {
-			size_t c = by_col ? m->col[i] : i;
-			if (c >= s->L) {
-				cmd_error(spec, "%s: the model's column map is out of range", s->path);
-				free(a);
-				return -1;
-			}
-			a[k * L + i] = s->seq[k * s->L + c];
-		}
-	*out = a;
-	return 0;
 }
 
 static void write_fasta(FILE *fp, const plm_model *m, const char *name, size_t rep, size_t nrep,
@@ -292,8 +252,10 @@ int cmd_relax_main(int argc, char **argv)
 		}
 		nbad++;
 	}
-	if (map_sequences(spec, m, s, &starts) != 0)
+	if (model_map_sequences(m, s, &starts, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
 		goto setup;
+	}
 	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK) {
 		cmd_error(spec, "%s: %s", model_path, err.msg);
 		goto setup;

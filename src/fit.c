@@ -73,8 +73,6 @@ static int copy_provenance(const msa *m, const fit_opts *o, size_t nunique, doub
 	mod->no_fields = o->no_fields;
 	mod->nunique = nunique;
 	mod->meff = meff;
-	mod->max_gap_seq = 1.0;
-	mod->max_gap_col = 1.0;
 	return model_copy_alignment(mod, m, err);
 }
 

@@ -75,8 +75,8 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
  * objective uses w_s / sum(w)).  Identical sequences are merged first (their weights summed).
  * On success *OUT gets a new model (rule "plm") with h, J, the per-site records and every
  * provenance field fit_model knows (lambdas, tol, max_iter, nseq_in, nseq, nunique, meff,
- * source, version, col, resnum, focus, ncol_in, refseq).  The caller sets theta, the filters
- * and cmdline.  Refuses with PLM_ERANGE a problem whose memory exceeds the physical memory.
+ * source, version, col, resnum, focus, ncol_in, refseq, and the gap filters M was read
+ * with).  The caller sets theta (of the weights it gives) and cmdline.  Refuses with PLM_ERANGE a problem whose memory exceeds the physical memory.
  * Results are bit-identical for any number of threads.  q = 2 takes the dense logistic path
  * of plm.h (same objective, same meaning of tol); it calls BLAS inside the OpenMP region and
  * sets OpenBLAS to one thread. */

@@ -31,8 +31,6 @@ static int copy_provenance(const msa *m, const double *w, plm_model *mod, plm_er
 	mod->lambda_h = 0.0;
 	mod->lambda_j = 0.0;
 	mod->theta = 0.0;
-	mod->max_gap_seq = 1.0;
-	mod->max_gap_col = 1.0;
 	mod->tol = 0.0;
 	mod->no_fields = 1;
 	mod->max_iter = 0;

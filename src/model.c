@@ -130,6 +130,38 @@ void model_drop_convergence(plm_model *m)
 	m->fx = NULL;
 }
 
+int model_map_sequences(const plm_model *m, const msa *s, uint8_t **out, plm_err *err)
+{
+	const size_t L = m->L;
+	int by_col;
+	*out = NULL;
+	if (m->col != NULL && m->ncol_in > 0 && s->ncol_in == m->ncol_in)
+		by_col = 1;
+	else if (s->ncol_in == L)
+		by_col = 0;
+	else if (m->ncol_in != L)
+		return plm_fail(err, PLM_EINVAL,
+		                "%s: %zu columns, but the model takes %zu (its training alignment's columns) or %zu "
+		                "(its positions)", s->path, s->ncol_in, m->ncol_in, L);
+	else
+		return plm_fail(err, PLM_EINVAL, "%s: %zu columns, but the model has %zu positions", s->path,
+		                s->ncol_in, L);
+	if (s->L != s->ncol_in)
+		return plm_fail(err, PLM_EINVAL, "%s: internal error: columns were filtered (%zu of %zu)", s->path,
+		                s->L, s->ncol_in);
+	for (size_t i = 0; by_col && i < L; i++)
+		if (m->col[i] >= s->L)
+			return plm_fail(err, PLM_EINVAL, "%s: the model's column map is out of range", s->path);
+	uint8_t *a = plm_calloc(s->n ? s->n : 1, L, "sequences on the model's positions", err);
+	if (a == NULL)
+		return PLM_ENOMEM;
+	for (size_t k = 0; k < s->n; k++)
+		for (size_t i = 0; i < L; i++)
+			a[k * L + i] = s->seq[k * s->L + (by_col ? m->col[i] : i)];
+	*out = a;
+	return PLM_OK;
+}
+
 int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err)
 {
 	size_t L = m->L;
@@ -137,6 +169,8 @@ int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err)
 	mod->nseq_in = m->nin;
 	mod->nseq = m->n;
 	mod->ncol_in = m->ncol_in ? m->ncol_in : L;
+	mod->max_gap_seq = m->max_gap_seq;
+	mod->max_gap_col = m->max_gap_col;
 	for (size_t i = 0; i < L; i++)
 		mod->col[i] = m->col ? m->col[i] : i;
 	if (m->resnum != NULL) {

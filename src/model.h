@@ -108,10 +108,16 @@ long model_user_index(const plm_model *m, size_t i);
 /* Free and clear the per-site convergence arrays (rules with no optimisation have none). */
 void model_drop_convergence(plm_model *m);
 
+/* The kept sequences of S mapped onto M's positions: *OUT gets S->n x M->L states (free()
+ * it; one row of zeros when S has none).  S holds either the columns of M's training
+ * alignment (mapped through M->col) or exactly M's L positions, read with no column filter.
+ * PLM_EINVAL with "PATH: N columns, but the model ..." when it holds neither. */
+int model_map_sequences(const plm_model *m, const msa *s, uint8_t **out, plm_err *err);
+
 /* Record what every rule takes from its training alignment M: the alphabet, the map to the
  * user's columns (col, ncol_in, resnum, focus), the reference sequence (the focus row when
- * it is kept, else the first kept row), the sequence counts, the source path and plmem's
- * version.  MOD must come from model_create(M->L, M->abc.q). */
+ * it is kept, else the first kept row), the sequence counts, the reading options that shaped
+ * it (the gap filters), the source path and plmem's version.  MOD must come from model_create(M->L, M->abc.q). */
 int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err);
 
 /* Move M to the zero-sum gauge in place: every block J_ij is double-centred (its rows and

@@ -155,6 +155,418 @@ void msa_destroy(msa *m)
 	free(m);
 }
 
+/* ---- the reading pipeline ---------------------------------------------------------------
+ * msa_read runs these steps in order; each frees the copy it replaces as soon as the next
+ * exists: the raw input (freed once the records are checked), the raw records (stripped of
+ * insert states in place, each freed as soon as its row is encoded), and the encoded rows
+ * (compacted in place into the kept sequences and columns, which become the alignment). */
+typedef struct msa_build {
+	const char *path;
+	const msa_opts *opts;
+	plm_err *err;
+	char *buf;              /* the decompressed input (NULL once freed) */
+	msa_reader rd;          /* the raw records */
+	plm_alphabet abc;
+	msa_format fmt;         /* as asked, then as read */
+	msa_format family;      /* the parser used */
+	size_t line0;           /* line of the first content */
+	int strip;              /* insert states are removed */
+	size_t ncol;            /* aligned columns */
+	unsigned char *colkeep; /* ncol: column kept by the focus; then ncand: kept by the gap filter */
+	long *resall;           /* ncol: focus residue number of each column */
+	size_t *cols;           /* ncand: aligned column of each candidate */
+	size_t ncand;
+	uint8_t *enc;           /* nin x ncand encoded rows, then n x L kept ones */
+	size_t nkept;           /* sequences kept by the letter and gap filters */
+	msa *m;
+} msa_build;
+
+/* The input, checked to be text (no NUL or control bytes), a UTF-8 byte-order mark skipped. */
+static int step_slurp(msa_build *b)
+{
+	size_t len = 0;
+	int rc = msa_reader_slurp(b->path, &b->buf, &len, b->err);
+	if (rc)
+		return rc;
+	b->rd = (msa_reader){ .path = b->path, .buf = b->buf, .len = len, .err = b->err };
+	size_t line = 1;
+	for (size_t k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)b->buf[k];
+		if (c == '\n')
+			line++;
+		else if ((c < 0x20 && c != '\t' && c != '\r' && c != '\v' && c != '\f') || c == 0x7f)
+			return plm_fail(b->err, PLM_EFORMAT,
+			                "%s:%zu: binary data (byte 0x%02x), not a text alignment", b->path, line, c);
+	}
+	if (len >= 3 && (unsigned char)b->buf[0] == 0xef && (unsigned char)b->buf[1] == 0xbb &&
+	    (unsigned char)b->buf[2] == 0xbf) {
+		b->rd.buf += 3;
+		b->rd.len -= 3;
+	}
+	return PLM_OK;
+}
+
+/* The format family (from the content unless forced), the alphabet, and the records. */
+static int step_detect_parse(msa_build *b)
+{
+	msa_reader *rd = &b->rd;
+	const char *first = msa_reader_first_content(rd->buf, rd->len, &b->line0);
+	if (first == NULL)
+		return plm_fail(b->err, PLM_EFORMAT, "%s:%zu: empty file (no sequences)", b->path, b->line0);
+	msa_format fmt = b->opts->format, family;
+	const char *data = first; /* the first line that does not start with '#' */
+	while (data != NULL && *data == '#') {
+		const char *nl = memchr(data, '\n', (size_t)(rd->buf + rd->len - data));
+		size_t ignored;
+		data = nl ? msa_reader_first_content(nl + 1, (size_t)(rd->buf + rd->len - nl - 1), &ignored) : NULL;
+	}
+	if (strncmp(first, "# STOCKHOLM", 11) == 0)
+		family = MSA_FORMAT_STOCKHOLM;
+	else if (data != NULL && *data == '>')
+		family = MSA_FORMAT_FASTA;
+	else
+		family = msa_reader_detect_plain(rd->buf, rd->len);
+	if (fmt == MSA_FORMAT_A2M || fmt == MSA_FORMAT_A3M)
+		family = MSA_FORMAT_FASTA;
+	else if (fmt != MSA_FORMAT_AUTO)
+		family = fmt;
+	b->fmt = fmt;
+	b->family = family;
+
+	const char *spec = b->opts->alphabet;
+	if (spec == NULL && (family == MSA_FORMAT_NUMBERS ||
+	                     (family == MSA_FORMAT_LINES && msa_reader_looks_binary(rd->buf, rd->len))))
+		spec = "binary";
+	int rc = alphabet_init(&b->abc, spec, b->err);
+	if (rc)
+		return rc;
+	rd->abc = &b->abc;
+	switch (family) {
+	case MSA_FORMAT_STOCKHOLM: rc = msa_reader_parse_stockholm(rd); break;
+	case MSA_FORMAT_LINES: rc = msa_reader_parse_lines(rd); break;
+	case MSA_FORMAT_NUMBERS: rc = msa_reader_parse_numbers(rd); break;
+	default: rc = msa_reader_parse_fasta(rd); break;
+	}
+	if (rc)
+		return rc;
+	if (rd->n == 0)
+		return plm_fail(b->err, PLM_EFORMAT, "%s:%zu: no sequences in the file", b->path, b->line0);
+	return PLM_OK;
+}
+
+/* Insert states: whether lowercase letters and '.' are removed (the format read follows),
+ * and the aligned rows all of one non-zero length. */
+static int step_inserts(msa_build *b)
+{
+	const msa_reader *rd = &b->rd;
+	const plm_alphabet *abc = &b->abc;
+	if (b->family == MSA_FORMAT_FASTA || b->family == MSA_FORMAT_STOCKHOLM) {
+		int raw_eq = 1, str_eq = 1, any_insert = 0;
+		size_t l0 = rd->r[0].len, s0 = stripped_len(abc, &rd->r[0]);
+		for (size_t k = 0; k < rd->n; k++) {
+			size_t sl = stripped_len(abc, &rd->r[k]);
+			if (rd->r[k].len != l0)
+				raw_eq = 0;
+			if (sl != s0)
+				str_eq = 0;
+			if (sl != rd->r[k].len)
+				any_insert = 1;
+		}
+		if (b->fmt == MSA_FORMAT_A2M || b->fmt == MSA_FORMAT_A3M)
+			b->strip = 1;
+		else if (b->fmt == MSA_FORMAT_FASTA)
+			b->strip = 0;
+		else /* detected: inserts present and removing them leaves equal, non-empty rows */
+			b->strip = any_insert && str_eq && s0 > 0;
+		if (b->family == MSA_FORMAT_FASTA) {
+			if (b->fmt == MSA_FORMAT_AUTO)
+				b->fmt = b->strip ? (raw_eq ? MSA_FORMAT_A2M : MSA_FORMAT_A3M) : MSA_FORMAT_FASTA;
+		} else {
+			b->fmt = MSA_FORMAT_STOCKHOLM;
+		}
+	} else {
+		b->fmt = b->family;
+	}
+	size_t ncol = b->strip ? stripped_len(abc, &rd->r[0]) : rd->r[0].len;
+	for (size_t k = 1; k < rd->n; k++) {
+		size_t l = b->strip ? stripped_len(abc, &rd->r[k]) : rd->r[k].len;
+		if (l != ncol)
+			return rows_unequal((msa_reader *)rd, k, l, ncol,
+			                    b->family == MSA_FORMAT_NUMBERS ? "numbers"
+			                    : b->strip ? "match columns (uppercase letters and '-')" : "columns");
+	}
+	if (ncol == 0)
+		return plm_fail(b->err, PLM_EFORMAT, "%s:%zu: the sequences have no aligned columns", b->path,
+		                rd->r[0].line);
+	b->ncol = ncol;
+	return PLM_OK;
+}
+
+/* The alignment object: names moved from the records, the reading options recorded. */
+static int step_create(msa_build *b)
+{
+	msa_reader *rd = &b->rd;
+	msa *m = b->m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return plm_fail(b->err, PLM_ENOMEM, "out of memory");
+	m->abc = b->abc;
+	m->format = b->fmt;
+	m->nin = rd->n;
+	m->ncol_in = b->ncol;
+	m->unknown = b->opts->unknown;
+	m->max_gap_seq = b->opts->max_gap_seq;
+	m->max_gap_col = b->opts->max_gap_col;
+	m->path = plm_strdup(b->path, b->err);
+	m->in_names = plm_calloc(rd->n, sizeof *m->in_names, "sequence names", b->err);
+	m->in_status = plm_calloc(rd->n, 1, "sequence status", b->err);
+	b->colkeep = plm_calloc(b->ncol, 1, "column map", b->err);
+	b->resall = plm_calloc(b->ncol, sizeof *b->resall, "residue numbers", b->err);
+	if (m->path == NULL || m->in_names == NULL || m->in_status == NULL || b->colkeep == NULL ||
+	    b->resall == NULL)
+		return PLM_ENOMEM;
+	for (size_t k = 0; k < rd->n; k++) {
+		m->in_names[k] = rd->r[k].name;
+		rd->r[k].name = NULL;
+	}
+	return PLM_OK;
+}
+
+/* Focus: keep the columns where the focus sequence holds a residue in a match state, and
+ * number them; then the candidate columns. */
+static int step_focus(msa_build *b)
+{
+	const msa_reader *rd = &b->rd;
+	const plm_alphabet *abc = &b->abc;
+	msa *m = b->m;
+	memset(b->colkeep, 1, b->ncol);
+	if (b->opts->focus != NULL) {
+		size_t focus = SIZE_MAX;
+		for (size_t k = 0; k < rd->n && focus == SIZE_MAX; k++)
+			if (strcmp(m->in_names[k], b->opts->focus) == 0)
+				focus = k;
+		for (size_t k = 0; k < rd->n && focus == SIZE_MAX; k++)
+			if (focus_match(m->in_names[k], b->opts->focus))
+				focus = k;
+		if (focus == SIZE_MAX)
+			return plm_fail(b->err, PLM_EINVAL, "%s: focus sequence '%s' is not in the alignment", b->path,
+			                b->opts->focus);
+		if ((m->focus = plm_strdup(m->in_names[focus], b->err)) == NULL)
+			return PLM_ENOMEM;
+		const msa_rec *fr = &rd->r[focus];
+		long num = focus_start(m->in_names[focus]);
+		size_t j = 0;
+		for (size_t t = 0; t < fr->len; t++) {
+			unsigned char c = (unsigned char)fr->s[t];
+			int residue = c != '.' && !(abc->gap >= 0 && abc->map[c] == abc->gap);
+			if (b->strip && is_insert(abc, c)) {
+				num += residue;
+				continue;
+			}
+			/* j: aligned column of raw character t */
+			int upper = !(islower(c) && abc->map[c] == abc->map[toupper(c)]);
+			b->colkeep[j] = (unsigned char)(residue && upper);
+			b->resall[j] = residue ? num : 0;
+			num += residue;
+			j++;
+		}
+	}
+	size_t ncand = 0;
+	for (size_t j = 0; j < b->ncol; j++)
+		ncand += b->colkeep[j];
+	if (ncand == 0)
+		return plm_fail(b->err, PLM_EFORMAT, "%s: the focus sequence '%s' has no residue in a match column",
+		                b->path, m->focus ? m->focus : "?");
+	if ((b->cols = plm_calloc(ncand, sizeof *b->cols, "column map", b->err)) == NULL)
+		return PLM_ENOMEM;
+	for (size_t j = 0, i = 0; j < b->ncol; j++)
+		if (b->colkeep[j])
+			b->cols[i++] = j;
+	b->ncand = ncand;
+	return PLM_OK;
+}
+
+/* The state of letter C in a candidate column: '.' in an alphabet that does not map it is a
+ * gap, or unknown without a gap state. */
+static int letter_state(const plm_alphabet *abc, unsigned char c)
+{
+	int st = alphabet_state(abc, c);
+	if (st == ALPHABET_INVALID) /* only '.', in an alphabet that does not map it */
+		st = abc->gap >= 0 ? abc->gap : ALPHABET_UNKNOWN;
+	return st;
+}
+
+/* --unknown reject: the first ambiguous or unknown letter in a candidate column (sequences in
+ * input order, columns left to right) fails with its line and column.  The only step that
+ * needs the raw input; it is freed after it. */
+static int step_reject(msa_build *b)
+{
+	msa_reader *rd = &b->rd;
+	const plm_alphabet *abc = &b->abc;
+	if (b->opts->unknown == MSA_UNKNOWN_REJECT)
+		for (size_t k = 0; k < rd->n; k++) {
+			const msa_rec *r = &rd->r[k];
+			for (size_t t = 0, j = 0; t < r->len; t++) {
+				unsigned char c = (unsigned char)r->s[t];
+				if (b->strip && is_insert(abc, c))
+					continue;
+				if (b->colkeep[j++] && letter_state(abc, c) == ALPHABET_UNKNOWN) {
+					size_t ln, cn;
+					char tmp[16];
+					msa_reader_locate(rd, r, t, &ln, &cn);
+					return plm_fail(b->err, PLM_EFORMAT,
+					                "%s:%zu:%zu: ambiguous or unknown letter %s in sequence '%s' "
+					                "(--unknown reject; use --unknown gap or drop to accept it)",
+					                b->path, ln, cn, msa_reader_letter(c, tmp, sizeof tmp),
+					                b->m->in_names[k]);
+				}
+			}
+		}
+	free(b->buf);
+	b->buf = NULL;
+	rd->buf = NULL;
+	rd->len = 0;
+	return PLM_OK;
+}
+
+/* Insert states removed from every record, in place (a row only shrinks). */
+static void step_strip(msa_build *b)
+{
+	if (!b->strip)
+		return;
+	for (size_t k = 0; k < b->rd.n; k++) {
+		msa_rec *r = &b->rd.r[k];
+		size_t j = 0;
+		for (size_t t = 0; t < r->len; t++)
+			if (!is_insert(&b->abc, (unsigned char)r->s[t]))
+				r->s[j++] = r->s[t];
+		r->len = j;
+	}
+}
+
+/* Encode the candidate columns of every record (each record freed once encoded): unknown
+ * letters by policy, then the sequence gap filter. */
+static int step_encode(msa_build *b)
+{
+	msa_reader *rd = &b->rd;
+	const plm_alphabet *abc = &b->abc;
+	const msa_opts *o = b->opts;
+	msa *m = b->m;
+	const size_t ncand = b->ncand;
+	size_t encsz;
+	if (size_mul(rd->n, ncand, &encsz) != 0 || (b->enc = plm_calloc(encsz, 1, "alignment", b->err)) == NULL) {
+		plm_fail(b->err, PLM_ENOMEM, "%s: alignment too large (%zu x %zu)", b->path, rd->n, ncand);
+		return PLM_ENOMEM;
+	}
+	size_t nunk = 0, ngaps = 0;
+	for (size_t k = 0; k < rd->n; k++) {
+		uint8_t *e = b->enc + k * ncand;
+		const char *row = rd->r[k].s;
+		size_t gaps = 0;
+		for (size_t i = 0; i < ncand; i++) {
+			int st = letter_state(abc, (unsigned char)row[b->cols[i]]);
+			if (st == ALPHABET_UNKNOWN) { /* not reject: step_reject found none */
+				if (o->unknown == MSA_UNKNOWN_DROP || abc->gap < 0) {
+					m->in_status[k] = MSA_DROP_UNKNOWN;
+					st = 0;
+				} else {
+					st = abc->gap;
+				}
+			}
+			if (st == abc->gap)
+				gaps++;
+			e[i] = (uint8_t)st;
+		}
+		msa_reader_release(&rd->r[k]);
+		if (m->in_status[k] == MSA_DROP_UNKNOWN)
+			nunk++;
+		else if (o->max_gap_seq < 1 && (double)gaps > o->max_gap_seq * (double)ncand) {
+			m->in_status[k] = MSA_DROP_GAPS;
+			ngaps++;
+		}
+	}
+	b->nkept = rd->n - nunk - ngaps;
+	if (b->nkept == 0)
+		return plm_fail(b->err, PLM_EFORMAT,
+		                "%s: no sequences left after filtering (%zu read; %zu dropped for ambiguous or "
+		                "unknown letters, %zu for a gap fraction above %g)%s",
+		                b->path, rd->n, nunk, ngaps, o->max_gap_seq,
+		                nunk > 0 ? "; --unknown gap reads ambiguous letters (X, B, *...) as gaps instead" : "");
+	return PLM_OK;
+}
+
+/* The column gap filter over the kept sequences: colkeep over the candidates; *L kept. */
+static int step_filter_columns(msa_build *b, size_t *L)
+{
+	const size_t ncand = b->ncand, n = b->nkept;
+	const msa *m = b->m;
+	const int gap = b->abc.gap;
+	*L = ncand;
+	if (!(b->opts->max_gap_col < 1 && gap >= 0)) {
+		memset(b->colkeep, 1, ncand);
+		return PLM_OK;
+	}
+	size_t *gc = plm_calloc(ncand, sizeof *gc, "gap counts", b->err);
+	if (gc == NULL)
+		return PLM_ENOMEM;
+	for (size_t k = 0; k < m->nin; k++)
+		if (m->in_status[k] == MSA_KEPT)
+			for (size_t i = 0; i < ncand; i++)
+				gc[i] += b->enc[k * ncand + i] == (uint8_t)gap;
+	*L = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		b->colkeep[i] = !((double)gc[i] > b->opts->max_gap_col * (double)n);
+		*L += b->colkeep[i];
+	}
+	free(gc);
+	if (*L == 0)
+		return plm_fail(b->err, PLM_EFORMAT,
+		                "%s: no columns left after filtering (every column has more than %g gaps)", b->path,
+		                b->opts->max_gap_col);
+	return PLM_OK;
+}
+
+/* The kept sequences and columns, compacted in place in the encoded rows (a kept entry only
+ * moves to a lower index), which become the alignment's. */
+static int step_compact(msa_build *b, size_t L)
+{
+	msa *m = b->m;
+	const size_t ncand = b->ncand, n = b->nkept;
+	m->n = n;
+	m->L = L;
+	m->in_index = plm_calloc(n, sizeof *m->in_index, "sequence map", b->err);
+	m->col = plm_calloc(L, sizeof *m->col, "column map", b->err);
+	if (m->focus != NULL)
+		m->resnum = plm_calloc(L, sizeof *m->resnum, "residue numbers", b->err);
+	if (m->in_index == NULL || m->col == NULL || (m->focus != NULL && m->resnum == NULL))
+		return PLM_ENOMEM;
+	for (size_t i = 0, p = 0; i < ncand; i++)
+		if (b->colkeep[i]) {
+			m->col[p] = b->cols[i];
+			if (m->resnum != NULL)
+				m->resnum[p] = b->resall[b->cols[i]];
+			p++;
+		}
+	for (size_t k = 0, s = 0; k < m->nin; k++) {
+		if (m->in_status[k] != MSA_KEPT)
+			continue;
+		m->in_index[s] = k;
+		uint8_t *dst = b->enc + s * L;
+		const uint8_t *src = b->enc + k * ncand;
+		if (L == ncand)
+			memmove(dst, src, L);
+		else
+			for (size_t i = 0, p = 0; i < ncand; i++)
+				if (b->colkeep[i])
+					dst[p++] = src[i];
+		s++;
+	}
+	/* n * L <= nin * ncand: shrink (a failed shrink keeps the larger block) */
+	uint8_t *seq = realloc(b->enc, n * L);
+	m->seq = seq != NULL ? seq : b->enc;
+	b->enc = NULL;
+	return PLM_OK;
+}
+
 int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 {
 	msa_opts defaults;
@@ -165,391 +577,37 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 	*out = NULL;
 	if (!(opts->max_gap_seq >= 0 && opts->max_gap_seq <= 1) || !(opts->max_gap_col >= 0 && opts->max_gap_col <= 1))
 		return plm_fail(err, PLM_EINVAL, "gap fractions must lie in [0, 1]");
-
-	char *buf = NULL;
-	size_t len = 0;
-	int rc = msa_reader_slurp(path, &buf, &len, err);
-	if (rc)
-		return rc;
-
-	msa *m = NULL;
-	uint8_t *colkeep = NULL;
-	size_t *cols = NULL;
-	long *resall = NULL;
-	msa_reader rd = { .path = path, .buf = buf, .len = len, .err = err };
-	plm_alphabet abc;
-
-	/* binary junk: NUL and control bytes never occur in a text alignment */
-	{
-		size_t line = 1;
-		for (size_t k = 0; k < len; k++) {
-			unsigned char c = (unsigned char)buf[k];
-			if (c == '\n')
-				line++;
-			else if ((c < 0x20 && c != '\t' && c != '\r' && c != '\v' && c != '\f') || c == 0x7f) {
-				rc = plm_fail(err, PLM_EFORMAT,
-				              "%s:%zu: binary data (byte 0x%02x), not a text alignment", path, line, c);
-				goto fail;
-			}
-		}
+	msa_build b = { .path = path, .opts = opts, .err = err };
+	size_t L = 0;
+	int rc = step_slurp(&b);
+	if (rc == PLM_OK)
+		rc = step_detect_parse(&b);
+	if (rc == PLM_OK)
+		rc = step_inserts(&b);
+	if (rc == PLM_OK)
+		rc = step_create(&b);
+	if (rc == PLM_OK)
+		rc = step_focus(&b);
+	if (rc == PLM_OK)
+		rc = step_reject(&b);
+	if (rc == PLM_OK) {
+		step_strip(&b);
+		rc = step_encode(&b);
 	}
-	/* a UTF-8 byte-order mark */
-	if (len >= 3 && (unsigned char)buf[0] == 0xef && (unsigned char)buf[1] == 0xbb && (unsigned char)buf[2] == 0xbf) {
-		rd.buf += 3;
-		rd.len -= 3;
-	}
-
-	size_t line0;
-	const char *first = msa_reader_first_content(rd.buf, rd.len, &line0);
-	if (first == NULL) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: empty file (no sequences)", path, line0);
-		goto fail;
-	}
-
-	msa_format fmt = opts->format, family;
-	const char *data = first; /* the first line that does not start with '#' */
-	while (data != NULL && *data == '#') {
-		const char *nl = memchr(data, '\n', (size_t)(rd.buf + rd.len - data));
-		size_t ignored;
-		data = nl ? msa_reader_first_content(nl + 1, (size_t)(rd.buf + rd.len - nl - 1), &ignored) : NULL;
-	}
-	if (strncmp(first, "# STOCKHOLM", 11) == 0)
-		family = MSA_FORMAT_STOCKHOLM;
-	else if (data != NULL && *data == '>')
-		family = MSA_FORMAT_FASTA;
-	else
-		family = msa_reader_detect_plain(rd.buf, rd.len);
-	if (fmt == MSA_FORMAT_A2M || fmt == MSA_FORMAT_A3M)
-		family = MSA_FORMAT_FASTA;
-	else if (fmt != MSA_FORMAT_AUTO)
-		family = fmt;
-
-	const char *spec = opts->alphabet;
-	if (spec == NULL && (family == MSA_FORMAT_NUMBERS ||
-	                     (family == MSA_FORMAT_LINES && msa_reader_looks_binary(rd.buf, rd.len))))
-		spec = "binary";
-	rc = alphabet_init(&abc, spec, err);
-	if (rc)
-		goto fail;
-	rd.abc = &abc;
-
-	switch (family) {
-	case MSA_FORMAT_STOCKHOLM: rc = msa_reader_parse_stockholm(&rd); break;
-	case MSA_FORMAT_LINES: rc = msa_reader_parse_lines(&rd); break;
-	case MSA_FORMAT_NUMBERS: rc = msa_reader_parse_numbers(&rd); break;
-	default: rc = msa_reader_parse_fasta(&rd); break;
-	}
-	if (rc)
-		goto fail;
-	if (rd.n == 0) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: no sequences in the file", path, line0);
-		goto fail;
-	}
-
-	/* insert states: decide whether lowercase letters and '.' are removed */
-	int strip = 0;
-	if (family == MSA_FORMAT_FASTA || family == MSA_FORMAT_STOCKHOLM) {
-		int raw_eq = 1, str_eq = 1, any_insert = 0;
-		size_t l0 = rd.r[0].len, s0 = stripped_len(&abc, &rd.r[0]);
-		for (size_t k = 0; k < rd.n; k++) {
-			size_t sl = stripped_len(&abc, &rd.r[k]);
-			if (rd.r[k].len != l0)
-				raw_eq = 0;
-			if (sl != s0)
-				str_eq = 0;
-			if (sl != rd.r[k].len)
-				any_insert = 1;
-		}
-		if (fmt == MSA_FORMAT_A2M || fmt == MSA_FORMAT_A3M)
-			strip = 1;
-		else if (fmt == MSA_FORMAT_FASTA)
-			strip = 0;
-		else /* detected: inserts present and removing them leaves equal, non-empty rows */
-			strip = any_insert && str_eq && s0 > 0;
-		if (family == MSA_FORMAT_FASTA) {
-			if (fmt == MSA_FORMAT_AUTO)
-				fmt = strip ? (raw_eq ? MSA_FORMAT_A2M : MSA_FORMAT_A3M) : MSA_FORMAT_FASTA;
-		} else {
-			fmt = MSA_FORMAT_STOCKHOLM;
-		}
-	} else {
-		fmt = family;
-	}
-
-	/* aligned rows: all of equal length */
-	size_t ncol = strip ? stripped_len(&abc, &rd.r[0]) : rd.r[0].len;
-	for (size_t k = 1; k < rd.n; k++) {
-		size_t l = strip ? stripped_len(&abc, &rd.r[k]) : rd.r[k].len;
-		if (l != ncol) {
-			rc = rows_unequal(&rd, k, l, ncol,
-			                  family == MSA_FORMAT_NUMBERS ? "numbers"
-			                  : strip ? "match columns (uppercase letters and '-')" : "columns");
-			goto fail;
-		}
-	}
-	if (ncol == 0) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the sequences have no aligned columns", path, rd.r[0].line);
-		goto fail;
-	}
-	/* the raw rows stay in rd, to name the line and column of a letter later */
-
-	m = calloc(1, sizeof *m);
-	if (m == NULL) {
-		rc = plm_fail(err, PLM_ENOMEM, "out of memory");
-		goto fail;
-	}
-	m->abc = abc;
-	m->format = fmt;
-	m->nin = rd.n;
-	m->ncol_in = ncol;
-	m->path = plm_strdup(path, err);
-	m->in_names = plm_calloc(rd.n, sizeof *m->in_names, "sequence names", err);
-	m->in_status = plm_calloc(rd.n, 1, "sequence status", err);
-	colkeep = plm_calloc(ncol, 1, "column map", err);
-	resall = plm_calloc(ncol, sizeof *resall, "residue numbers", err);
-	if (m->path == NULL || m->in_names == NULL || m->in_status == NULL || colkeep == NULL || resall == NULL) {
-		rc = PLM_ENOMEM;
-		goto fail;
-	}
-	for (size_t k = 0; k < rd.n; k++) {
-		m->in_names[k] = rd.r[k].name;
-		rd.r[k].name = NULL;
-	}
-	/* names moved: messages below use m->in_names */
-
-	/* aligned row k: strip inserts in place, keeping raw rows in rd for locating letters */
-	char **row = plm_calloc(rd.n, sizeof *row, "rows", err);
-	if (row == NULL) {
-		rc = PLM_ENOMEM;
-		goto fail;
-	}
-	for (size_t k = 0; k < rd.n && rc == PLM_OK; k++) {
-		if (!strip) {
-			row[k] = rd.r[k].s;
-			continue;
-		}
-		row[k] = malloc(ncol + 1);
-		if (row[k] == NULL) {
-			rc = plm_fail(err, PLM_ENOMEM, "out of memory");
-			break;
-		}
-		size_t j = 0;
-		for (size_t t = 0; t < rd.r[k].len; t++)
-			if (!is_insert(&abc, (unsigned char)rd.r[k].s[t]))
-				row[k][j++] = rd.r[k].s[t];
-	}
-	if (rc)
-		goto fail_rows;
-
-	/* focus: keep the columns where the focus sequence holds a residue in a match state */
-	memset(colkeep, 1, ncol);
-	size_t focus = SIZE_MAX;
-	if (opts->focus != NULL) {
-		for (size_t k = 0; k < rd.n && focus == SIZE_MAX; k++)
-			if (strcmp(m->in_names[k], opts->focus) == 0)
-				focus = k;
-		for (size_t k = 0; k < rd.n && focus == SIZE_MAX; k++)
-			if (focus_match(m->in_names[k], opts->focus))
-				focus = k;
-		if (focus == SIZE_MAX) {
-			rc = plm_fail(err, PLM_EINVAL, "%s: focus sequence '%s' is not in the alignment", path, opts->focus);
-			goto fail_rows;
-		}
-		m->focus = plm_strdup(m->in_names[focus], err);
-		if (m->focus == NULL) {
-			rc = PLM_ENOMEM;
-			goto fail_rows;
-		}
-		const msa_rec *fr = &rd.r[focus];
-		long num = focus_start(m->in_names[focus]);
-		size_t j = 0;
-		for (size_t t = 0; t < fr->len; t++) {
-			unsigned char c = (unsigned char)fr->s[t];
-			int residue = c != '.' && !(abc.gap >= 0 && abc.map[c] == abc.gap);
-			if (strip && is_insert(&abc, c)) {
-				num += residue;
-				continue;
-			}
-			/* j: aligned column of raw character t */
-			int upper = !(islower(c) && abc.map[c] == abc.map[toupper(c)]);
-			colkeep[j] = (unsigned char)(residue && upper);
-			resall[j] = residue ? num : 0;
-			num += residue;
-			j++;
-		}
-	}
-
-	/* encode the candidate columns; unknown letters by policy */
-	size_t ncand = 0;
-	for (size_t j = 0; j < ncol; j++)
-		ncand += colkeep[j];
-	if (ncand == 0) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: the focus sequence '%s' has no residue in a match column",
-		              path, m->focus ? m->focus : "?");
-		goto fail_rows;
-	}
-	cols = plm_calloc(ncand, sizeof *cols, "column map", err);
-	uint8_t *enc = NULL;
-	size_t encsz;
-	if (cols == NULL || size_mul(rd.n, ncand, &encsz) != 0 ||
-	    (enc = plm_calloc(encsz, 1, "alignment", err)) == NULL) {
-		if (cols != NULL)
-			plm_fail(err, PLM_ENOMEM, "%s: alignment too large (%zu x %zu)", path, rd.n, ncand);
-		rc = PLM_ENOMEM;
-		goto fail_rows;
-	}
-	for (size_t j = 0, i = 0; j < ncol; j++)
-		if (colkeep[j])
-			cols[i++] = j;
-	size_t nunk = 0, ngaps = 0;
-	for (size_t k = 0; k < rd.n && rc == PLM_OK; k++) {
-		uint8_t *e = enc + k * ncand;
-		size_t gaps = 0;
-		for (size_t i = 0; i < ncand; i++) {
-			unsigned char c = (unsigned char)row[k][cols[i]];
-			int st = alphabet_state(&abc, c);
-			if (st == ALPHABET_INVALID) /* only '.', in an alphabet that does not map it */
-				st = abc.gap >= 0 ? abc.gap : ALPHABET_UNKNOWN;
-			if (st == ALPHABET_UNKNOWN) {
-				if (opts->unknown == MSA_UNKNOWN_REJECT) {
-					/* find the raw index of aligned column cols[i] */
-					size_t t = cols[i];
-					if (strip) {
-						size_t j = 0;
-						for (t = 0; t < rd.r[k].len; t++) {
-							if (is_insert(&abc, (unsigned char)rd.r[k].s[t]))
-								continue;
-							if (j == cols[i])
-								break;
-							j++;
-						}
-					}
-					size_t ln, cn;
-					char tmp[16];
-					msa_reader_locate(&rd, &rd.r[k], t, &ln, &cn);
-					rc = plm_fail(err, PLM_EFORMAT,
-					              "%s:%zu:%zu: ambiguous or unknown letter %s in sequence '%s' "
-					              "(--unknown reject; use --unknown gap or drop to accept it)",
-					              path, ln, cn, msa_reader_letter(c, tmp, sizeof tmp), m->in_names[k]);
-					break;
-				}
-				if (opts->unknown == MSA_UNKNOWN_DROP || abc.gap < 0) {
-					m->in_status[k] = MSA_DROP_UNKNOWN;
-					st = 0;
-				} else {
-					st = abc.gap;
-				}
-			}
-			if (st == abc.gap)
-				gaps++;
-			e[i] = (uint8_t)st;
-		}
-		if (m->in_status[k] == MSA_DROP_UNKNOWN)
-			nunk++;
-		else if (opts->max_gap_seq < 1 && (double)gaps > opts->max_gap_seq * (double)ncand) {
-			m->in_status[k] = MSA_DROP_GAPS;
-			ngaps++;
-		}
-	}
+	if (rc == PLM_OK)
+		rc = step_filter_columns(&b, &L);
+	if (rc == PLM_OK)
+		rc = step_compact(&b, L);
+	free(b.colkeep);
+	free(b.cols);
+	free(b.resall);
+	free(b.enc);
+	msa_reader_clear(&b.rd);
+	free(b.buf);
 	if (rc) {
-		free(enc);
-		goto fail_rows;
-	}
-	size_t n = rd.n - nunk - ngaps;
-	if (n == 0) {
-		free(enc);
-		rc = plm_fail(err, PLM_EFORMAT,
-		              "%s: no sequences left after filtering (%zu read; %zu dropped for ambiguous or "
-		              "unknown letters, %zu for a gap fraction above %g)%s",
-		              path, rd.n, nunk, ngaps, opts->max_gap_seq,
-		              nunk > 0 ? "; --unknown gap reads ambiguous letters (X, B, *...) as gaps instead" : "");
-		goto fail_rows;
-	}
-	/* column gap filter over the kept sequences */
-	size_t L = ncand;
-	if (opts->max_gap_col < 1 && abc.gap >= 0) {
-		size_t *gc = plm_calloc(ncand, sizeof *gc, "gap counts", err);
-		if (gc == NULL) {
-			free(enc);
-			rc = PLM_ENOMEM;
-			goto fail_rows;
-		}
-		for (size_t k = 0; k < rd.n; k++)
-			if (m->in_status[k] == MSA_KEPT)
-				for (size_t i = 0; i < ncand; i++)
-					gc[i] += enc[k * ncand + i] == (uint8_t)abc.gap;
-		L = 0;
-		for (size_t i = 0; i < ncand; i++) {
-			colkeep[i] = !((double)gc[i] > opts->max_gap_col * (double)n);
-			L += colkeep[i];
-		}
-		free(gc);
-		if (L == 0) {
-			free(enc);
-			rc = plm_fail(err, PLM_EFORMAT,
-			              "%s: no columns left after filtering (every column has more than %g gaps)",
-			              path, opts->max_gap_col);
-			goto fail_rows;
-		}
-	} else {
-		memset(colkeep, 1, ncand);
-	}
-	size_t seqsz;
-	if (size_mul(n, L, &seqsz) != 0) {
-		free(enc);
-		rc = plm_fail(err, PLM_ENOMEM, "alignment too large");
-		goto fail_rows;
-	}
-	m->n = n;
-	m->L = L;
-	m->seq = plm_calloc(seqsz, 1, "alignment", err);
-	m->in_index = plm_calloc(n, sizeof *m->in_index, "sequence map", err);
-	m->col = plm_calloc(L, sizeof *m->col, "column map", err);
-	if (m->focus != NULL)
-		m->resnum = plm_calloc(L, sizeof *m->resnum, "residue numbers", err);
-	if (m->seq == NULL || m->in_index == NULL || m->col == NULL || (m->focus != NULL && m->resnum == NULL)) {
-		free(enc);
-		rc = PLM_ENOMEM;
-		goto fail_rows;
-	}
-	for (size_t i = 0, p = 0; i < ncand; i++)
-		if (colkeep[i]) {
-			m->col[p] = cols[i];
-			if (m->resnum != NULL)
-				m->resnum[p] = resall[cols[i]];
-			p++;
-		}
-	for (size_t k = 0, s = 0; k < rd.n; k++) {
-		if (m->in_status[k] != MSA_KEPT)
-			continue;
-		m->in_index[s] = k;
-		uint8_t *dst = m->seq + s * L;
-		const uint8_t *src = enc + k * ncand;
-		if (L == ncand)
-			memcpy(dst, src, L);
-		else
-			for (size_t i = 0, p = 0; i < ncand; i++)
-				if (colkeep[i])
-					dst[p++] = src[i];
-		s++;
-	}
-	free(enc);
-
-fail_rows:
-	if (strip)
-		for (size_t k = 0; k < rd.n; k++)
-			free(row[k]);
-	free(row);
-fail:
-	free(colkeep);
-	free(cols);
-	free(resall);
-	msa_reader_clear(&rd);
-	free(buf);
-	if (rc) {
-		msa_destroy(m);
+		msa_destroy(b.m);
 		return rc;
 	}
-	*out = m;
+	*out = b.m;
 	return PLM_OK;
 }

@@ -68,6 +68,10 @@ typedef struct msa {
 	                    * NAME/START-END (1 without a range) plus the focus residues (either case)
 	                    * before it */
 	char *focus;       /* the focus sequence's full name (e.g. DYR_ECOLI/1-159), or NULL */
+
+	/* the reading options that shaped it (provenance: model_copy_alignment records them) */
+	msa_unknown_policy unknown;
+	double max_gap_seq, max_gap_col;
 } msa;
 
 /* Read PATH ("-": stdin; gzip detected by content).  On failure *out is NULL and ERR holds

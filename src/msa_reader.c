@@ -112,6 +112,15 @@ int msa_reader_slurp(const char *path, char **out, size_t *outlen, plm_err *err)
 
 /* ---- records ------------------------------------------------------------- */
 
+void msa_reader_release(msa_rec *r)
+{
+	free(r->s);
+	free(r->segs);
+	r->s = NULL;
+	r->segs = NULL;
+	r->len = r->cap = r->nseg = r->segcap = 0;
+}
+
 void msa_reader_clear(msa_reader *rd)
 {
 	for (size_t k = 0; k < rd->n; k++) {

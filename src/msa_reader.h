@@ -41,6 +41,10 @@ typedef struct msa_reader {
 int msa_reader_slurp(const char *path, char **out, size_t *outlen, plm_err *err);
 /* Free the records and the name table of RD (not RD itself, nor its buffer). */
 void msa_reader_clear(msa_reader *rd);
+/* Free one record's characters and line segments (its name stays), once they are used. */
+void msa_reader_release(msa_rec *r);
+/* Free one record's characters and line segments (its name stays), once they are used. */
+void msa_reader_release(msa_rec *r);
 
 /* Each parser appends one record per sequence of RD's buffer, checking every letter against
  * rd->abc; a malformed input fails with "PATH:LINE[:COL]: problem". */

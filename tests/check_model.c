@@ -365,6 +365,50 @@ START_TEST(test_create_limits)
 }
 END_TEST
 
+/* Sequences onto a model's positions: through the column map when they have the training
+ * alignment's columns, as they are when they have the model's L positions, refused (with
+ * the counts) otherwise. */
+START_TEST(test_map_sequences)
+{
+	plm_model *m = NULL;
+	plm_err err;
+	ck_assert_int_eq(model_create(3, 21, &m, &err), PLM_OK);
+	m->ncol_in = 5;
+	m->col[0] = 0, m->col[1] = 2, m->col[2] = 4; /* positions = columns 0, 2, 4 */
+	uint8_t seq5[2 * 5] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	msa s = { .path = "s.fa", .n = 2, .L = 5, .ncol_in = 5, .seq = seq5 };
+	uint8_t *a = NULL;
+	ck_assert_int_eq(model_map_sequences(m, &s, &a, &err), PLM_OK);
+	const uint8_t by_col[6] = { 1, 3, 5, 6, 8, 10 };
+	ck_assert_mem_eq(a, by_col, 6);
+	free(a);
+	/* exactly the model's positions: taken as they are */
+	uint8_t seq3[2 * 3] = { 7, 8, 9, 1, 2, 3 };
+	msa p = { .path = "p.fa", .n = 2, .L = 3, .ncol_in = 3, .seq = seq3 };
+	ck_assert_int_eq(model_map_sequences(m, &p, &a, &err), PLM_OK);
+	ck_assert_mem_eq(a, seq3, 6);
+	free(a);
+	/* neither: refused, nothing allocated */
+	msa w = { .path = "w.fa", .n = 2, .L = 4, .ncol_in = 4, .seq = seq5 };
+	a = (uint8_t *)1;
+	ck_assert_int_eq(model_map_sequences(m, &w, &a, &err), PLM_EINVAL);
+	ck_assert_ptr_null(a);
+	ck_assert_str_eq(err.msg, "w.fa: 4 columns, but the model takes 5 (its training alignment's columns) "
+	                          "or 3 (its positions)");
+	/* a model whose positions are its training columns names only L */
+	m->ncol_in = 3;
+	m->col[1] = 1, m->col[2] = 2;
+	ck_assert_int_eq(model_map_sequences(m, &w, &a, &err), PLM_EINVAL);
+	ck_assert_str_eq(err.msg, "w.fa: 4 columns, but the model has 3 positions");
+	/* a column map beyond the sequences' columns */
+	m->ncol_in = 5;
+	m->col[2] = 7;
+	ck_assert_int_eq(model_map_sequences(m, &s, &a, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
+	model_destroy(m);
+}
+END_TEST
+
 START_TEST(test_conv_summary)
 {
 	plm_model *a = make_model(7, 1, 1);
@@ -479,6 +523,7 @@ int main(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_magic_version_missing);
 	tcase_add_test(tc, test_create_limits);
+	tcase_add_test(tc, test_map_sequences);
 	tcase_add_test(tc, test_conv_summary);
 	tcase_add_test(tc, test_zero_sum_gauge);
 	suite_add_tcase(s, tc);

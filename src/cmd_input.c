@@ -1,0 +1,165 @@
+/* cmd_input: the alignment-input options of the subcommands, and reading an alignment (or
+ * sequences onto a model's positions) with messages.  Prints, never exits; no algorithm. */
+#include "config.h"
+#include "cmd_input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "util.h"
+
+/* ---- the shared alignment options -------------------------------------------------- */
+
+void cmd_input_default(cmd_input *in)
+{
+	memset(in, 0, sizeof *in);
+	msa_opts_default(&in->msa);
+	in->theta = WEIGHTS_DEFAULT_THETA;
+	in->no_weights = 0;
+	in->weights_file = NULL;
+}
+
+int cmd_input_option(const cmd_spec *spec, int key, const char *arg, cmd_input *in, int *threads)
+{
+	switch (key) {
+	case CMD_INPUT_FORMAT:
+		if (msa_format_parse(arg, &in->msa.format) != 0)
+			return cmd_usage_error(spec, "--format: unknown format '%s' (fasta, a2m, a3m, stockholm, lines, numbers or auto)", arg);
+		return CMD_NEXT;
+	case CMD_INPUT_ALPHABET: {
+		plm_alphabet a;
+		plm_err err = { 0 };
+		if (alphabet_init(&a, arg, &err) != PLM_OK)
+			return cmd_usage_error(spec, "--alphabet: %s", err.msg);
+		in->msa.alphabet = arg;
+		return CMD_NEXT;
+	}
+	case CMD_INPUT_UNKNOWN:
+		if (msa_unknown_parse(arg, &in->msa.unknown) != 0)
+			return cmd_usage_error(spec, "--unknown: '%s' is not gap, drop or reject", arg);
+		return CMD_NEXT;
+	case CMD_INPUT_FOCUS:
+		if (arg[0] == '\0')
+			return cmd_usage_error(spec, "--focus: empty sequence name");
+		in->msa.focus = arg;
+		return CMD_NEXT;
+	case CMD_INPUT_MAX_GAP_SEQ:
+		return cmd_parse_double(spec, "max-gap-seq", arg, 0, 1, &in->msa.max_gap_seq) ? CMD_EXIT_USAGE : CMD_NEXT;
+	case CMD_INPUT_MAX_GAP_COL:
+		return cmd_parse_double(spec, "max-gap-col", arg, 0, 1, &in->msa.max_gap_col) ? CMD_EXIT_USAGE : CMD_NEXT;
+	case CMD_INPUT_THETA:
+		return cmd_parse_double(spec, "theta", arg, 0, 1, &in->theta) ? CMD_EXIT_USAGE : CMD_NEXT;
+	case CMD_INPUT_NO_WEIGHTS:
+		in->no_weights = 1;
+		return CMD_NEXT;
+	case CMD_INPUT_WEIGHTS:
+		in->weights_file = arg;
+		return CMD_NEXT;
+	}
+	return cmd_common_option(spec, key, arg, threads);
+}
+
+int cmd_input_load(const cmd_spec *spec, const char *path, const cmd_input *in, msa **mp, double **wp,
+                   double *meff)
+{
+	plm_err err = { 0 };
+	*mp = NULL;
+	if (wp != NULL)
+		*wp = NULL;
+	if (in->weights_file != NULL && in->no_weights)
+		return cmd_usage_error(spec, "--weights and --no-weights exclude each other");
+	if (in->weights_file != NULL && strcmp(in->weights_file, "-") == 0 && strcmp(path, "-") == 0)
+		return cmd_usage_error(spec, "the alignment and --weights cannot both be standard input");
+	msa *m = NULL;
+	if (msa_read(path, &in->msa, &m, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return CMD_EXIT_FAIL;
+	}
+	double *w = NULL;
+	if (wp != NULL) {
+		w = plm_calloc(m->n, sizeof *w, "weights", &err);
+		int rc = w == NULL ? PLM_ENOMEM : PLM_OK;
+		if (rc == PLM_OK) {
+			if (in->weights_file != NULL)
+				rc = weights_read(in->weights_file, m, w, &err);
+			else
+				rc = weights_compute(m, in->no_weights ? 0.0 : in->theta, w, &err);
+		}
+		if (rc != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			free(w);
+			msa_destroy(m);
+			return CMD_EXIT_FAIL;
+		}
+		*meff = weights_meff(w, m->n);
+		*wp = w;
+	} else if (meff != NULL) {
+		*meff = (double)m->n;
+	}
+	*mp = m;
+	return CMD_EXIT_OK;
+}
+
+void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_input *in, double meff)
+{
+	size_t unk = 0, gaps = 0;
+	for (size_t k = 0; k < m->nin; k++) {
+		unk += m->in_status[k] == MSA_DROP_UNKNOWN;
+		gaps += m->in_status[k] == MSA_DROP_GAPS;
+	}
+	fprintf(fp, "%s%s: %s, alphabet %s (q = %zu)\n", prefix, m->path, msa_format_name(m->format),
+	        m->abc.name, m->abc.q);
+	fprintf(fp, "%ssequences: %zu read, %zu kept, %zu dropped for ambiguous or unknown letters, "
+	            "%zu for gaps\n", prefix, m->nin, m->n, unk, gaps);
+	fprintf(fp, "%scolumns: %zu kept of %zu", prefix, m->L, m->ncol_in);
+	if (m->focus != NULL && m->resnum != NULL && m->L > 0)
+		fprintf(fp, " (focus %s, residues %ld-%ld)", m->focus, m->resnum[0], m->resnum[m->L - 1]);
+	fputc('\n', fp);
+	if (in->weights_file != NULL)
+		fprintf(fp, "%sM_eff = %.4f (weights from %s)\n", prefix, meff, in->weights_file);
+	else if (in->no_weights || in->theta <= 0)
+		fprintf(fp, "%sM_eff = %.4f (no weights)\n", prefix, meff);
+	else
+		fprintf(fp, "%sM_eff = %.4f (theta %g: neighbours at identity >= %g)\n", prefix, meff, in->theta,
+		        1 - in->theta);
+}
+
+/* ---- sequences read onto a model's positions --------------------------------------------- */
+
+int cmd_read_onto_model(const cmd_spec *spec, const plm_model *m, const char *path, msa_format fmt,
+                        msa **sp, uint8_t **seqs)
+{
+	plm_err err;
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.format = fmt;
+	mo.alphabet = m->abc.name;
+	mo.unknown = MSA_UNKNOWN_DROP;
+	mo.max_gap_seq = 1.0;
+	mo.max_gap_col = 1.0;
+	*sp = NULL;
+	*seqs = NULL;
+	msa *s = NULL;
+	if (msa_read(path, &mo, &s, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return -1;
+	}
+	size_t L = m->L;
+	int by_col = m->col != NULL && m->ncol_in > 0 && s->ncol_in == m->ncol_in;
+	if (!by_col && s->ncol_in != L) {
+		cmd_error(spec, "%s: %zu columns, but the model takes %zu (its training alignment's "
+		          "columns) or %zu (its positions)", s->path, s->ncol_in, m->ncol_in, L);
+		msa_destroy(s);
+		return -1;
+	}
+	uint8_t *a;
+	if (model_map_sequences(m, s, &a, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		msa_destroy(s);
+		return -1;
+	}
+	*sp = s;
+	*seqs = a;
+	return 0;
+}
