@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_input.h"
 #include "split.h"
 #include "util.h"
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_input.h"
 #include "split.h"
 #include "sweep.h"
 #include "util.h"
