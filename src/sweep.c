@@ -476,8 +476,10 @@ int sweep_write_rows(FILE *fp, const char *header, const sweep_table *t, size_t 
 	sweep_row *r = malloc((t->n ? t->n : 1) * sizeof *r);
 	if (r == NULL)
 		return PLM_ENOMEM;
-	memcpy(r, t->rows, t->n * sizeof *r);
-	qsort(r, t->n, sizeof *r, row_cmp);
+	if (t->n > 0) {
+		memcpy(r, t->rows, t->n * sizeof *r);
+		qsort(r, t->n, sizeof *r, row_cmp);
+	}
 	for (size_t k = 0; k < t->n; k++) {
 		const sweep_row *x = &r[k];
 		fprintf(fp, "%zu\t%.6g\t%zu\t%llu\t%s\t%s\t%zu\t%zu", x->P, (double)x->P / (double)L, x->rep,
