@@ -10,13 +10,16 @@
 # (bench/sgemm.c: the first product, then the second).
 # Usage: bench/fitbin.sh [PLMEM [THREADS]]      environment: OLD=path/to/other/plmem,
 #   CASES="features random mnist ea" (default: all), MNIST=patterns file (N = 196; default:
-#   a random-features stand-in), EA=samples file (N = 1,024; default: features stand-in).
+#   a random-features stand-in), EA=samples file (N = 1,024; default: features stand-in),
+#   SWEEP=fit options of those two (default: the sweeps' settings, below).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 PLMEM=${1:-$here/../plmem}
 T=${2:-2}
 OLD=${OLD:-}
 CASES=${CASES:-features random mnist ea}
+# the fit settings of the MNIST and EA memory sweeps (scripts of issue 12)
+SWEEP=${SWEEP:---no-fields --no-weights --lambda-j 1e-4 --tol 1e-4}
 out=${TMPDIR:-/tmp}/plmem-bench-fitbin.$$
 mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
@@ -71,19 +74,19 @@ for c in $CASES; do
 	random) # 65,536 random patterns of 1,024 spins
 		"$PLMEM" generate random -N 1024 -P 65536 -s 1 -o "$out/p.txt"
 		bench "random N=1024 P=65536" "$out/p.txt" ;;
-	mnist) # N = 196, P = 20,000
+	mnist) # N = 196, P = 20,000, with the settings of the memory sweeps (SWEEP)
 		if [ -n "${MNIST:-}" ]; then
-			bench "MNIST $(basename "$MNIST")" "$MNIST"
+			bench "MNIST $(basename "$MNIST"), $SWEEP" "$MNIST" $SWEEP
 		else
 			"$PLMEM" generate features -N 196 -P 20000 -D 100 -s 1 -o "$out/p.txt"
-			bench "MNIST-size stand-in: features N=196 P=20000 D=100" "$out/p.txt"
+			bench "MNIST-size stand-in: features N=196 P=20000 D=100, $SWEEP" "$out/p.txt" $SWEEP
 		fi ;;
-	ea) # N = 1,024, P = 65,536 correlated samples
+	ea) # N = 1,024, P = 65,536 correlated samples, the sweeps' settings
 		if [ -n "${EA:-}" ]; then
-			bench "EA $(basename "$EA")" "$EA"
+			bench "EA $(basename "$EA"), $SWEEP" "$EA" $SWEEP
 		else
 			"$PLMEM" generate features -N 1024 -P 65536 -D 128 -s 1 -o "$out/p.txt"
-			bench "EA-size stand-in: features N=1024 P=65536 D=128" "$out/p.txt"
+			bench "EA-size stand-in: features N=1024 P=65536 D=128, $SWEEP" "$out/p.txt" $SWEEP
 		fi ;;
 	*) echo "unknown case $c" >&2; exit 2 ;;
 	esac
