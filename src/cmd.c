@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynamics.h"
 #include "model.h"
 #include "util.h"
 
@@ -130,6 +131,32 @@ int cmd_usage_error(const cmd_spec *spec, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'plmem %s -h'.\n", spec->name);
 	return CMD_EXIT_USAGE;
+}
+
+int cmd_parse_choice(const cmd_spec *spec, const char *opt, const char *s, const char *const *names,
+                     int *out)
+{
+	size_t n = 0;
+	for (; names[n] != NULL; n++)
+		if (strcmp(s, names[n]) == 0) {
+			*out = (int)n;
+			return 0;
+		}
+	fflush(stdout);
+	fprintf(stderr, "plmem %s: --%s: '%s' is not ", spec->name, opt, s);
+	for (size_t k = 0; k < n; k++)
+		fprintf(stderr, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ", names[k]);
+	fprintf(stderr, "\nTry 'plmem %s -h'.\n", spec->name);
+	return -1;
+}
+
+const char *const cmd_seq_formats[] = {"fasta", "lines", NULL};
+
+int cmd_check_order(const cmd_spec *spec, dyn_order order, dyn_update update)
+{
+	if (order == DYN_ORDER_RANDOM && update == DYN_UPDATE_PARALLEL)
+		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel"), -1;
+	return 0;
 }
 
 int cmd_status(const cmd_spec *spec, int rc, const plm_err *err)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dynamics.h"
 #include "err.h"
 #include "msa.h"
 #include "util.h" /* PLM_STR: the defaults shown in -h */
@@ -90,6 +91,15 @@ int cmd_parse_double(const cmd_spec *spec, const char *opt, const char *s, doubl
 int cmd_parse_long(const cmd_spec *spec, const char *opt, const char *s, long lo, long hi, long *out);
 int cmd_parse_size(const cmd_spec *spec, const char *opt, const char *s, size_t lo, size_t hi, size_t *out);
 int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned long long *out);
+/* A choice among NAMES (NULL-terminated): *out = the index of S in NAMES, or -1 after the
+ * usage error "--OPT: 'S' is not A or B" ("A, B or C" for three). */
+int cmd_parse_choice(const cmd_spec *spec, const char *opt, const char *s, const char *const *names,
+                     int *out);
+/* --out-format of the sequence writers: index 0 FASTA, 1 one sequence per line. */
+extern const char *const cmd_seq_formats[];
+/* An explicit --order ORDER with --update UPDATE: -1 after the usage error when it is
+ * "random" with parallel updates (an order means nothing there), else 0. */
+int cmd_check_order(const cmd_spec *spec, dyn_order order, dyn_update update);
 /* -t N: N >= 1, or 0 for all cores.  Stores the count in *threads. */
 int cmd_parse_threads(const cmd_spec *spec, const char *s, int *threads);
 

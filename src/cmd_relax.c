@@ -142,7 +142,7 @@ int cmd_relax_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c, r;
+	int c, r, choice;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
@@ -164,31 +164,21 @@ int cmd_relax_main(int argc, char **argv)
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_ORDER:
-			if (strcmp(optarg, "ascending") == 0)
-				dopt.order = DYN_ORDER_ASCENDING;
-			else if (strcmp(optarg, "random") == 0)
-				dopt.order = DYN_ORDER_RANDOM;
-			else
-				return cmd_usage_error(spec, "--order: '%s' is not ascending or random", optarg);
+			if (cmd_parse_choice(spec, "order", optarg, dyn_order_names, &choice))
+				return CMD_EXIT_USAGE;
+			dopt.order = (dyn_order)choice;
 			order_set = 1;
 			break;
 		case OPT_UPDATE:
-			if (strcmp(optarg, "sequential") == 0)
-				dopt.update = DYN_UPDATE_SEQUENTIAL;
-			else if (strcmp(optarg, "parallel") == 0)
-				dopt.update = DYN_UPDATE_PARALLEL;
-			else
-				return cmd_usage_error(spec, "--update: '%s' is not sequential or parallel", optarg);
+			if (cmd_parse_choice(spec, "update", optarg, dyn_update_names, &choice))
+				return CMD_EXIT_USAGE;
+			dopt.update = (dyn_update)choice;
 			break;
 		case OPT_SYMMETRIZE: symmetrize = 1; break;
 		case OPT_SKIP_BAD: skip_bad = 1; break;
 		case OPT_OUT_FORMAT:
-			if (strcmp(optarg, "fasta") == 0)
-				lines_out = 0;
-			else if (strcmp(optarg, "lines") == 0)
-				lines_out = 1;
-			else
-				return cmd_usage_error(spec, "--out-format: '%s' is not fasta or lines", optarg);
+			if (cmd_parse_choice(spec, "out-format", optarg, cmd_seq_formats, &lines_out))
+				return CMD_EXIT_USAGE;
 			break;
 		case OPT_QUIET: quiet = 1; break;
 		default:
@@ -199,8 +189,8 @@ int cmd_relax_main(int argc, char **argv)
 	char **arg = cmd_operands(spec, argc, argv, 2, "the model file MODEL and the sequence file SEQS");
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
-	if (order_set && dopt.order == DYN_ORDER_RANDOM && dopt.update == DYN_UPDATE_PARALLEL)
-		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel");
+	if (order_set && cmd_check_order(spec, dopt.order, dopt.update))
+		return CMD_EXIT_USAGE;
 	if (tsv != NULL && strcmp(tsv, output) == 0)
 		return cmd_usage_error(spec, strcmp(tsv, "-") == 0 ? "only one output can be standard output"
 		                                                   : "--output and --tsv name the same file '%s'", tsv);

@@ -167,7 +167,7 @@ int cmd_sample_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c, r;
+	int c, r, choice;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
@@ -199,30 +199,20 @@ int cmd_sample_main(int argc, char **argv)
 			break;
 		case OPT_START: start_path = optarg; break;
 		case OPT_ORDER:
-			if (strcmp(optarg, "ascending") == 0)
-				so.order = DYN_ORDER_ASCENDING;
-			else if (strcmp(optarg, "random") == 0)
-				so.order = DYN_ORDER_RANDOM;
-			else
-				return cmd_usage_error(spec, "--order: '%s' is not ascending or random", optarg);
+			if (cmd_parse_choice(spec, "order", optarg, dyn_order_names, &choice))
+				return CMD_EXIT_USAGE;
+			so.order = (dyn_order)choice;
 			order_set = 1;
 			break;
 		case OPT_UPDATE:
-			if (strcmp(optarg, "sequential") == 0)
-				so.update = DYN_UPDATE_SEQUENTIAL;
-			else if (strcmp(optarg, "parallel") == 0)
-				so.update = DYN_UPDATE_PARALLEL;
-			else
-				return cmd_usage_error(spec, "--update: '%s' is not sequential or parallel", optarg);
+			if (cmd_parse_choice(spec, "update", optarg, dyn_update_names, &choice))
+				return CMD_EXIT_USAGE;
+			so.update = (dyn_update)choice;
 			break;
 		case OPT_SYMMETRIZE: symmetrize = 1; break;
 		case OPT_OUT_FORMAT:
-			if (strcmp(optarg, "fasta") == 0)
-				lines_out = 0;
-			else if (strcmp(optarg, "lines") == 0)
-				lines_out = 1;
-			else
-				return cmd_usage_error(spec, "--out-format: '%s' is not fasta or lines", optarg);
+			if (cmd_parse_choice(spec, "out-format", optarg, cmd_seq_formats, &lines_out))
+				return CMD_EXIT_USAGE;
 			break;
 		case OPT_STATS: stats_path = optarg; break;
 		case OPT_STATS_TSV: stats_tsv = optarg; break;
@@ -240,8 +230,8 @@ int cmd_sample_main(int argc, char **argv)
 	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
-	if (order_set && so.order == DYN_ORDER_RANDOM && so.update == DYN_UPDATE_PARALLEL)
-		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel");
+	if (order_set && cmd_check_order(spec, so.order, so.update))
+		return CMD_EXIT_USAGE;
 	if (stats_tsv != NULL && stats_path == NULL)
 		return cmd_usage_error(spec, "--stats-tsv needs --stats MSA");
 	if (png != NULL && stats_tsv == NULL)
@@ -359,7 +349,7 @@ int cmd_sample_main(int argc, char **argv)
 		size_t done_sweeps = sample_chains_sweeps(ch);
 		fprintf(stderr, "plmem sample: %zu chains x %zu sweeps (L = %zu, beta = %g, %s%s); "
 		        "%.0f sweeps/s; %.2f s\n", chains, done_sweeps, L, so.beta,
-		        so.update == DYN_UPDATE_PARALLEL ? "parallel" : "sequential",
+		        dyn_update_names[so.update],
 		        d->symmetric ? ", symmetric" : ", asymmetric",
 		        trun > 0.0 ? (double)(chains * done_sweeps) / trun : 0.0, plm_now() - t0);
 	}

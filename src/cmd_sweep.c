@@ -258,7 +258,7 @@ int cmd_sweep_main(int argc, char **argv)
 
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
-	int c, r;
+	int c, r, choice;
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': prefix = optarg; break;
@@ -295,20 +295,14 @@ int cmd_sweep_main(int argc, char **argv)
 			break;
 		case OPT_TEST: test_path = optarg; break;
 		case OPT_UPDATE:
-			if (strcmp(optarg, "sequential") == 0)
-				so.dyn.update = DYN_UPDATE_SEQUENTIAL;
-			else if (strcmp(optarg, "parallel") == 0)
-				so.dyn.update = DYN_UPDATE_PARALLEL;
-			else
-				return cmd_usage_error(spec, "--update: '%s' is not sequential or parallel", optarg);
+			if (cmd_parse_choice(spec, "update", optarg, dyn_update_names, &choice))
+				return CMD_EXIT_USAGE;
+			so.dyn.update = (dyn_update)choice;
 			break;
 		case OPT_ORDER:
-			if (strcmp(optarg, "ascending") == 0)
-				so.dyn.order = DYN_ORDER_ASCENDING;
-			else if (strcmp(optarg, "random") == 0)
-				so.dyn.order = DYN_ORDER_RANDOM;
-			else
-				return cmd_usage_error(spec, "--order: '%s' is not ascending or random", optarg);
+			if (cmd_parse_choice(spec, "order", optarg, dyn_order_names, &choice))
+				return CMD_EXIT_USAGE;
+			so.dyn.order = (dyn_order)choice;
 			order_set = 1;
 			break;
 		case OPT_MAX_SWEEPS:
@@ -350,8 +344,8 @@ int cmd_sweep_main(int argc, char **argv)
 	const char *path = arg[0];
 	if (sizes_s && alphas_s)
 		return cmd_usage_error(spec, "--sizes and --alphas exclude each other");
-	if (order_set && so.dyn.order == DYN_ORDER_RANDOM && so.dyn.update == DYN_UPDATE_PARALLEL)
-		return cmd_usage_error(spec, "--order random applies to sequential updates, not --update parallel");
+	if (order_set && cmd_check_order(spec, so.dyn.order, so.dyn.update))
+		return CMD_EXIT_USAGE;
 	if (prefix == NULL && strcmp(path, "-") == 0)
 		return cmd_usage_error(spec, "reading standard input: name the outputs with -o PREFIX");
 	double *list = NULL;
@@ -481,8 +475,8 @@ int cmd_sweep_main(int argc, char **argv)
 	         in.msa.focus ? in.msa.focus : "-", in.msa.max_gap_seq, in.msa.max_gap_col, so.theta,
 	         in.weights_file ? in.weights_file : "-", so.fit.lambda_h, lj, so.fit.max_iter, so.fit.tol,
 	         so.fit.no_fields, so.fit.symmetric, so.starts, (unsigned long long)so.seed, so.kinds, so.coups,
-	         test_path ? test_path : "-", so.dyn.update == DYN_UPDATE_PARALLEL ? "parallel" : "sequential",
-	         so.dyn.order == DYN_ORDER_RANDOM ? "random" : "ascending", so.dyn.max_sweeps);
+	         test_path ? test_path : "-", dyn_update_names[so.dyn.update],
+	         dyn_order_names[so.dyn.order], so.dyn.max_sweeps);
 
 	/* resume */
 	if (no_run && access(tsv, F_OK) != 0) {

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const dyn_update_names[] = {"sequential", "parallel", NULL};
+const char *const dyn_order_names[] = {"ascending", "random", NULL};
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif

@@ -31,6 +31,9 @@ void dyn_model_destroy(dyn_model *d);
 typedef enum dyn_update { DYN_UPDATE_SEQUENTIAL = 0, DYN_UPDATE_PARALLEL } dyn_update;
 typedef enum dyn_order { DYN_ORDER_ASCENDING = 0, DYN_ORDER_RANDOM } dyn_order;
 typedef enum dyn_status { DYN_FIXED = 0, DYN_CYCLE, DYN_MAX_SWEEPS } dyn_status;
+/* The option names of the update and order enums, indexed by value, NULL-terminated. */
+extern const char *const dyn_update_names[];
+extern const char *const dyn_order_names[];
 
 #define DYN_MAX_SWEEPS_DEFAULT 1000
 
