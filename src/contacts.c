@@ -133,7 +133,12 @@ int contacts_apc_ccmpred(double *F, size_t L, plm_err *err)
 static int cmp_pair(const void *pa, const void *pb)
 {
 	const contacts_pair *a = pa, *b = pb;
-	if (a->score != b->score)
+	/* best first; a NaN score ranks after every number (NaN != NaN: without this the
+	 * comparison is not an ordering and qsort's result is undefined) */
+	int na = isnan(a->score), nb = isnan(b->score);
+	if (na != nb)
+		return na - nb;
+	if (!na && a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	if (a->i != b->i)
 		return a->i < b->i ? -1 : 1;

@@ -182,18 +182,20 @@ static inline uint8_t pick(const double *f, size_t q, uint8_t cur, double tol)
 	return (uint8_t)bm;
 }
 
-int dyn_is_fixed(const dyn_model *d, const uint8_t *a)
+int dyn_is_fixed(const dyn_model *d, const uint8_t *a, int *fixed)
 {
+	*fixed = 0;
 	double *f = malloc(d->L * d->q * sizeof *f);
 	if (f == NULL)
-		return -1;
+		return PLM_ENOMEM;
 	dyn_fields(d, a, f);
-	int fixed = 1;
-	for (size_t i = 0; i < d->L && fixed; i++)
+	int fx = 1;
+	for (size_t i = 0; i < d->L && fx; i++)
 		if (pick(f + i * d->q, d->q, a[i], d->tie[i]) != a[i])
-			fixed = 0;
+			fx = 0;
 	free(f);
-	return fixed;
+	*fixed = fx;
+	return PLM_OK;
 }
 
 double dyn_energy(const dyn_model *d, const uint8_t *a)

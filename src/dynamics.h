@@ -112,8 +112,9 @@ double dyn_work_energy(const dyn_model *d, const dyn_work *w);
 
 /* Local fields of A from scratch (L x q doubles). */
 void dyn_fields(const dyn_model *d, const uint8_t *a, double *f);
-/* 1 when A is a fixed point (by the rule above, fields from scratch). */
-int dyn_is_fixed(const dyn_model *d, const uint8_t *a);
+/* *fixed = 1 when A is a fixed point (by the rule above, fields from scratch), else 0.
+ * Returns PLM_OK, or PLM_ENOMEM (and *fixed = 0) when the field buffer cannot be allocated. */
+int dyn_is_fixed(const dyn_model *d, const uint8_t *a, int *fixed);
 /* E = -sum_i h_i(a_i) - sum_{i<j} J_ij(a_i, a_j) from scratch (meaningful for symmetric J;
  * with asymmetric J this uses J_ij for i < j). */
 double dyn_energy(const dyn_model *d, const uint8_t *a);

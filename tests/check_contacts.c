@@ -164,6 +164,20 @@ START_TEST(test_frobenius_and_rank)
 	ck_assert_int_eq(contacts_rank(m, F, 6, &p, &n, &err), PLM_OK);
 	ck_assert_uint_eq(n, 66);
 	free(p);
+	/* NaN scores rank after every number, in (i, j) order, and the rest keep theirs */
+	F[0 * 12 + 1] = NAN;
+	F[1 * 12 + 3] = NAN;
+	F[5 * 12 + 7] = -1.0;
+	ck_assert_int_eq(contacts_rank(m, F, 0, &p, &n, &err), PLM_OK);
+	ck_assert_uint_eq(n, 66);
+	ck_assert_uint_eq(p[0].i, 2);
+	ck_assert_uint_eq(p[0].j, 9);
+	ck_assert(p[63].score == -1.0 && p[63].i == 5 && p[63].j == 7);
+	ck_assert(isnan(p[64].score) && p[64].i == 0 && p[64].j == 1);
+	ck_assert(isnan(p[65].score) && p[65].i == 1 && p[65].j == 3);
+	for (size_t k = 1; k < 64; k++)
+		ck_assert(p[k - 1].score >= p[k].score);
+	free(p);
 	model_destroy(m);
 }
 END_TEST
