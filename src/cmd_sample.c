@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_input.h"
+#include "cmdinput.h"
 #include "dynamics.h"
 #include "model.h"
 #include "msa.h"

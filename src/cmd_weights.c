@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_input.h"
+#include "cmdinput.h"
 #include "util.h"
 
 enum { OPT_STATS = 400 };

@@ -1,7 +1,7 @@
 /* cmd_input: the alignment-input options of the subcommands, and reading an alignment (or
  * sequences onto a model's positions) with messages.  Prints, never exits; no algorithm. */
 #include "config.h"
-#include "cmd_input.h"
+#include "cmdinput.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,8 @@
 /* cmd_input: the alignment-input options shared by the subcommands that read alignments
  * (format, alphabet, unknown letters, focus, gap filters, weights) and the glue that reads,
  * filters and weighs an alignment, or reads sequences onto a model's positions, with
- * messages on stderr.  Subcommand glue: no algorithm lives here. */
+ * messages on stderr.  Subcommand glue: no algorithm lives here.  (The file is not named
+ * cmd_input.c: src/cmd_<name>.c is always a subcommand.) */
 #ifndef PLMEM_CMD_INPUT_H
 #define PLMEM_CMD_INPUT_H
 
