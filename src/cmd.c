@@ -247,6 +247,22 @@ int cmd_parse_threads(const cmd_spec *spec, const char *s, int *threads)
 	return 0;
 }
 
+char *cmd_default_name(const char *path, const char *suffix)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strlen(base), slen = strlen(suffix);
+	const char *dot = strchr(base + 1, '.');
+	if (dot != NULL)
+		len = (size_t)(dot - base);
+	char *out = malloc(len + slen + 1);
+	if (out != NULL) {
+		memcpy(out, base, len);
+		memcpy(out + len, suffix, slen + 1);
+	}
+	return out;
+}
+
 char *cmd_join_argv(int argc, char **argv)
 {
 	size_t n = 1;

@@ -103,6 +103,10 @@ int cmd_check_order(const cmd_spec *spec, dyn_order order, dyn_update update);
 /* -t N: N >= 1, or 0 for all cores.  Stores the count in *threads. */
 int cmd_parse_threads(const cmd_spec *spec, const char *s, int *threads);
 
+/* PATH's file name without its folder and from its first dot on ("a/b.fa.gz" -> "b"), plus
+ * SUFFIX: the default output name of fit, split and sweep (caller frees; NULL: no memory). */
+char *cmd_default_name(const char *path, const char *suffix);
+
 /* The command line joined with spaces, for provenance (caller frees). */
 char *cmd_join_argv(int argc, char **argv);
 

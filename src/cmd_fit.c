@@ -10,7 +10,7 @@
 
 #include "cluster.h"
 #include "cmd.h"
-#include "cmd_input.h"
+#include "cmdinput.h"
 #include "fit.h"
 #include "hebb.h"
 #include "model.h"
@@ -64,23 +64,6 @@ const cmd_spec cmd_fit_spec = {
 	"Progress goes to standard error when it is a terminal; a summary at the end.",
 	opts
 };
-
-/* MSA's file name without folder and without any extension, plus ".plm". */
-static char *default_output(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t len = strlen(base);
-	const char *dot = strchr(base + 1, '.');
-	if (dot != NULL)
-		len = (size_t)(dot - base);
-	char *out = malloc(len + 5);
-	if (out != NULL) {
-		memcpy(out, base, len);
-		memcpy(out + len, ".plm", 5);
-	}
-	return out;
-}
 
 typedef struct progress_state {
 	double start, last;
@@ -168,7 +151,7 @@ int cmd_fit_main(int argc, char **argv)
 	int hebb = strcmp(rule, MODEL_RULE_HEBB) == 0;
 	if (hebb && fo.symmetric)
 		return cmd_usage_error(spec, "--symmetric applies to --rule plm (Hebbian couplings are symmetric)");
-	char *outbuf = output ? NULL : default_output(path);
+	char *outbuf = output ? NULL : cmd_default_name(path, ".plm");
 	if (output == NULL && outbuf == NULL) {
 		cmd_error(spec, "out of memory");
 		return CMD_EXIT_FAIL;

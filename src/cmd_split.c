@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmd_input.h"
+#include "cmdinput.h"
 #include "split.h"
 #include "util.h"
 
@@ -42,23 +42,6 @@ const cmd_spec cmd_split_spec = {
 	"Sets drawn with the same seed are nested: the first P of a larger draw.",
 	opts
 };
-
-/* MSA's file name without folder and extensions. */
-static char *default_prefix(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t len = strlen(base);
-	const char *dot = strchr(base + 1, '.');
-	if (dot != NULL)
-		len = (size_t)(dot - base);
-	char *out = malloc(len + 1);
-	if (out != NULL) {
-		memcpy(out, base, len);
-		out[len] = '\0';
-	}
-	return out;
-}
 
 int cmd_split_main(int argc, char **argv)
 {
@@ -101,7 +84,7 @@ int cmd_split_main(int argc, char **argv)
 
 	msa *m = NULL;
 	double *w = NULL, meff = 0;
-	char *pbuf = prefix ? NULL : default_prefix(path), *tpath = NULL, *spath = NULL;
+	char *pbuf = prefix ? NULL : cmd_default_name(path, ""), *tpath = NULL, *spath = NULL;
 	size_t *order = NULL;
 	unsigned char *chosen = NULL, *train_in = NULL;
 	plm_err err = { 0 };

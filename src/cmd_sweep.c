@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "cmd_input.h"
+#include "cmdinput.h"
 #include "split.h"
 #include "sweep.h"
 #include "util.h"
@@ -375,16 +375,8 @@ int cmd_sweep_main(int argc, char **argv)
 	int rc = CMD_EXIT_FAIL;
 
 	if (prefix == NULL) {
-		const char *base = strrchr(path, '/');
-		base = base ? base + 1 : path;
-		size_t len = strlen(base);
-		const char *dot = strchr(base + 1, '.');
-		if (dot != NULL)
-			len = (size_t)(dot - base);
-		pbuf = malloc(len + 8);
-		if (pbuf == NULL)
+		if ((pbuf = cmd_default_name(path, ".sweep")) == NULL)
 			goto oom;
-		snprintf(pbuf, len + 8, "%.*s.sweep", (int)len, base);
 		prefix = pbuf;
 	}
 	if ((tsv = concat(prefix, ".tsv")) == NULL || (sum = concat(prefix, ".summary.tsv")) == NULL ||

@@ -316,28 +316,6 @@ static const char *line_end(const msa_reader *rd, const char *p)
 	for (const char *p = (rd)->buf, *e = line_end((rd), (rd)->buf);                     \
 	     p < (rd)->buf + (rd)->len; p = e + 1, e = line_end((rd), p), line++)
 
-static int blank(const char *p, const char *e)
-{
-	for (; p < e; p++)
-		if (!isspace((unsigned char)*p))
-			return 0;
-	return 1;
-}
-
-static const char *skip_ws(const char *p, const char *e)
-{
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
-static const char *skip_word(const char *p, const char *e)
-{
-	while (p < e && !isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
 /* ---- parsers ------------------------------------------------------------- */
 
 int msa_reader_parse_fasta(msa_reader *rd)
@@ -346,8 +324,8 @@ int msa_reader_parse_fasta(msa_reader *rd)
 	msa_rec *cur = NULL;
 	FOR_LINES(rd, p, e, line) {
 		if (*p == '>') {
-			const char *n0 = skip_ws(p + 1, e);
-			const char *n1 = skip_word(n0, e);
+			const char *n0 = msa_reader_skip_ws(p + 1, e);
+			const char *n1 = msa_reader_skip_word(n0, e);
 			if (n1 == n0)
 				return plm_fail(rd->err, PLM_EFORMAT, "%s:%zu: sequence header without a name",
 				                rd->path, line);
@@ -359,7 +337,7 @@ int msa_reader_parse_fasta(msa_reader *rd)
 				return PLM_ENOMEM;
 			continue;
 		}
-		if (blank(p, e))
+		if (msa_reader_blank(p, e))
 			continue;
 		if (cur == NULL && *p == '#') /* comment lines before the first record (A3M "#..." lines) */
 			continue;
@@ -384,7 +362,7 @@ int msa_reader_parse_stockholm(msa_reader *rd)
 	size_t line = 1, header = 0, ended = 0, nblock = 0, inblock = 0;
 	FOR_LINES(rd, p, e, line) {
 		if (ended) {
-			if (blank(p, e))
+			if (msa_reader_blank(p, e))
 				continue;
 			if (e - p >= 15 && strncmp(p, "# STOCKHOLM 1.", 14) == 0)
 				return plm_fail(rd->err, PLM_EFORMAT,
@@ -394,7 +372,7 @@ int msa_reader_parse_stockholm(msa_reader *rd)
 			                rd->path, line);
 		}
 		if (!header) {
-			if (blank(p, e))
+			if (msa_reader_blank(p, e))
 				continue;
 			if (!(e - p >= 11 && strncmp(p, "# STOCKHOLM", 11) == 0))
 				return plm_fail(rd->err, PLM_EFORMAT,
@@ -402,7 +380,7 @@ int msa_reader_parse_stockholm(msa_reader *rd)
 			header = line;
 			continue;
 		}
-		if (blank(p, e)) {
+		if (msa_reader_blank(p, e)) {
 			if (inblock) {
 				inblock = 0;
 				nblock++;
@@ -421,11 +399,11 @@ int msa_reader_parse_stockholm(msa_reader *rd)
 					                "%s:%zu: malformed Stockholm annotation '%.4s' (expected #=GF, #=GS, #=GC or #=GR)",
 					                rd->path, line, p);
 				/* #=GS NAME TAG TEXT, #=GR NAME TAG DATA, #=GC TAG DATA, #=GF TAG TEXT */
-				const char *q = skip_ws(skip_word(p, e), e);
+				const char *q = msa_reader_skip_ws(msa_reader_skip_word(p, e), e);
 				size_t need = (t == 'S' || t == 'R') ? 3 : 1, have = 0;
 				while (q < e) {
 					have++;
-					q = skip_ws(skip_word(q, e), e);
+					q = msa_reader_skip_ws(msa_reader_skip_word(q, e), e);
 				}
 				if (have < need)
 					return plm_fail(rd->err, PLM_EFORMAT,
@@ -438,14 +416,14 @@ int msa_reader_parse_stockholm(msa_reader *rd)
 			return plm_fail(rd->err, PLM_EFORMAT,
 			                "%s:%zu: malformed Stockholm line: a sequence line starts with its name, not with a space",
 			                rd->path, line);
-		const char *n1 = skip_word(p, e);
-		const char *s0 = skip_ws(n1, e);
+		const char *n1 = msa_reader_skip_word(p, e);
+		const char *s0 = msa_reader_skip_ws(n1, e);
 		if (s0 == e)
 			return plm_fail(rd->err, PLM_EFORMAT,
 			                "%s:%zu: malformed Stockholm line: expected 'NAME SEQUENCE', found only '%.*s'",
 			                rd->path, line, (int)(n1 - p > 60 ? 60 : n1 - p), p);
-		const char *s1 = skip_word(s0, e);
-		if (skip_ws(s1, e) != e)
+		const char *s1 = msa_reader_skip_word(s0, e);
+		if (msa_reader_skip_ws(s1, e) != e)
 			return plm_fail(rd->err, PLM_EFORMAT,
 			                "%s:%zu: malformed Stockholm line: more than two fields (expected 'NAME SEQUENCE')",
 			                rd->path, line);
@@ -505,14 +483,14 @@ int msa_reader_parse_lines(msa_reader *rd)
 {
 	size_t line = 1;
 	FOR_LINES(rd, p, e, line) {
-		if (blank(p, e) || *p == '#')
+		if (msa_reader_blank(p, e) || *p == '#')
 			continue;
 		msa_rec *r = rec_numbered(rd, line);
 		if (r == NULL)
 			return PLM_ENOMEM;
 		/* a line is one sequence: internal spaces are not allowed */
-		const char *s0 = skip_ws(p, e), *s1 = skip_word(s0, e);
-		if (skip_ws(s1, e) != e)
+		const char *s0 = msa_reader_skip_ws(p, e), *s1 = msa_reader_skip_word(s0, e);
+		if (msa_reader_skip_ws(s1, e) != e)
 			return plm_fail(rd->err, PLM_EFORMAT,
 			                "%s:%zu:%zu: a space inside a sequence (one sequence per line expected; "
 			                "use --format numbers for whitespace-separated numbers)",
@@ -532,14 +510,14 @@ int msa_reader_parse_numbers(msa_reader *rd)
 		                "%s: the numbers format holds binary patterns; the %s alphabet has %zu states",
 		                rd->path, rd->abc->name, rd->abc->q);
 	FOR_LINES(rd, p, e, line) {
-		if (blank(p, e) || *p == '#')
+		if (msa_reader_blank(p, e) || *p == '#')
 			continue;
 		msa_rec *r = rec_numbered(rd, line);
 		if (r == NULL)
 			return PLM_ENOMEM;
 		size_t field = 0;
-		for (const char *q = skip_ws(p, e); q < e; q = skip_ws(q, e)) {
-			const char *t1 = skip_word(q, e);
+		for (const char *q = msa_reader_skip_ws(p, e); q < e; q = msa_reader_skip_ws(q, e)) {
+			const char *t1 = msa_reader_skip_word(q, e);
 			size_t tl = (size_t)(t1 - q);
 			field++;
 			int state = -1;
@@ -591,9 +569,9 @@ msa_format msa_reader_detect_plain(const char *buf, size_t len)
 		const char *e = memchr(p, '\n', (size_t)(end - p));
 		if (e == NULL)
 			e = end;
-		if (!blank(p, e) && *p != '#') {
-			const char *s0 = skip_ws(p, e), *s1 = skip_word(s0, e);
-			return skip_ws(s1, e) != e ? MSA_FORMAT_NUMBERS : MSA_FORMAT_LINES;
+		if (!msa_reader_blank(p, e) && *p != '#') {
+			const char *s0 = msa_reader_skip_ws(p, e), *s1 = msa_reader_skip_word(s0, e);
+			return msa_reader_skip_ws(s1, e) != e ? MSA_FORMAT_NUMBERS : MSA_FORMAT_LINES;
 		}
 		p = e + 1;
 	}

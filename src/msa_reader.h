@@ -1,9 +1,10 @@
-/* msa_reader: the private half of msa (only msa.c and msa_reader.c include it, not part of
+/* msa_reader: the private half of msa (msa.c, msa_reader.c and split.c include it, not part of
  * msa.h's API): the raw records of one input and the parsers that fill them.  It reports
  * through plm_err and returns a status; no encoding, filters or printing. */
 #ifndef PLMEM_MSA_READER_H
 #define PLMEM_MSA_READER_H
 
+#include <ctype.h>
 #include <stddef.h>
 
 #include "alphabet.h"
@@ -66,5 +67,28 @@ const char *msa_reader_first_content(const char *buf, size_t len, size_t *line);
 msa_format msa_reader_detect_plain(const char *buf, size_t len);
 /* 1 when every non-comment character is one of 0 1 + - and at least one is 0, 1 or +. */
 int msa_reader_looks_binary(const char *buf, size_t len);
+
+/* Text scanning over [p, e), shared by the parsers and split's record writer. */
+static inline int msa_reader_blank(const char *p, const char *e)
+{
+	for (; p < e; p++)
+		if (!isspace((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+static inline const char *msa_reader_skip_ws(const char *p, const char *e)
+{
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static inline const char *msa_reader_skip_word(const char *p, const char *e)
+{
+	while (p < e && !isspace((unsigned char)*p))
+		p++;
+	return p;
+}
 
 #endif

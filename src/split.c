@@ -206,28 +206,6 @@ const char *split_extension(const char *path, msa_format format, size_t *len)
 	return e;
 }
 
-static int is_blank(const char *p, const char *e)
-{
-	for (; p < e; p++)
-		if (!isspace((unsigned char)*p))
-			return 0;
-	return 1;
-}
-
-static const char *skip_ws(const char *p, const char *e)
-{
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
-static const char *skip_word(const char *p, const char *e)
-{
-	while (p < e && !isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
 /* Input names sorted, for the Stockholm lookup by name. */
 typedef struct name_ix {
 	const char *name;
@@ -304,7 +282,7 @@ int split_write(const msa *m, const unsigned char *train_in, const char *train_p
 		int to = TO_BOTH;
 		if (fasta) {
 			if (*p == '>') {
-				const char *n0 = skip_ws(p + 1, e), *n1 = skip_word(n0, e);
+				const char *n0 = msa_reader_skip_ws(p + 1, e), *n1 = msa_reader_skip_word(n0, e);
 				if (rec >= m->nin || strlen(m->in_names[rec]) != (size_t)(n1 - n0) ||
 				    strncmp(m->in_names[rec], n0, (size_t)(n1 - n0)) != 0) {
 					rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read (record %zu)",
@@ -315,8 +293,8 @@ int split_write(const msa *m, const unsigned char *train_in, const char *train_p
 			}
 			to = dest;
 		} else if (sto) {
-			if (!sto_ended && !is_blank(p, e) && *p != '#' && !(e - p >= 2 && p[0] == '/' && p[1] == '/')) {
-				const char *n1 = skip_word(p, e);
+			if (!sto_ended && !msa_reader_blank(p, e) && *p != '#' && !(e - p >= 2 && p[0] == '/' && p[1] == '/')) {
+				const char *n1 = msa_reader_skip_word(p, e);
 				size_t k = name_lookup(tab, m->nin, p, (size_t)(n1 - p));
 				if (k == SIZE_MAX) {
 					rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read", m->path, lineno);
@@ -324,13 +302,13 @@ int split_write(const msa *m, const unsigned char *train_in, const char *train_p
 				}
 				to = train_in[k] ? TO_TRAIN : TO_TEST;
 			} else if (e - p >= 5 && (strncmp(p, "#=GS", 4) == 0 || strncmp(p, "#=GR", 4) == 0)) {
-				const char *n0 = skip_ws(p + 4, e), *n1 = skip_word(n0, e);
+				const char *n0 = msa_reader_skip_ws(p + 4, e), *n1 = msa_reader_skip_word(n0, e);
 				size_t k = name_lookup(tab, m->nin, n0, (size_t)(n1 - n0));
 				if (k != SIZE_MAX) /* annotation of an unknown name goes to both */
 					to = train_in[k] ? TO_TRAIN : TO_TEST;
 			} else if (e - p >= 2 && p[0] == '/' && p[1] == '/')
 				sto_ended = 1;
-		} else if (!is_blank(p, e) && *p != '#') {
+		} else if (!msa_reader_blank(p, e) && *p != '#') {
 			if (rec >= m->nin) {
 				rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read", m->path, lineno);
 				goto done;
