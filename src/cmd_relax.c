@@ -246,13 +246,11 @@ int cmd_relax_main(int argc, char **argv)
 		cmd_error(spec, "%s", err.msg);
 		goto setup;
 	}
-	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK) {
+	/* the dynamics take the model's couplings (rearranged in place: one copy of J) */
+	if (dyn_model_take(m, symmetrize, &d, &err) != PLM_OK) {
 		cmd_error(spec, "%s: %s", model_path, err.msg);
 		goto setup;
 	}
-	/* the dynamics keep their own copy of the couplings: release the model's */
-	free(m->J);
-	m->J = NULL;
 
 	/* batches of at most RELAX_BATCH_RUNS runs: several starts with all their repeats, or
 	 * one start and part of its repeats */

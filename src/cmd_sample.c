@@ -287,7 +287,8 @@ int cmd_sample_main(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK ||
+	/* the dynamics take the model's couplings (one copy of J) */
+	if (dyn_model_take(m, symmetrize, &d, &err) != PLM_OK ||
 	    sample_chains_create(d, &so, chains, starts, nstart, &ch, &err) != PLM_OK) {
 		cmd_error(spec, "%s: %s", model_path, err.msg);
 		goto done;

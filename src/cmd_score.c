@@ -211,7 +211,8 @@ int cmd_score_main(int argc, char **argv)
 		if (cmd_read_onto_model(spec, m, seqs_path, in.msa.format, &s, &seqs) != 0)
 			goto done;
 	}
-	if (dyn_model_create(m, symmetrize, &d, &err) != PLM_OK) {
+	/* the dynamics take the model's couplings (one copy of J) */
+	if (dyn_model_take(m, symmetrize, &d, &err) != PLM_OK) {
 		cmd_error(spec, "%s: %s", model_path, err.msg);
 		goto done;
 	}

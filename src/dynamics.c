@@ -60,16 +60,74 @@ const char *dyn_status_name(dyn_status s)
 
 /* ---- the model -------------------------------------------------------------------- */
 
-int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_err *err)
+/* Rearrange the couplings J (L x L x q x q, J[((i L + j) q + a) q + b] = J_ij(a, b)) in place
+ * into the dynamics' layout JT[((j q + b) L + i) q + a] = J_ij(a, b), or (J_ij(a, b) + J_ji(b, a)) / 2
+ * with SYMMETRIZE; J_ii = 0.  Two passes, no second copy of J:
+ *  1. for each pair i < j, the element J_ij(a, b) and its partner J_ji(b, a) swap places (each
+ *     pair of elements is a cycle of two): afterwards the block at (j, i) holds, at (b, a), the
+ *     value for J_ij(a, b), i.e. element ((j L + i) q + b) q + a;
+ *  2. in each row block j (L q q floats, laid out (i, b, a)) the order becomes (b, i, a), through
+ *     a buffer of one row block per thread (BUF: threads x L q q floats).
+ * *MAXABS and *MAXDIFF get the largest |J_ij(a, b)| and |J_ij(a, b) - J_ji(b, a)| over i != j. */
+static void dyn_rearrange(float *J, size_t L, size_t q, int symmetrize, float *buf, float *maxabs,
+                          float *maxdiff)
+{
+	const size_t qq = q * q, row = L * qq;
+	float mabs = 0.0f, mdiff = 0.0f;
+	#pragma omp parallel for schedule(dynamic, 1) reduction(max : mabs, mdiff)
+	for (size_t i = 0; i < L; i++) {
+		memset(J + (i * L + i) * qq, 0, qq * sizeof(float)); /* J_ii = 0 whatever the file says */
+		for (size_t j = i + 1; j < L; j++) {
+			float *X = J + (i * L + j) * qq; /* J_ij(a, b) at a q + b */
+			float *Y = J + (j * L + i) * qq; /* J_ji(b, a) at b q + a */
+			for (size_t a = 0; a < q; a++) {
+				for (size_t b = 0; b < q; b++) {
+					float x = X[a * q + b], y = Y[b * q + a];
+					float ax = fabsf(x), ay = fabsf(y), dxy = fabsf(x - y);
+					if (ax > mabs)
+						mabs = ax;
+					if (ay > mabs)
+						mabs = ay;
+					if (dxy > mdiff)
+						mdiff = dxy;
+					/* the value for J_ij(a, b) goes to (j, i, b, a), the one for J_ji(b, a) to (i, j, a, b) */
+					Y[b * q + a] = symmetrize ? 0.5f * (x + y) : x;
+					X[a * q + b] = symmetrize ? 0.5f * (y + x) : y;
+				}
+			}
+		}
+	}
+	#pragma omp parallel
+	{
+#ifdef _OPENMP
+		float *tmp = buf + (size_t)omp_get_thread_num() * row;
+#else
+		float *tmp = buf;
+#endif
+		#pragma omp for schedule(static)
+		for (size_t j = 0; j < L; j++) {
+			float *blk = J + j * row;
+			memcpy(tmp, blk, row * sizeof(float));
+			for (size_t i = 0; i < L; i++)
+				for (size_t b = 0; b < q; b++)
+					memcpy(blk + (b * L + i) * q, tmp + (i * q + b) * q, q * sizeof(float));
+		}
+	}
+	*maxabs = mabs;
+	*maxdiff = mdiff;
+}
+
+/* Build the dynamics' model around the couplings J (L x L x q x q as in plm_model), which it
+ * rearranges in place and then owns; h is copied from M.  On failure J is untouched and not
+ * taken. */
+static int dyn_model_build(const plm_model *m, float *J, int symmetrize, dyn_model **out, plm_err *err)
 {
 	*out = NULL;
-	if (m == NULL || m->h == NULL || m->J == NULL || m->L == 0 || m->q == 0)
-		return plm_fail(err, PLM_EINVAL, "the model has no fields or couplings");
-	if (m->q > 255)
-		return plm_fail(err, PLM_EINVAL, "the dynamics handles at most 255 states (model has %zu)", m->q);
-	size_t L = m->L, q = m->q, lq, n;
-	if (size_mul(L, q, &lq) != 0 || size_mul(lq, lq, &n) != 0)
-		return plm_fail(err, PLM_ERANGE, "model too large for this machine (L = %zu, q = %zu)", L, q);
+	size_t L = m->L, q = m->q, lq = L * q; /* L q q fits: J is allocated */
+	int nt = 1;
+#ifdef _OPENMP
+	nt = omp_get_max_threads();
+#endif
 	dyn_model *d = calloc(1, sizeof *d);
 	if (d == NULL)
 		return plm_fail(err, PLM_ENOMEM, "out of memory");
@@ -77,34 +135,18 @@ int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_er
 	d->q = q;
 	d->h = plm_calloc_aligned(lq, sizeof(float), "fields", err);
 	d->tie = plm_calloc(L, sizeof(double), "tie tolerances", err);
-	d->JT = plm_calloc_aligned(n, sizeof(float), "couplings for the dynamics", err);
-	if (d->h == NULL || d->tie == NULL || d->JT == NULL) {
+	/* one row block of J per thread, for the second pass of the rearrangement */
+	float *buf = d->h && d->tie ? plm_calloc((size_t)nt, lq * q * sizeof(float),
+	                                         "rearranging the couplings", err) : NULL;
+	if (buf == NULL) {
 		dyn_model_destroy(d);
 		return err ? err->code : PLM_ENOMEM;
 	}
 	memcpy(d->h, m->h, lq * sizeof(float));
-	const float *J = m->J;
-	float maxabs = 0.0f, maxdiff = 0.0f;
-	#pragma omp parallel for schedule(dynamic, 1) reduction(max : maxabs, maxdiff)
-	for (size_t j = 0; j < L; j++) {
-		for (size_t b = 0; b < q; b++) {
-			float *blk = d->JT + (j * q + b) * lq;
-			for (size_t i = 0; i < L; i++) {
-				if (i == j)
-					continue; /* J_ii = 0 whatever the file says */
-				for (size_t a = 0; a < q; a++) {
-					float x = J[((i * L + j) * q + a) * q + b];  /* J_ij(a, b) */
-					float y = J[((j * L + i) * q + b) * q + a];  /* J_ji(b, a) */
-					float ax = fabsf(x), dxy = fabsf(x - y);
-					if (ax > maxabs)
-						maxabs = ax;
-					if (dxy > maxdiff)
-						maxdiff = dxy;
-					blk[i * q + a] = symmetrize ? 0.5f * (x + y) : x;
-				}
-			}
-		}
-	}
+	float maxabs, maxdiff;
+	dyn_rearrange(J, L, q, symmetrize, buf, &maxabs, &maxdiff);
+	free(buf);
+	d->JT = J;
 	d->symmetric = symmetrize || maxdiff <= 1e-6f * maxabs;
 	/* the tie tolerance of site i: DYN_TIE_REL times the largest sum of magnitudes its field can
 	 * add up, i.e. a few float roundings of the stored parameters */
@@ -128,6 +170,47 @@ int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_er
 	}
 	*out = d;
 	return PLM_OK;
+}
+
+/* The checks both constructors share; *N gets the number of couplings L q L q. */
+static int dyn_model_check(const plm_model *m, size_t *n, plm_err *err)
+{
+	if (m == NULL || m->h == NULL || m->J == NULL || m->L == 0 || m->q == 0)
+		return plm_fail(err, PLM_EINVAL, "the model has no fields or couplings");
+	if (m->q > 255)
+		return plm_fail(err, PLM_EINVAL, "the dynamics handles at most 255 states (model has %zu)", m->q);
+	if (m->row0 != 0 || m->nrows != m->L)
+		return plm_fail(err, PLM_EINVAL, "the model holds part of its couplings only");
+	size_t lq;
+	if (size_mul(m->L, m->q, &lq) != 0 || size_mul(lq, lq, n) != 0)
+		return plm_fail(err, PLM_ERANGE, "model too large for this machine (L = %zu, q = %zu)", m->L, m->q);
+	return PLM_OK;
+}
+
+int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_err *err)
+{
+	*out = NULL;
+	size_t n;
+	int rc = dyn_model_check(m, &n, err);
+	if (rc != PLM_OK)
+		return rc;
+	float *J = plm_calloc_aligned(n, sizeof(float), "couplings for the dynamics", err);
+	if (J == NULL)
+		return err ? err->code : PLM_ENOMEM;
+	memcpy(J, m->J, n * sizeof(float));
+	if ((rc = dyn_model_build(m, J, symmetrize, out, err)) != PLM_OK)
+		free(J);
+	return rc;
+}
+
+int dyn_model_take(plm_model *m, int symmetrize, dyn_model **out, plm_err *err)
+{
+	*out = NULL;
+	size_t n;
+	int rc = dyn_model_check(m, &n, err);
+	if (rc == PLM_OK && (rc = dyn_model_build(m, m->J, symmetrize, out, err)) == PLM_OK)
+		m->J = NULL;
+	return rc;
 }
 
 void dyn_model_destroy(dyn_model *d)

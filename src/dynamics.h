@@ -23,9 +23,14 @@ typedef struct dyn_model {
 	double *tie;   /* L: tie tolerance of each site (see dyn_run) */
 } dyn_model;
 
-/* Build from M (which may be freed afterwards).  SYMMETRIZE: use (J_ij + J_ji^T) / 2.
- * Runs in parallel with OpenMP over sites. */
+/* Build from M (which may be freed afterwards), with a copy of its couplings.
+ * SYMMETRIZE: use (J_ij + J_ji^T) / 2.  M must hold all its rows of J.  Runs in parallel with
+ * OpenMP over sites. */
 int dyn_model_create(const plm_model *m, int symmetrize, dyn_model **out, plm_err *err);
+/* The same, taking M's couplings instead of copying them: M->J is rearranged in place (no
+ * second copy of J; a buffer of L q q floats per thread) and belongs to the dynamics model
+ * afterwards, M->J = NULL (the rest of M stays usable).  On failure M is unchanged. */
+int dyn_model_take(plm_model *m, int symmetrize, dyn_model **out, plm_err *err);
 void dyn_model_destroy(dyn_model *d);
 
 typedef enum dyn_update { DYN_UPDATE_SEQUENTIAL = 0, DYN_UPDATE_PARALLEL } dyn_update;

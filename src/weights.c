@@ -75,7 +75,8 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 
 /* The pair scan: row A against rows V0..NU-1 (padded to LP bytes, the padding equal in all
  * rows).  Mismatches are counted 64 bytes at a time and a pair is abandoned as soon as they
- * exceed MAXMIS, or accepted as soon as the columns left cannot push them over.  Returns sum of CNT[v] over the neighbours v and adds CU to MY[v] for each.
+ * exceed MAXMIS, or accepted as soon as the columns left cannot push them over.  Returns the
+ * sum of CNT[v] over the neighbours v and adds CU to MY[v - VBASE] for each.
  * One body, instantiated for plain C, SSE2 and AVX2 (chosen at run time). */
 #define SCAN_BODY(MIS64)                                                                 \
 	size_t nb = 0;                                                                       \
@@ -91,13 +92,13 @@ static int groups_make(const msa *m, groups *g, plm_err *err)
 		}                                                                                \
 		if (mis <= maxmis) {                                                             \
 			nb += cnt[v];                                                                \
-			my[v] += cu;                                                                 \
+			my[v - vbase] += cu;                                                         \
 		}                                                                                \
 	}                                                                                    \
 	return nb;
 
 #define SCAN_ARGS const uint8_t *a, const uint8_t *rows, size_t v0, size_t nu, size_t L, size_t Lp, \
-	size_t maxmis, const size_t *cnt, size_t cu, size_t *my
+	size_t maxmis, const size_t *cnt, size_t cu, size_t *my, size_t vbase
 
 static inline size_t mis64_c(const uint8_t *a, const uint8_t *b)
 {
@@ -241,16 +242,24 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	if (nt < 1)
 		nt = 1;
 #endif
+	scan_fn scan = pick_scan();
+	size_t vstripe = TILE_BYTES / Lp;
+	if (vstripe < TILE_U)
+		vstripe = TILE_U;
+	/* cnt: the group sizes; nb: the neighbours found, one shared counter per group; part: per
+	 * thread, the counts of one stripe of rows v, added to nb once per tile and stripe */
 	size_t *cnt = plm_calloc(nu, sizeof *cnt, "group sizes", err);
+	size_t *nb = cnt ? plm_calloc(nu, sizeof *nb, "neighbour counts", err) : NULL;
 	uint8_t *rows = NULL;
-	size_t *acc = NULL, rsz, asz;
-	if (cnt != NULL && (size_mul(nu, Lp, &rsz) != 0 || size_mul((size_t)nt, nu, &asz) != 0))
+	size_t *part = NULL, rsz;
+	if (nb != NULL && size_mul(nu, Lp, &rsz) != 0)
 		rc = plm_fail(err, PLM_ENOMEM, "weights: %zu rows of %zu columns: size overflow", nu, L);
-	else if (cnt == NULL || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
-	         (acc = plm_calloc(asz, sizeof *acc, "neighbour counts", err)) == NULL)
+	else if (nb == NULL || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
+	         (part = plm_calloc((size_t)nt, vstripe * sizeof *part, "neighbour counts", err)) == NULL)
 		rc = PLM_ENOMEM;
 	if (rc) {
 		free(cnt);
+		free(nb);
 		free(rows);
 		groups_free(&g);
 		return rc;
@@ -260,19 +269,15 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	for (size_t u = 0; u < nu; u++)
 		memcpy(rows + u * Lp, m->seq + g.rep[u] * L, L);
 
-	scan_fn scan = pick_scan();
-	size_t vstripe = TILE_BYTES / Lp;
-	if (vstripe < TILE_U)
-		vstripe = TILE_U;
-	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once,
-	 * counts in per-thread slices (integers: the sum is exact in any order). */
+	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once.
+	 * The counts are integers, so the sums are exact in any order and for any thread count. */
 #pragma omp parallel num_threads(nt)
 	{
 		int t = 0;
 #ifdef _OPENMP
 		t = omp_get_thread_num();
 #endif
-		size_t *my = acc + (size_t)t * nu;
+		size_t *my = part + (size_t)t * vstripe;
 		/* tiles: TILE_U rows u against stripes of about TILE_BYTES of rows v > u, so that a
 		 * stripe is read from memory once per tile rather than once per row */
 #pragma omp for schedule(dynamic, 1)
@@ -280,23 +285,29 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 			size_t ue = ub + TILE_U < nu ? ub + TILE_U : nu;
 			for (size_t vb = ub + 1; vb < nu; vb += vstripe) {
 				size_t ve = vb + vstripe < nu ? vb + vstripe : nu;
+				memset(my, 0, (ve - vb) * sizeof *my);
 				for (size_t u = ub; u < ue; u++) {
 					size_t v0 = u + 1 > vb ? u + 1 : vb;
-					if (v0 < ve)
-						my[u] += scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my);
+					if (v0 < ve) {
+						size_t k = scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my, vb);
+#pragma omp atomic
+						nb[u] += k;
+					}
 				}
+				for (size_t v = vb; v < ve; v++)
+					if (my[v - vb] != 0) {
+#pragma omp atomic
+						nb[v] += my[v - vb];
+					}
 			}
 		}
 	}
-	for (size_t u = 0; u < nu; u++) {
-		size_t tot = cnt[u];
-		for (int t = 0; t < nt; t++)
-			tot += acc[(size_t)t * nu + u];
-		cnt[u] = tot;
-	}
+	for (size_t u = 0; u < nu; u++)
+		cnt[u] += nb[u];
 	for (size_t s = 0; s < n; s++)
 		w[s] = 1.0 / (double)cnt[g.uid[s]];
-	free(acc);
+	free(part);
+	free(nb);
 	free(rows);
 	free(cnt);
 	groups_free(&g);

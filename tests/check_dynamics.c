@@ -77,6 +77,55 @@ static void set_ising(plm_model *m, size_t i, size_t j, float k)
 			model_J(m, i, j)[a * 2 + b] = k * (a ? 1.0f : -1.0f) * (b ? 1.0f : -1.0f);
 }
 
+/* The dynamics' layout JT[((j q + b) L + i) q + a] = J_ij(a, b) (or the symmetrised value),
+ * J_ii = 0, whether the couplings are copied (create) or taken and rearranged in place (take);
+ * L and q with L q odd and L != q, so that a transposition of the wrong shape fails. */
+START_TEST(test_model_layout)
+{
+	const size_t L = 7, q = 3;
+	plm_err err;
+	for (int sym = 0; sym <= 1; sym++) {
+		plm_model *m = random_model(L, q, 21, 0.4);
+		for (size_t ab = 0; ab < q * q; ab++)
+			model_J(m, 2, 2)[ab] = 1.0f; /* a non-zero diagonal block is ignored */
+		float *J = malloc(L * L * q * q * sizeof(float));
+		ck_assert_ptr_nonnull(J);
+		memcpy(J, m->J, L * L * q * q * sizeof(float));
+		dyn_model *dc, *dt;
+		ck_assert_int_eq(dyn_model_create(m, sym, &dc, &err), PLM_OK);
+		ck_assert_ptr_nonnull(m->J);
+		ck_assert_int_eq(dyn_model_take(m, sym, &dt, &err), PLM_OK);
+		ck_assert_ptr_null(m->J);
+		for (size_t i = 0; i < L; i++)
+			for (size_t j = 0; j < L; j++)
+				for (size_t a = 0; a < q; a++)
+					for (size_t b = 0; b < q; b++) {
+						float x = J[((i * L + j) * q + a) * q + b], y = J[((j * L + i) * q + b) * q + a];
+						float want = i == j ? 0.0f : sym ? 0.5f * (x + y) : x;
+						size_t k = ((j * q + b) * L + i) * q + a;
+						ck_assert_float_eq(dc->JT[k], want);
+						ck_assert_float_eq(dt->JT[k], want);
+					}
+		ck_assert_int_eq(dc->symmetric, sym);
+		ck_assert_int_eq(dt->symmetric, sym);
+		for (size_t i = 0; i < L; i++)
+			ck_assert_double_eq(dc->tie[i], dt->tie[i]);
+		dyn_model_destroy(dc);
+		dyn_model_destroy(dt);
+		free(J);
+		bare_free(m);
+	}
+	/* a model holding part of its rows is refused, and keeps its couplings */
+	plm_model *m = random_model(L, q, 22, 0.4);
+	dyn_model *d;
+	m->nrows = L - 1;
+	ck_assert_int_eq(dyn_model_take(m, 0, &d, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(m->J);
+	ck_assert_ptr_null(d);
+	bare_free(m);
+}
+END_TEST
+
 /* Incremental fields equal fields recomputed from scratch after every one of many random
  * single-site changes. */
 START_TEST(test_incremental_fields)
@@ -586,6 +635,7 @@ static Suite *dynamics_suite(void)
 	Suite *s = suite_create("dynamics");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_model_layout);
 	tcase_add_test(tc, test_incremental_fields);
 	tcase_add_test(tc, test_fixed_points_random);
 	tcase_add_test(tc, test_cycle_by_hand);

@@ -22,6 +22,7 @@ static plm_model *bare_model(size_t L, size_t q)
 	ck_assert_ptr_nonnull(m);
 	m->L = L;
 	m->q = q;
+	m->nrows = L;
 	m->h = calloc(L * q, sizeof(float));
 	m->J = calloc(L * L * q * q, sizeof(float));
 	ck_assert_ptr_nonnull(m->h);
