@@ -2,6 +2,7 @@
 #include "alphabet.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 static void set_case(plm_alphabet *a, unsigned char c, int state)
@@ -79,6 +80,47 @@ int alphabet_init(plm_alphabet *a, const char *spec, plm_err *err)
 		set_letters(a, spec, spec);
 	}
 	return PLM_OK;
+}
+
+int alphabet_suggest(const char *letters, const plm_alphabet *current, char *out, size_t n)
+{
+	/* binary (0 1 - +); nucleotides (rna when there is a U, since dna reads U as ambiguous);
+	 * protein, whose letters include A C G T and N */
+	const char *builtin[] = { "binary", strpbrk(letters, "Uu") ? "rna" : "dna", "protein" };
+	const char *p;
+	for (size_t k = 0; k < sizeof builtin / sizeof builtin[0]; k++) {
+		plm_alphabet a;
+		alphabet_init(&a, builtin[k], NULL);
+		for (p = letters; *p != '\0'; p++)
+			if (alphabet_state(&a, (unsigned char)*p) == ALPHABET_INVALID)
+				break;
+		if (*p == '\0' && p != letters) {
+			snprintf(out, n, "%s", builtin[k]);
+			return 1;
+		}
+	}
+	size_t known = 0;
+	for (p = letters; *p != '\0'; p++)
+		known += alphabet_state(current, (unsigned char)*p) >= 0;
+	if (2 * known > (size_t)(p - letters))
+		return 0;
+	char spec[ALPHABET_MAXQ + 1];
+	size_t m = 0;
+	for (p = letters; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (isalpha(c) && memchr(spec, isupper(c) ? tolower(c) : toupper(c), m) != NULL)
+			continue;
+		if (m == ALPHABET_MAXQ)
+			return 0;
+		spec[m++] = (char)c;
+	}
+	spec[m] = '\0';
+	plm_alphabet a;
+	if (alphabet_init(&a, spec, NULL) != PLM_OK || strcmp(spec, "binary") == 0 || strcmp(spec, "dna") == 0 ||
+	    strcmp(spec, "rna") == 0 || strcmp(spec, "protein") == 0)
+		return 0;
+	snprintf(out, n, "%s", spec);
+	return 2;
 }
 
 int alphabet_equal(const plm_alphabet *a, const plm_alphabet *b)

@@ -38,6 +38,17 @@ static inline char alphabet_letter(const plm_alphabet *a, int state)
 	return a->letters[state];
 }
 
+/* An alphabet that reads every one of LETTERS (distinct bytes, NUL-terminated, in the order
+ * they first appear in a file; '.' left out, every alphabet reads it): the first built-in one
+ * of binary, dna (rna when a letter is U), protein with a state or an ambiguity code for each
+ * letter, else the custom alphabet of the letters in that order (a letter whose other case
+ * came first is left out: one state reads both cases) -- unless CURRENT, the alphabet that
+ * failed, has a state for more than half of them (then the file more likely holds a few stray
+ * bytes than another alphabet).  Writes the spec to OUT (N bytes) and returns 1 (built-in) or
+ * 2 (custom); 0 when there is none (that case, fewer than 2 or more than ALPHABET_MAXQ
+ * letters, or a letter no alphabet may hold). */
+int alphabet_suggest(const char *letters, const plm_alphabet *current, char *out, size_t n);
+
 /* 1 when both alphabets have the same states in the same order. */
 int alphabet_equal(const plm_alphabet *a, const plm_alphabet *b);
 

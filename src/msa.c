@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,6 +207,54 @@ static int step_slurp(msa_build *b)
 	return PLM_OK;
 }
 
+static int parse_family(msa_reader *rd, msa_format family)
+{
+	switch (family) {
+	case MSA_FORMAT_STOCKHOLM: return msa_reader_parse_stockholm(rd);
+	case MSA_FORMAT_LINES: return msa_reader_parse_lines(rd);
+	case MSA_FORMAT_NUMBERS: return msa_reader_parse_numbers(rd);
+	default: return msa_reader_parse_fasta(rd);
+	}
+}
+
+/* After a letter outside the alphabet: parse the file again accepting any printable letter,
+ * and add to the message an alphabet that reads all of its letters (alphabet_suggest), if
+ * there is one. */
+static void hint_alphabet(msa_build *b)
+{
+	plm_alphabet any;
+	memset(&any, 0, sizeof any);
+	memset(any.map, ALPHABET_INVALID, sizeof any.map);
+	strcpy(any.name, "any");
+	any.gap = -1;
+	for (int c = 0; c < 256; c++)
+		if (isgraph(c))
+			any.map[c] = ALPHABET_UNKNOWN;
+	plm_err e2;
+	msa_reader rd = { .path = b->rd.path, .buf = b->rd.buf, .len = b->rd.len, .abc = &any, .err = &e2 };
+	char seen[256] = { 0 }, letters[257];
+	size_t n = 0;
+	if (parse_family(&rd, b->family) == PLM_OK) {
+		for (size_t k = 0; k < rd.n; k++)
+			for (size_t i = 0; i < rd.r[k].len; i++) {
+				unsigned char c = (unsigned char)rd.r[k].s[i];
+				if (c != '.' && !seen[c]) {
+					seen[c] = 1;
+					letters[n++] = (char)c;
+				}
+			}
+	}
+	letters[n] = '\0';
+	msa_reader_clear(&rd);
+	char spec[ALPHABET_MAXQ + 1];
+	int kind = n > 0 ? alphabet_suggest(letters, &b->abc, spec, sizeof spec) : 0;
+	if (kind == 0 || (kind == 2 && strchr(spec, '\'') != NULL))
+		return;
+	size_t used = strlen(b->err->msg);
+	snprintf(b->err->msg + used, sizeof b->err->msg - used, kind == 1 ? "; --alphabet %s reads this file"
+	                                                                 : "; --alphabet '%s' reads this file", spec);
+}
+
 /* The format family (from the content unless forced), the alphabet, and the records. */
 static int step_detect_parse(msa_build *b)
 {
@@ -241,14 +290,11 @@ static int step_detect_parse(msa_build *b)
 	if (rc)
 		return rc;
 	rd->abc = &b->abc;
-	switch (family) {
-	case MSA_FORMAT_STOCKHOLM: rc = msa_reader_parse_stockholm(rd); break;
-	case MSA_FORMAT_LINES: rc = msa_reader_parse_lines(rd); break;
-	case MSA_FORMAT_NUMBERS: rc = msa_reader_parse_numbers(rd); break;
-	default: rc = msa_reader_parse_fasta(rd); break;
-	}
-	if (rc)
+	if ((rc = parse_family(rd, family)) != PLM_OK) {
+		if (rd->bad_letter && b->err != NULL)
+			hint_alphabet(b);
 		return rc;
+	}
 	if (rd->n == 0)
 		return plm_fail(b->err, PLM_EFORMAT, "%s:%zu: no sequences in the file", b->path, b->line0);
 	return PLM_OK;

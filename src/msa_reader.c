@@ -283,6 +283,7 @@ static int add_chars(msa_reader *rd, msa_rec *r, size_t line, const char *p, con
 			continue;
 		if (c != '.' && alphabet_state(rd->abc, c) == ALPHABET_INVALID) {
 			char tmp[16];
+			rd->bad_letter = 1;
 			return plm_fail(rd->err, PLM_EFORMAT,
 			                "%s:%zu:%zu: letter %s is not in the %s alphabet (sequence '%s')",
 			                rd->path, line, column_of(rd, (size_t)(q - rd->buf)),

@@ -36,6 +36,7 @@ typedef struct msa_reader {
 	size_t n, cap;
 	size_t *ht, htcap; /* Stockholm: name -> record index + 1, open addressing */
 	plm_err *err;
+	int bad_letter;    /* a parser failed on a letter outside abc */
 } msa_reader;
 
 /* The decompressed content of PATH ("-": stdin), NUL-terminated, in *OUT (free() it). */

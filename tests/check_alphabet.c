@@ -62,6 +62,51 @@ START_TEST(test_custom)
 }
 END_TEST
 
+/* The alphabet named when a file holds letters outside the one asked for: the suggestion reads
+ * every letter, a built-in one before a custom one, nucleotides before protein. */
+START_TEST(test_suggest)
+{
+	plm_alphabet protein, binary;
+	ck_assert_int_eq(alphabet_init(&protein, "protein", NULL), PLM_OK);
+	ck_assert_int_eq(alphabet_init(&binary, "binary", NULL), PLM_OK);
+	char out[ALPHABET_MAXQ + 1];
+	ck_assert_int_eq(alphabet_suggest("01-", &protein, out, sizeof out), 1);
+	ck_assert_str_eq(out, "binary");
+	ck_assert_int_eq(alphabet_suggest("+-", &protein, out, sizeof out), 1);
+	ck_assert_str_eq(out, "binary");
+	ck_assert_int_eq(alphabet_suggest("ACGTN-", &binary, out, sizeof out), 1);
+	ck_assert_str_eq(out, "dna");
+	ck_assert_int_eq(alphabet_suggest("ACGU", &binary, out, sizeof out), 1);
+	ck_assert_str_eq(out, "rna");
+	ck_assert_int_eq(alphabet_suggest("MKVLAE-X", &binary, out, sizeof out), 1);
+	ck_assert_str_eq(out, "protein");
+	/* plmc's 3-state example: a custom alphabet, in the order the letters first appear */
+	ck_assert_int_eq(alphabet_suggest("_*^", &protein, out, sizeof out), 2);
+	ck_assert_str_eq(out, "_*^");
+	/* one state reads both cases */
+	ck_assert_int_eq(alphabet_suggest("_a*A", &binary, out, sizeof out), 2);
+	ck_assert_str_eq(out, "_a*");
+	/* every letter of the Latin alphabet is a protein state or ambiguity code */
+	ck_assert_int_eq(alphabet_suggest("xyXz", &binary, out, sizeof out), 1);
+	ck_assert_str_eq(out, "protein");
+	/* mostly letters of the alphabet asked for: a stray byte, no suggestion */
+	ck_assert_int_eq(alphabet_suggest("ACDE@", &protein, out, sizeof out), 0);
+	/* letters no alphabet may hold, or too few */
+	ck_assert_int_eq(alphabet_suggest("_>", &protein, out, sizeof out), 0);
+	ck_assert_int_eq(alphabet_suggest("_", &protein, out, sizeof out), 0);
+	ck_assert_int_eq(alphabet_suggest("", &protein, out, sizeof out), 0);
+	/* every suggestion reads its letters */
+	static const char *const cases[] = { "01-", "ACGTN-", "ACGU", "_*^", "_a*A", "MKVLAE-X" };
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		plm_alphabet a;
+		ck_assert_int_gt(alphabet_suggest(cases[k], &binary, out, sizeof out), 0);
+		ck_assert_int_eq(alphabet_init(&a, out, NULL), PLM_OK);
+		for (const char *p = cases[k]; *p; p++)
+			ck_assert_int_ne(alphabet_state(&a, (unsigned char)*p), ALPHABET_INVALID);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("alphabet");
@@ -69,6 +114,7 @@ int main(void)
 	tcase_add_test(tc, test_protein);
 	tcase_add_test(tc, test_nucleic_and_binary);
 	tcase_add_test(tc, test_custom);
+	tcase_add_test(tc, test_suggest);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
