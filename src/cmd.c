@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cmd.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -235,6 +236,36 @@ int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+int cmd_parse_bytes(const cmd_spec *spec, const char *opt, const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double unit = 1.0;
+	const char *p = end;
+	if (end != s && *p != '\0') {
+		const char *units = "KMGT", *u = strchr(units, toupper((unsigned char)*p));
+		if (u != NULL) {
+			for (const char *k = units; k <= u; k++)
+				unit *= 1024.0;
+			p++;
+			if (*p == 'i')
+				p++;
+		}
+		if ((*p == 'B' || *p == 'b') && p[1] == '\0')
+			p++;
+	}
+	if (end == s || *p != '\0' || errno != 0 || !(v > 0) || !isfinite(v) || s[0] == '+' || s[0] == '-') {
+		cmd_usage_error(spec, "--%s: '%s' is not a memory size (bytes, or a number with K, M, G or T)", opt, s);
+		return -1;
+	}
+	v *= unit;
+	*out = v >= (double)SIZE_MAX ? SIZE_MAX : (size_t)v; /* (double)SIZE_MAX rounds up to 2^64 */
+	if (*out == 0)
+		*out = 1;
 	return 0;
 }
 

@@ -91,6 +91,9 @@ int cmd_parse_double(const cmd_spec *spec, const char *opt, const char *s, doubl
 int cmd_parse_long(const cmd_spec *spec, const char *opt, const char *s, long lo, long hi, long *out);
 int cmd_parse_size(const cmd_spec *spec, const char *opt, const char *s, size_t lo, size_t hi, size_t *out);
 int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned long long *out);
+/* A memory size: a number > 0 with an optional suffix K, M, G or T (powers of 1024; lower case
+ * too, a B after it allowed), e.g. 512M, 1.5G, 8GiB; plain bytes without a suffix. */
+int cmd_parse_bytes(const cmd_spec *spec, const char *opt, const char *s, size_t *out);
 /* A choice among NAMES (NULL-terminated): *out = the index of S in NAMES, or -1 after the
  * usage error "--OPT: 'S' is not A or B" ("A, B or C" for three). */
 int cmd_parse_choice(const cmd_spec *spec, const char *opt, const char *s, const char *const *names,

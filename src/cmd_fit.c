@@ -24,6 +24,7 @@ enum {
 	OPT_NO_FIELDS,
 	OPT_SYMMETRIC,
 	OPT_RULE,
+	OPT_MAX_MEMORY,
 	OPT_QUIET
 };
 
@@ -45,6 +46,8 @@ static const cmd_opt opts[] = {
 	{ "rule", OPT_RULE, "R", DEF_RULE,
 	  "plm (pseudo-likelihood) or hebb (Hebbian baseline, binary data only)" },
 	CMD_OPT_THREADS,
+	{ "max-memory", OPT_MAX_MEMORY, "SIZE", "physical memory",
+	  "refuse a fit (--rule plm) whose memory estimate exceeds SIZE (bytes, or e.g. 512M, 8G)" },
 	{ "quiet", OPT_QUIET, NULL, NULL, "print neither progress nor summary" },
 	CMD_OPT_HELP,
 	CMD_OPT_END
@@ -133,6 +136,10 @@ int cmd_fit_main(int argc, char **argv)
 			if (strcmp(optarg, MODEL_RULE_PLM) != 0 && strcmp(optarg, MODEL_RULE_HEBB) != 0)
 				return cmd_usage_error(spec, "--rule: expected plm or hebb, got '%s'", optarg);
 			rule = optarg;
+			break;
+		case OPT_MAX_MEMORY:
+			if (cmd_parse_bytes(spec, "max-memory", optarg, &fo.max_memory))
+				return CMD_EXIT_USAGE;
 			break;
 		case OPT_QUIET:
 			quiet = 1;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -534,6 +535,16 @@ static int fit_sites(const pl_data *d, const fit_opts *o, plm_model *mod, plm_er
 
 /* ---- fit_model's steps ------------------------------------------------------------------ */
 
+/* BYTES as a message shows a memory figure: "14.79 GiB", or "60.4 MiB" below 1 GiB. */
+static const char *mem_figure(size_t bytes, char *buf, size_t n)
+{
+	if (bytes >= ((size_t)1 << 30))
+		snprintf(buf, n, "%.2f GiB", (double)bytes / 1073741824.0);
+	else
+		snprintf(buf, n, "%.1f MiB", (double)bytes / 1048576.0);
+	return buf;
+}
+
 int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o, size_t mem,
                      plm_err *err)
 {
@@ -541,30 +552,33 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
 	size_t need = fit_memory_bytes(nseq, L, q, nthreads, o);
 	size_t symb = o && o->symmetric ? fitsym_memory_bytes(L, q, m, nthreads) : 0;
 	need = size_sat_add(need, symb);
+	const int capped = o && o->max_memory;
 	if (mem == 0)
-		mem = plm_phys_memory();
+		mem = capped ? o->max_memory : plm_phys_memory();
 	if (need <= mem)
 		return PLM_OK;
-	const double gib = 1073741824.0;
+	char fneed[32], fpart[32], fmem[32];
+	mem_figure(need, fneed, sizeof fneed);
+	mem_figure(mem, fmem, sizeof fmem);
+	char lim[64];
+	snprintf(lim, sizeof lim, capped ? "the %s of --max-memory" : "this machine's %s of memory", fmem);
 	size_t jb;
 	if (model_j_bytes(L, q, &jb) != 0)
 		jb = SIZE_MAX;
 	if (jb > mem / 2)
 		return plm_fail(err, PLM_ERANGE,
-		                "fitting %zu positions (q = %zu) needs about %.2f GiB, %.2f GiB of them for "
-		                "the couplings J (L x L x q x q floats), more than this machine's %.2f GiB "
-		                "of memory",
-		                L, q, (double)need / gib, (double)jb / gib, (double)mem / gib);
+		                "fitting %zu positions (q = %zu) needs about %s, %s of them for the couplings J "
+		                "(L x L x q x q floats), more than %s",
+		                L, q, fneed, mem_figure(jb, fpart, sizeof fpart), lim);
 	if (symb > 0)
 		return plm_fail(err, PLM_ERANGE,
-		                "fitting %zu positions (q = %zu) with --symmetric needs about %.2f GiB, %.2f GiB "
-		                "of them for the joint L-BFGS (about 128 bytes per coupling), more than this "
-		                "machine's %.2f GiB of memory",
-		                L, q, (double)need / gib, (double)symb / gib, (double)mem / gib);
+		                "fitting %zu positions (q = %zu) with --symmetric needs about %s, %s of them for "
+		                "the joint L-BFGS (about 128 bytes per coupling), more than %s",
+		                L, q, fneed, mem_figure(symb, fpart, sizeof fpart), lim);
 	return plm_fail(err, PLM_ERANGE,
-	                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about "
-	                "%.2f GiB, more than this machine's %.2f GiB of memory (fewer threads would help)",
-	                nseq, L, q, nthreads, (double)need / gib, (double)mem / gib);
+	                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about %s, "
+	                "more than %s (fewer threads would help)",
+	                nseq, L, q, nthreads, fneed, lim);
 }
 
 /* The options as the fit will use them: the history length's default, and lambda_j "auto"
@@ -635,7 +649,8 @@ int fit_model_rows(const msa *m, const double *w, const fit_opts *o, size_t lo, 
 	/* the estimate counts all of J: against the memory plus the rows not held here */
 	size_t jb = SIZE_MAX;
 	model_j_bytes(m->L, m->abc.q, &jb);
-	size_t mem = size_sat_add(plm_phys_memory(), size_sat_mul(jb / m->L, m->L - (hi - lo)));
+	size_t mem = size_sat_add(opts.max_memory ? opts.max_memory : plm_phys_memory(),
+	                          size_sat_mul(jb / m->L, m->L - (hi - lo)));
 	if ((st = fit_memory_check(m->n, m->L, m->abc.q, nthreads, &opts, mem, err)) != PLM_OK)
 		return st;
 	pl_data d;

@@ -43,6 +43,7 @@ typedef struct fit_opts {
 	                        only (same problem; differs in the last bits; for tests) */
 	int bin_per_site;    /* 1: q = 2 solved site by site (two sgemv per evaluation) instead of
 	                        all sites together (fitbin.h); the same problems (for comparisons) */
+	size_t max_memory;   /* bytes the fit may use (fit_memory_check); 0: the physical memory */
 	fit_progress_fn progress; /* optional, NULL for none */
 	void *progress_ctx;
 } fit_opts;
@@ -65,9 +66,11 @@ double fit_lambda_j_auto(const plm_alphabet *abc, double meff);
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o);
 
 /* The one memory estimate of a fit: fit_memory_bytes, plus fitsym_memory_bytes with
- * o->symmetric, against MEM bytes (0: the physical memory).  PLM_OK when it fits, else
- * PLM_ERANGE with a message giving the figure and its largest part (J, the joint L-BFGS, or
- * the threads' workspaces).  Allocates nothing; saturates instead of overflowing. */
+ * o->symmetric, against MEM bytes (0: o->max_memory, else the physical memory).  PLM_OK when
+ * it fits, else PLM_ERANGE with a message giving the figure and its largest part (J, the joint
+ * L-BFGS, or the threads' workspaces), and the limit: "this machine's N GiB", or "the N GiB
+ * of --max-memory" when o->max_memory is set.  Allocates nothing; saturates instead of
+ * overflowing. */
 int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o, size_t mem,
                      plm_err *err);
 
