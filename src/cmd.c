@@ -15,6 +15,8 @@
 #include "model.h"
 #include "util.h"
 
+int cmd_parse_only = 0;
+
 void cmd_usage(const cmd_spec *spec, FILE *fp)
 {
 	fprintf(fp, "Usage: plmem %s %s\n%s\n\nOptions:\n", spec->name, spec->synopsis, spec->summary);
@@ -59,13 +61,15 @@ void cmd_parser_init(cmd_parser *p, const cmd_spec *spec)
 		}
 	}
 	p->sopts[s] = '\0';
-	optind = 1;
+	/* 0, not 1: glibc's and musl's full reset, which also forgets a half-read cluster such as
+	 * -ab of an earlier parse in the same process (the fuzz target parses again and again) */
+	optind = 0;
 	opterr = 0;
 }
 
 int cmd_next(cmd_parser *p, int argc, char **argv)
 {
-	int prev = optind;
+	int prev = optind > 0 ? optind : 1; /* 0 before the first option (cmd_parser_init) */
 	int c = getopt_long(argc, argv, p->sopts, p->lopts, NULL);
 	if (c == '?' || c == ':') {
 		const char *what = (prev < argc) ? argv[prev] : "";

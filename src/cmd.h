@@ -113,10 +113,17 @@ char *cmd_default_name(const char *path, const char *suffix);
 /* The command line joined with spaces, for provenance (caller frees). */
 char *cmd_join_argv(int argc, char **argv);
 
-/* Every subcommand's entry point and spec (see plmem.c for the table). */
+/* Every subcommand's entry point and spec: the table cmd_commands (src/cmdtable.c), ended by
+ * an entry whose spec is NULL. */
 typedef struct cmd_entry {
 	const cmd_spec *spec;
 	int (*run)(int argc, char **argv);
 } cmd_entry;
+extern const cmd_entry cmd_commands[];
+
+/* Parse only (0 by default; the option-parser fuzz target tests/fuzz/options.c sets it): every
+ * subcommand returns CMD_EXIT_OK once its options and operands are parsed and checked, before
+ * it reads a file, allocates or writes anything.  Usage errors are reported as usual. */
+extern int cmd_parse_only;
 
 #endif

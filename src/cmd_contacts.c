@@ -190,6 +190,8 @@ int cmd_contacts_main(int argc, char **argv)
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
 	const char *path = arg[0];
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	plm_set_threads(threads);
 	plm_model *m = cmd_load_model(spec, path);
 	if (m == NULL)

@@ -83,6 +83,8 @@ int cmd_export_main(int argc, char **argv)
 		return cmd_usage_error(spec, "--format plmc writes a binary file: give -o FILE");
 	if (output == NULL && npy == NULL)
 		output = DEF_OUTPUT;
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	const char *path = arg[0];
 	plm_model *m = cmd_load_model(spec, path);
 	if (m == NULL)

@@ -158,6 +158,8 @@ int cmd_fit_main(int argc, char **argv)
 	int hebb = strcmp(rule, MODEL_RULE_HEBB) == 0;
 	if (hebb && fo.symmetric)
 		return cmd_usage_error(spec, "--symmetric applies to --rule plm (Hebbian couplings are symmetric)");
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	char *outbuf = output ? NULL : cmd_default_name(path, ".plm");
 	if (output == NULL && outbuf == NULL) {
 		cmd_error(spec, "out of memory");

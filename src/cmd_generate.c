@@ -385,6 +385,8 @@ int cmd_generate_main(int argc, char **argv)
 		return cmd_usage_error(spec, "--couplings needs a file, not standard output");
 	if (nstdout > 1)
 		return cmd_usage_error(spec, "only one output can be standard output");
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	plm_set_threads(threads);
 
 	plm_err err;

@@ -78,6 +78,8 @@ int cmd_import_main(int argc, char **argv)
 		return cmd_usage_error(spec, "missing -o MODEL (the plmem model to write)");
 	if (strcmp(output, "-") == 0)
 		return cmd_usage_error(spec, "-o: a model is a binary file; give a file name, not '-'");
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	const char *path = arg[0];
 	char *joined = cmd_join_argv(argc, argv), *cmdline = NULL;
 	if (joined != NULL && (cmdline = malloc(strlen(joined) + 7)) != NULL)

@@ -127,6 +127,8 @@ int cmd_info_main(int argc, char **argv)
 	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	const char *path = arg[0];
 	plm_model *m = cmd_load_model(spec, path);
 	if (m == NULL)

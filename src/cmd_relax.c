@@ -197,6 +197,8 @@ int cmd_relax_main(int argc, char **argv)
 	const char *model_path = arg[0], *seqs_path = arg[1];
 	if (strcmp(model_path, "-") == 0)
 		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	plm_set_threads(threads);
 	double t0 = plm_now();
 	/* an MPI run (cluster.h): every rank loads the model and the sequences and runs its share of

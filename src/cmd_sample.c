@@ -243,6 +243,8 @@ int cmd_sample_main(int argc, char **argv)
 		return cmd_usage_error(spec, "--start and --stats cannot both be standard input");
 	if (sweeps / every <= burn_in / every && stats_path == NULL)
 		return cmd_usage_error(spec, "no sample to write: no multiple of --every %zu above --burn-in %zu and up to --sweeps %zu", every, burn_in, sweeps);
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	const char *model_path = arg[0];
 	so.seed = seed;
 	plm_set_threads(threads);

@@ -188,6 +188,8 @@ int cmd_score_main(int argc, char **argv)
 		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
 	if (mutations != NULL && seqs_path != NULL && strcmp(mutations, "-") == 0 && strcmp(seqs_path, "-") == 0)
 		return cmd_usage_error(spec, "--mutations and SEQS cannot both be standard input");
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	plm_set_threads(threads);
 	double t0 = plm_now();
 

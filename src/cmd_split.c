@@ -80,6 +80,8 @@ int cmd_split_main(int argc, char **argv)
 	size_t P;
 	if (split_parse_size(train, 1, &P) != 0)
 		return cmd_usage_error(spec, "--train: '%s' is neither a count >= 1 nor a fraction in (0, 1)", train);
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	plm_set_threads(threads);
 
 	msa *m = NULL;

@@ -360,6 +360,10 @@ int cmd_sweep_main(int argc, char **argv)
 				free(list);
 				return cmd_usage_error(spec, "--sizes: %g is not a whole number (use --alphas for P / L)", x);
 			}
+	if (cmd_parse_only) {
+		free(list);
+		return CMD_EXIT_OK;
+	}
 	int nthreads = plm_set_threads(threads);
 	double t_start = plm_now();
 

@@ -64,6 +64,8 @@ int cmd_weights_main(int argc, char **argv)
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
 	const char *path = arg[0];
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
 	plm_set_threads(threads);
 
 	msa *m = NULL;

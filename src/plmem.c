@@ -1,5 +1,5 @@
 /* plmem: the command-line entry point.  It dispatches to the subcommands and does nothing
- * else: every subcommand lives in its own src/cmd_<name>.c. */
+ * else: every subcommand lives in its own src/cmd_<name>.c, listed in src/cmdtable.c. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,42 +8,6 @@
 #include "cluster.h"
 #include "cmd.h"
 #include "version.h"
-
-/* Each subcommand defines its spec and entry point in src/cmd_<name>.c. */
-#define CMD_DECLARE(name) \
-	extern const cmd_spec cmd_##name##_spec; \
-	int cmd_##name##_main(int argc, char **argv);
-/* (subcommand declarations: keep in the order of the table below) */
-CMD_DECLARE(weights)
-CMD_DECLARE(fit)
-CMD_DECLARE(info)
-CMD_DECLARE(export)
-CMD_DECLARE(relax)
-CMD_DECLARE(sample)
-CMD_DECLARE(score)
-CMD_DECLARE(contacts)
-CMD_DECLARE(generate)
-CMD_DECLARE(import)
-CMD_DECLARE(split)
-CMD_DECLARE(sweep)
-/* (end of declarations) */
-
-static const cmd_entry commands[] = {
-/* (subcommand table entries) */
-	{ &cmd_weights_spec, cmd_weights_main },
-	{ &cmd_fit_spec, cmd_fit_main },
-	{ &cmd_info_spec, cmd_info_main },
-	{ &cmd_export_spec, cmd_export_main },
-	{ &cmd_relax_spec, cmd_relax_main },
-	{ &cmd_sample_spec, cmd_sample_main },
-	{ &cmd_score_spec, cmd_score_main },
-	{ &cmd_contacts_spec, cmd_contacts_main },
-	{ &cmd_generate_spec, cmd_generate_main },
-	{ &cmd_import_spec, cmd_import_main },
-	{ &cmd_split_spec, cmd_split_main },
-	{ &cmd_sweep_spec, cmd_sweep_main },
-	{ NULL, NULL }
-};
 
 static void usage(FILE *fp)
 {
@@ -54,7 +18,7 @@ static void usage(FILE *fp)
 	        "       plmem help SUBCOMMAND | plmem SUBCOMMAND -h\n"
 	        "       plmem --version\n\nSubcommands:\n",
 	        plm_version());
-	for (const cmd_entry *c = commands; c->spec != NULL; c++)
+	for (const cmd_entry *c = cmd_commands; c->spec != NULL; c++)
 		fprintf(fp, "  %-10s %s\n", c->spec->name, c->spec->summary);
 	fprintf(fp, "\nEvery subcommand takes -h.  See man plmem and man plmem-SUBCOMMAND.\n"
 	            "Cite: D'Amico et al. 2025, arXiv:2507.05147.\n");
@@ -62,7 +26,7 @@ static void usage(FILE *fp)
 
 static const cmd_entry *find(const char *name)
 {
-	for (const cmd_entry *c = commands; c->spec != NULL; c++)
+	for (const cmd_entry *c = cmd_commands; c->spec != NULL; c++)
 		if (strcmp(c->spec->name, name) == 0)
 			return c;
 	return NULL;

@@ -1,0 +1,54 @@
+/* fuzz target "import": other tools' parameter files (plmem import): plmc's binary file and
+ * CCMpred's raw text, plain or gzip.
+ * Input: 1 option byte, then the file.  Option byte: format = b % 4 (auto, plmc, ccmpred,
+ * auto); bit 2: gzip the file first.  On success the model is whole and its couplings
+ * symmetric. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "import.h"
+#include "model.h"
+
+const char fuzz_name[] = "import";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	static const import_format fmts[4] = { IMPORT_AUTO, IMPORT_PLMC, IMPORT_CCMPRED, IMPORT_AUTO };
+	import_format fmt = fmts[data[0] % 4];
+	const uint8_t *file = data + 1;
+	size_t n = size - 1;
+	uint8_t *gz = NULL;
+	size_t gzn = 0;
+	if ((data[0] & 4) && fuzz_gzip(file, n, &gz, &gzn) == 0) {
+		file = gz;
+		n = gzn;
+	}
+	const char *path = fuzz_file(0, file, n);
+	free(gz);
+	if (path == NULL)
+		return 0;
+	plm_model *m = NULL;
+	plm_err err;
+	memset(&err, 0, sizeof err);
+	int rc = import_read(path, fmt, "plmem import fuzz", &m, &err);
+	if (rc != PLM_OK) {
+		fuzz_require(m == NULL, "no model after a failure");
+		fuzz_require(err.msg[0] != '\0', "a failure has a message");
+		return 0;
+	}
+	fuzz_require(m != NULL && m->q >= 2 && m->J != NULL && m->h != NULL, "a whole model after success");
+	for (size_t i = 0; i < m->L; i++)
+		for (size_t j = i + 1; j < m->L; j++)
+			for (size_t a = 0; a < m->q; a++)
+				for (size_t b = 0; b < m->q; b++) {
+					float x = model_J(m, i, j)[a * m->q + b], y = model_J(m, j, i)[b * m->q + a];
+					fuzz_require(memcmp(&x, &y, sizeof x) == 0, "imported couplings are symmetric");
+				}
+	model_destroy(m);
+	return 0;
+}
