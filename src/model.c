@@ -769,6 +769,9 @@ int model_read(const char *path, plm_model **out, plm_err *err)
 	           layout(L, q, meta_len, &want_off, &want_len) != 0 || want_off != data_off ||
 	           want_len != file_len) {
 		rc = plm_fail(err, PLM_EFORMAT, "%s: damaged header (the sizes do not agree)", path);
+	} else if (get_u64(head + 56) != 0) {
+		/* plmem-model(5): reserved, zero (the writer writes zeros; the padding is checked too) */
+		rc = plm_fail(err, PLM_EFORMAT, "%s: damaged header (reserved bytes 56-63 are not zero)", path);
 	} else if (size < file_len) {
 		rc = plm_fail(err, PLM_EFORMAT, "%s: truncated: expected %llu bytes, found %llu", path,
 		              (unsigned long long)file_len, (unsigned long long)size);

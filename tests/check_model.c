@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "model.h"
 #include "rng.h"
@@ -337,6 +338,15 @@ START_TEST(test_magic_version_missing)
 	bytes[31] = 0x80; /* L huge: refused before any allocation */
 	spit(bad, bytes, n);
 	assert_refused(bad, PLM_EFORMAT, "damaged header");
+	/* a reserved header byte set, the CRC32 recomputed: read before as a sound model (found by
+	 * the model fuzz target, tests/fuzz/regress/model/reserved-header-bytes) */
+	bytes[31] = 0;
+	bytes[60] = 0x20;
+	uLong crc = crc32(crc32(0L, Z_NULL, 0), bytes, (uInt)(n - 4));
+	for (int k = 0; k < 4; k++)
+		bytes[n - 4 + k] = (unsigned char)(crc >> (8 * k));
+	spit(bad, bytes, n);
+	assert_refused(bad, PLM_EFORMAT, "reserved bytes 56-63 are not zero");
 	tmp_file("does-not-exist.plm", bad, sizeof bad);
 	assert_refused(bad, PLM_EIO, "cannot open: No such file or directory");
 	free(bytes);
