@@ -354,6 +354,16 @@ static uint32_t rb_u32(rbuf *b)
 	return p ? get_u32(p) : 0;
 }
 
+/* A yes/no field of N bytes (1 or 4): 0 or 1, anything else marks the buffer bad (the writer
+ * writes 0 and 1 only, so that a file read is written back the same). */
+static int rb_flag(rbuf *b, int n)
+{
+	uint32_t v = n == 1 ? rb_u8(b) : rb_u32(b);
+	if (v > 1)
+		b->bad = 1;
+	return v == 1;
+}
+
 static uint64_t rb_u64(rbuf *b)
 {
 	const uint8_t *p = rb_take(b, 8);
@@ -664,7 +674,7 @@ static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *pat
 	m->ncol_in = rb_u64(&b);
 	for (size_t i = 0; i < L; i++)
 		m->col[i] = rb_u64(&b);
-	if (rb_u8(&b)) {
+	if (rb_flag(&b, 1)) {
 		m->resnum = plm_calloc(L, sizeof *m->resnum, "residue numbers", err);
 		if (m->resnum == NULL)
 			return PLM_ENOMEM;
@@ -685,7 +695,7 @@ static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *pat
 	m->max_gap_seq = rb_f64(&b);
 	m->max_gap_col = rb_f64(&b);
 	m->tol = rb_f64(&b);
-	m->no_fields = (int)rb_u32(&b);
+	m->no_fields = rb_flag(&b, 4);
 	m->max_iter = rb_u64(&b);
 	m->nseq_in = rb_u64(&b);
 	m->nseq = rb_u64(&b);
@@ -694,7 +704,7 @@ static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *pat
 	m->source = rb_str(&b);
 	m->cmdline = rb_str(&b);
 	m->version = rb_str(&b);
-	if (rb_u8(&b)) {
+	if (rb_flag(&b, 1)) {
 		for (size_t i = 0; i < L; i++)
 			m->iters[i] = rb_u32(&b);
 		for (size_t i = 0; i < L; i++)

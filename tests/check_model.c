@@ -309,6 +309,15 @@ START_TEST(test_truncated)
 }
 END_TEST
 
+/* Store V in the byte at OFF and a matching CRC32, as a file that was written so would be. */
+static void set_byte_crc(unsigned char *bytes, size_t n, size_t off, unsigned char v)
+{
+	bytes[off] = v;
+	uLong crc = crc32(crc32(0L, Z_NULL, 0), bytes, (uInt)(n - 4));
+	for (int k = 0; k < 4; k++)
+		bytes[n - 4 + k] = (unsigned char)(crc >> (8 * k));
+}
+
 START_TEST(test_magic_version_missing)
 {
 	char path[512], bad[512];
@@ -341,14 +350,46 @@ START_TEST(test_magic_version_missing)
 	/* a reserved header byte set, the CRC32 recomputed: read before as a sound model (found by
 	 * the model fuzz target, tests/fuzz/regress/model/reserved-header-bytes) */
 	bytes[31] = 0;
-	bytes[60] = 0x20;
-	uLong crc = crc32(crc32(0L, Z_NULL, 0), bytes, (uInt)(n - 4));
-	for (int k = 0; k < 4; k++)
-		bytes[n - 4 + k] = (unsigned char)(crc >> (8 * k));
+	set_byte_crc(bytes, n, 60, 0x20);
 	spit(bad, bytes, n);
 	assert_refused(bad, PLM_EFORMAT, "reserved bytes 56-63 are not zero");
 	tmp_file("does-not-exist.plm", bad, sizeof bad);
 	assert_refused(bad, PLM_EIO, "cannot open: No such file or directory");
+	free(bytes);
+	model_destroy(a);
+}
+END_TEST
+
+/* A yes/no field of the metadata holding 2 or 255 is refused (was read as yes, and the model
+ * written back differed: found by the model fuzz target, tests/fuzz/regress/model/meta-flag-*). */
+START_TEST(test_meta_flags)
+{
+	char path[512], bad[512];
+	plm_err err;
+	const size_t L = 3;
+	plm_model *a = make_model(L, 1, 1);
+	tmp_file("flags.plm", path, sizeof path);
+	tmp_file("flags_bad.plm", bad, sizeof bad);
+	ck_assert_int_eq(model_write(a, path, &err), PLM_OK);
+	size_t n;
+	unsigned char *bytes = slurp(path, &n);
+	size_t meta_len = 0;
+	for (int k = 7; k >= 0; k--)
+		meta_len = meta_len << 8 | bytes[40 + k];
+	/* the metadata ends with the convergence flag and L x (u32 + u32 + u8 + f64 + f64) */
+	size_t conv = 64 + meta_len - 1 - L * 25;
+	ck_assert_int_eq(bytes[conv], 1);
+	unsigned char vals[2] = { 2, 255 };
+	for (int k = 0; k < 2; k++) {
+		set_byte_crc(bytes, n, conv, vals[k]);
+		spit(bad, bytes, n);
+		assert_refused(bad, PLM_EFORMAT, "malformed metadata section");
+	}
+	set_byte_crc(bytes, n, conv, 1);
+	spit(bad, bytes, n);
+	plm_model *m = NULL;
+	ck_assert_int_eq(model_read(bad, &m, &err), PLM_OK);
+	model_destroy(m);
 	free(bytes);
 	model_destroy(a);
 }
@@ -532,6 +573,7 @@ int main(void)
 	tcase_add_test(tc, test_flipped_byte);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_magic_version_missing);
+	tcase_add_test(tc, test_meta_flags);
 	tcase_add_test(tc, test_create_limits);
 	tcase_add_test(tc, test_map_sequences);
 	tcase_add_test(tc, test_conv_summary);
