@@ -355,7 +355,10 @@ static int sweep_point(const msa *m, const double *w, const size_t *order, size_
 	for (int c = 0; c < SWEEP_NCOUPS; c++) {
 		if (!(o->coups & (1u << c)))
 			continue;
-		if ((rc = dyn_model_create(mod, c == SWEEP_SYM, &d, err)) != PLM_OK)
+		/* the last couplings take the model's J (rearranged in place), the others copy it */
+		int last = (o->coups >> (c + 1)) == 0;
+		if ((rc = last ? dyn_model_take(mod, c == SWEEP_SYM, &d, err)
+		               : dyn_model_create(mod, c == SWEEP_SYM, &d, err)) != PLM_OK)
 			goto done;
 		for (int k = 0; k < SWEEP_NKINDS; k++) {
 			if (!(o->kinds & (1u << k)))

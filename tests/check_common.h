@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model.h"
+
 /* Path of FILE under ../shared/data (PLMEM_SHARED), or NULL when it is absent. */
 static inline const char *shared_path(const char *file, char *buf, size_t n)
 {
@@ -57,6 +59,29 @@ static inline unsigned char *slurp(const char *path, size_t *n)
 	ck_assert_uint_eq(fread(p, 1, *n, fp), *n);
 	fclose(fp);
 	return p;
+}
+
+/* A bare model for the dynamics' tests: L, q, h and J (zeros) only, allocated here, so that
+ * they need no model_create; bare_free frees it. */
+static inline plm_model *bare_model(size_t L, size_t q)
+{
+	plm_model *m = calloc(1, sizeof *m);
+	ck_assert_ptr_nonnull(m);
+	m->L = L;
+	m->q = q;
+	m->nrows = L;
+	m->h = calloc(L * q, sizeof(float));
+	m->J = calloc(L * L * q * q, sizeof(float));
+	ck_assert_ptr_nonnull(m->h);
+	ck_assert_ptr_nonnull(m->J);
+	return m;
+}
+
+static inline void bare_free(plm_model *m)
+{
+	free(m->h);
+	free(m->J);
+	free(m);
 }
 
 static inline int run_suite(Suite *s)

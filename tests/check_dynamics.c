@@ -18,34 +18,12 @@
 #include "msa.h"
 #include "rng.h"
 
-/* A bare model (h and J only) allocated here, so these tests need no model_create. */
 /* dyn_is_fixed's answer, failing the test if it cannot allocate. */
 static int is_fixed(const dyn_model *d, const uint8_t *a)
 {
 	int fixed;
 	ck_assert_int_eq(dyn_is_fixed(d, a, &fixed), PLM_OK);
 	return fixed;
-}
-
-static plm_model *bare_model(size_t L, size_t q)
-{
-	plm_model *m = calloc(1, sizeof *m);
-	ck_assert_ptr_nonnull(m);
-	m->L = L;
-	m->q = q;
-	m->nrows = L;
-	m->h = calloc(L * q, sizeof(float));
-	m->J = calloc(L * L * q * q, sizeof(float));
-	ck_assert_ptr_nonnull(m->h);
-	ck_assert_ptr_nonnull(m->J);
-	return m;
-}
-
-static void bare_free(plm_model *m)
-{
-	free(m->h);
-	free(m->J);
-	free(m);
 }
 
 /* Gaussian fields and couplings (asymmetric), J_ii = 0. */

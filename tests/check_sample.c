@@ -16,27 +16,6 @@
 #include "rng.h"
 #include "sample.h"
 
-static plm_model *bare_model(size_t L, size_t q)
-{
-	plm_model *m = calloc(1, sizeof *m);
-	ck_assert_ptr_nonnull(m);
-	m->L = L;
-	m->q = q;
-	m->nrows = L;
-	m->h = calloc(L * q, sizeof(float));
-	m->J = calloc(L * L * q * q, sizeof(float));
-	ck_assert_ptr_nonnull(m->h);
-	ck_assert_ptr_nonnull(m->J);
-	return m;
-}
-
-static void bare_free(plm_model *m)
-{
-	free(m->h);
-	free(m->J);
-	free(m);
-}
-
 /* Gaussian fields and couplings; symmetric (J_ji = J_ij^T) when SYM. */
 static plm_model *random_model(size_t L, size_t q, uint64_t seed, double hs, double js, int sym)
 {
