@@ -247,7 +247,8 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	if (vstripe < TILE_U)
 		vstripe = TILE_U;
 	/* cnt: the group sizes; nb: the neighbours found, one shared counter per group; part: per
-	 * thread, the counts of one stripe of rows v, added to nb once per tile and stripe */
+	 * thread, the counts of one stripe of rows v (zero between stripes), added to nb once per
+	 * tile and stripe */
 	size_t *cnt = plm_calloc(nu, sizeof *cnt, "group sizes", err);
 	size_t *nb = cnt ? plm_calloc(nu, sizeof *nb, "neighbour counts", err) : NULL;
 	uint8_t *rows = NULL;
@@ -285,19 +286,23 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 			size_t ue = ub + TILE_U < nu ? ub + TILE_U : nu;
 			for (size_t vb = ub + 1; vb < nu; vb += vstripe) {
 				size_t ve = vb + vstripe < nu ? vb + vstripe : nu;
-				memset(my, 0, (ve - vb) * sizeof *my);
+				size_t found = 0;
 				for (size_t u = ub; u < ue; u++) {
 					size_t v0 = u + 1 > vb ? u + 1 : vb;
 					if (v0 < ve) {
 						size_t k = scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my, vb);
+						if (k != 0) {
 #pragma omp atomic
-						nb[u] += k;
+							nb[u] += k;
+							found = 1;
+						}
 					}
 				}
-				for (size_t v = vb; v < ve; v++)
+				for (size_t v = vb; found && v < ve; v++) /* added, and cleared for the next stripe */
 					if (my[v - vb] != 0) {
 #pragma omp atomic
 						nb[v] += my[v - vb];
+						my[v - vb] = 0;
 					}
 			}
 		}
