@@ -246,21 +246,21 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	size_t vstripe = TILE_BYTES / Lp;
 	if (vstripe < TILE_U)
 		vstripe = TILE_U;
-	/* cnt: the group sizes; nb: the neighbours found, one shared counter per group; part: per
-	 * thread, the counts of one stripe of rows v (zero between stripes), added to nb once per
+	/* cnt: the group sizes; near: the neighbours found, one shared counter per group; part: per
+	 * thread, the counts of one stripe of rows v (zero between stripes), added to near once per
 	 * tile and stripe */
 	size_t *cnt = plm_calloc(nu, sizeof *cnt, "group sizes", err);
-	size_t *nb = cnt ? plm_calloc(nu, sizeof *nb, "neighbour counts", err) : NULL;
+	size_t *near = cnt ? plm_calloc(nu, sizeof *near, "neighbour counts", err) : NULL;
 	uint8_t *rows = NULL;
 	size_t *part = NULL, rsz;
-	if (nb != NULL && size_mul(nu, Lp, &rsz) != 0)
+	if (near != NULL && size_mul(nu, Lp, &rsz) != 0)
 		rc = plm_fail(err, PLM_ENOMEM, "weights: %zu rows of %zu columns: size overflow", nu, L);
-	else if (nb == NULL || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
+	else if (near == NULL || (rows = plm_calloc_aligned(rsz, 1, "distinct rows", err)) == NULL ||
 	         (part = plm_calloc((size_t)nt, vstripe * sizeof *part, "neighbour counts", err)) == NULL)
 		rc = PLM_ENOMEM;
 	if (rc) {
 		free(cnt);
-		free(nb);
+		free(near);
 		free(rows);
 		groups_free(&g);
 		return rc;
@@ -293,7 +293,7 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 						size_t k = scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my, vb);
 						if (k != 0) {
 #pragma omp atomic
-							nb[u] += k;
+							near[u] += k;
 							found = 1;
 						}
 					}
@@ -301,18 +301,18 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 				for (size_t v = vb; found && v < ve; v++) /* added, and cleared for the next stripe */
 					if (my[v - vb] != 0) {
 #pragma omp atomic
-						nb[v] += my[v - vb];
+						near[v] += my[v - vb];
 						my[v - vb] = 0;
 					}
 			}
 		}
 	}
 	for (size_t u = 0; u < nu; u++)
-		cnt[u] += nb[u];
+		cnt[u] += near[u];
 	for (size_t s = 0; s < n; s++)
 		w[s] = 1.0 / (double)cnt[g.uid[s]];
 	free(part);
-	free(nb);
+	free(near);
 	free(rows);
 	free(cnt);
 	groups_free(&g);
