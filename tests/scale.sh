@@ -49,9 +49,10 @@ cmp -s "$TMP/wref" "$TMP/wgot" || bad "weights at L = 3000 differ from the count
 # figures, before allocating (an allocation of J would take minutes of fitting or abort under
 # ASan), and writes no model
 # (outside the sanitizer build, whose shadow memory needs a large address space, the fit also
-# runs under a 2 GiB address-space limit, so that a broken estimate fails fast instead of
-# fitting L = 3,000)
-limit=2097152
+# runs under a 4 GiB address-space limit, so that a broken estimate fails fast instead of
+# fitting L = 3,000; one BLAS thread, so that a many-core machine's thread stacks stay small)
+limit=4194304
+export OPENBLAS_NUM_THREADS=1
 ldd "$PLMEM" 2>/dev/null | grep -q libasan && limit=unlimited
 for case in "3000 14.79" "10000 164.29"; do
 	set -- $case
