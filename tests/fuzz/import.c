@@ -1,8 +1,10 @@
 /* fuzz target "import": other tools' parameter files (plmem import): plmc's binary file and
  * CCMpred's raw text, plain or gzip.
  * Input: 1 option byte, then the file.  Option byte: format = b % 4 (auto, plmc, ccmpred,
- * auto); bit 2: gzip the file first.  On success the model is whole and its couplings
- * symmetric. */
+ * auto); bit 2: gzip the file first; bit 3: repair a plmc file first, so that the fuzzer gets
+ * past its size check: the file is cut or padded with zeros to the size its header's L, q and
+ * sequence counts give (float32; at most 256 KiB).  On success the model is whole and its
+ * couplings symmetric. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -22,6 +24,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	import_format fmt = fmts[data[0] % 4];
 	const uint8_t *file = data + 1;
 	size_t n = size - 1;
+	uint8_t *fixed = NULL;
+	uint64_t want;
+	if ((data[0] & 8) && n >= 16) {
+		uint32_t h[4];
+		for (int k = 0; k < 4; k++)
+			h[k] = (uint32_t)file[4 * k] | (uint32_t)file[4 * k + 1] << 8 | (uint32_t)file[4 * k + 2] << 16 |
+			       (uint32_t)file[4 * k + 3] << 24;
+		if (import_plmc_size(h[0], h[1], (uint64_t)h[2] + h[3], 4, &want) == 0 && want <= (1u << 18) &&
+		    (fixed = calloc(want ? want : 1, 1)) != NULL) {
+			memcpy(fixed, file, n < want ? n : (size_t)want);
+			file = fixed;
+			n = (size_t)want;
+		}
+	}
 	uint8_t *gz = NULL;
 	size_t gzn = 0;
 	if ((data[0] & 4) && fuzz_gzip(file, n, &gz, &gzn) == 0) {
@@ -30,6 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	const char *path = fuzz_file(0, file, n);
 	free(gz);
+	free(fixed);
 	if (path == NULL)
 		return 0;
 	plm_model *m = NULL;

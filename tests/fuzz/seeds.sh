@@ -10,7 +10,7 @@ OUT=$2
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${3:-${PLMEM_SHARED:-$SRC/../shared/data}}
 MAX=65536
-mkdir -p "$OUT"/{msa,model,weights,import,options}
+mkdir -p "$OUT"/{msa,model,weights,import,options,idx}
 OUT=$(cd "$OUT" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -73,6 +73,7 @@ for m in prot focus sym bin hebb p3; do
 	"$PLMEM" export --format plmc -o "$m.params" "$m.plm"
 	seed import "$m.params" '\0' "$m.params"
 	seed import "$m.params.forced" '\001' "$m.params"
+	seed import "$m.params.repair" '\011' "$m.params"
 	gzip -c "$m.params" >"$m.params.gz" && seed import "$m.params.gz" '\0' "$m.params.gz"
 done
 # CCMpred raw text: 3 positions cut from the shared one (fields, then the pair blocks)
@@ -90,6 +91,14 @@ fi
 printf 's1\t0.5\ns2\t0.5\ns3\t0\tdropped:unknown-letter\ns4/2-6\t1\ns5\t1\n' | seed weights named ''
 printf '# plmc weights\n1\n0.5\n0\n1e-3\n 2 \n' | seed weights numbers ''
 [ -e "$SHARED"/ref/dhfr_plmc_weights.txt ] && head -c 400 "$SHARED"/ref/dhfr_plmc_weights.txt | seed weights plmc ''
+
+# ---- idx (MNIST IDX3): 2 or 3 images of 28 x 28 (or 6 x 5) bytes, pixels from data/'s text
+printf '\0\0\010\003\0\0\0\002\0\0\0\034\0\0\0\034' >i.idx && head -c 1568 "$SRC"/data/ras_PF00071.fasta >>i.idx
+seed idx mnist2 '\0' i.idx
+seed idx mnist2.gzip '\001' i.idx
+seed idx mnist2.nodeskew '\002' i.idx
+printf '\0\0\010\003\0\0\0\003\0\0\0\006\0\0\0\005' >j.idx && head -c 90 /dev/zero | tr '\0' '\377' >>j.idx
+seed idx small3.crop5 '\014' j.idx
 
 # ---- options: the command lines of tests/cli.tsv (up to the first shell operator); byte 0 is
 # the subcommand's index in plmem -h's list, the arguments are separated by NUL bytes
