@@ -76,22 +76,46 @@ int mnist_read_idx(const char *path, mnist_images **out, plm_err *err)
 		goto fail;
 	}
 	rc = PLM_ENOMEM;
-	if ((im = plm_calloc(1, sizeof *im, "images", err)) == NULL ||
-	    (im->px = plm_calloc(tot, 1, "images", err)) == NULL)
+	if ((im = plm_calloc(1, sizeof *im, "images", err)) == NULL)
 		goto fail;
 	im->n = n;
 	im->rows = rows;
 	im->cols = cols;
-	got = read_full(gz, im->px, tot);
+	/* the pixels in a buffer that grows with what the file holds (up to 2x), not with what its
+	 * header announces: a short or damaged file costs no more than its content */
+	size_t cap = 0, have = 0;
+	int bad = 0;
+	while (have < tot) {
+		if (have == cap) {
+			size_t nc = cap == 0 ? (tot < ((size_t)1 << 20) ? tot : (size_t)1 << 20)
+			                     : (tot - cap < cap ? tot : 2 * cap);
+			uint8_t *np = realloc(im->px, nc);
+			if (np == NULL) {
+				rc = plm_fail(err, PLM_ENOMEM, "out of memory (images: %zu bytes)", nc);
+				goto fail;
+			}
+			im->px = np;
+			cap = nc;
+		}
+		size_t want = cap - have;
+		long long r = read_full(gz, im->px + have, want);
+		if (r < 0) {
+			bad = 1;
+			break;
+		}
+		have += (size_t)r;
+		if ((size_t)r < want) /* the file ended */
+			break;
+	}
 	unsigned char extra;
-	long long more = got == (long long)tot ? read_full(gz, &extra, 1) : 0;
-	if (got < 0 || more < 0) {
+	long long more = !bad && have == tot ? read_full(gz, &extra, 1) : 0;
+	if (bad || more < 0) {
 		rc = plm_fail(err, PLM_EIO, "%s: read error (a damaged gzip file?)", path);
 		goto fail;
 	}
-	if (got < (long long)tot) {
+	if (have < tot) { /* compared as sizes: tot may exceed what a long long holds */
 		rc = plm_fail(err, PLM_EFORMAT, "%s: truncated: the header announces %zu images of %zu x %zu "
-		              "(%zu bytes of pixels), the file holds %lld", path, n, rows, cols, tot, got);
+		              "(%zu bytes of pixels), the file holds %zu", path, n, rows, cols, tot, have);
 		goto fail;
 	}
 	if (more > 0) {
