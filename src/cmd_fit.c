@@ -20,6 +20,7 @@ enum {
 	OPT_LAMBDA_H = 400,
 	OPT_LAMBDA_J,
 	OPT_MAX_ITER,
+	OPT_LBFGS_M,
 	OPT_TOL,
 	OPT_NO_FIELDS,
 	OPT_SYMMETRIC,
@@ -38,6 +39,9 @@ static const cmd_opt opts[] = {
 	{ "lambda-h", OPT_LAMBDA_H, "X", PLM_STR(FIT_DEFAULT_LAMBDA_H), "L2 penalty on the fields" },
 	{ "lambda-j", OPT_LAMBDA_J, "X", "auto", "L2 penalty on the couplings, or auto (below)" },
 	{ "max-iter", OPT_MAX_ITER, "N", PLM_STR(FIT_DEFAULT_MAX_ITER), "L-BFGS iterations per site" },
+	{ "lbfgs-m", OPT_LBFGS_M, "N", "auto",
+	  "L-BFGS history length (auto: " PLM_STR(FIT_LBFGS_M_SITES) " per site, " PLM_STR(FIT_DEFAULT_LBFGS_M)
+	  " for binary data and --symmetric's joint fit)" },
 	{ "tol", OPT_TOL, "X", PLM_STR(FIT_DEFAULT_TOL),
 	  "stop a site when the Euclidean norm of its gradient is <= X" },
 	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fix the fields h at 0" },
@@ -121,6 +125,16 @@ int cmd_fit_main(int argc, char **argv)
 			if (cmd_parse_u64(spec, "max-iter", optarg, &u))
 				return CMD_EXIT_USAGE;
 			fo.max_iter = (size_t)u;
+			break;
+		case OPT_LBFGS_M:
+			if (strcmp(optarg, "auto") == 0)
+				fo.lbfgs_m = 0;
+			else if (cmd_parse_u64(spec, "lbfgs-m", optarg, &u))
+				return CMD_EXIT_USAGE;
+			else if (u < 1 || u > 1000)
+				return cmd_usage_error(spec, "--lbfgs-m: expected auto or 1 to 1000, got '%s'", optarg);
+			else
+				fo.lbfgs_m = (size_t)u;
 			break;
 		case OPT_TOL:
 			if (cmd_parse_double(spec, "tol", optarg, 0.0, 1e6, &fo.tol))

@@ -34,13 +34,20 @@ void fit_opts_default(fit_opts *o)
 	o->lambda_j = FIT_LAMBDA_J_AUTO;
 	o->tol = FIT_DEFAULT_TOL;
 	o->max_iter = FIT_DEFAULT_MAX_ITER;
-	o->lbfgs_m = FIT_DEFAULT_LBFGS_M;
+	o->lbfgs_m = 0;
+}
+
+size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint)
+{
+	if (o && o->lbfgs_m)
+		return o->lbfgs_m;
+	return joint || q <= 2 ? FIT_DEFAULT_LBFGS_M : FIT_LBFGS_M_SITES;
 }
 
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o)
 {
 	size_t Q = (q + 7) / 8 * 8;
-	size_t m = o && o->lbfgs_m ? o->lbfgs_m : FIT_DEFAULT_LBFGS_M;
+	size_t m = fit_lbfgs_m(o, q, 0);
 	/* the model: J (L*L*q*q floats), h, per-site records */
 	size_t model;
 	if (model_j_bytes(L, q, &model) != 0)
@@ -223,6 +230,7 @@ static void site_done(const fit_opts *o, size_t *done, size_t total)
 typedef struct fit_kernel fit_kernel;
 struct fit_kernel {
 	size_t nmax;        /* L-BFGS length: the largest over the sites */
+	size_t m;           /* L-BFGS history length */
 	const double *nw;   /* NULL, or nmax norm weights for L-BFGS (lbfgs_work_set_norm_weights) */
 	size_t (*len)(const fit_kernel *k, size_t i);         /* site i's L-BFGS length (<= nmax) */
 	int (*thread_init)(const fit_kernel *k, void **tw, plm_err *err);
@@ -325,6 +333,7 @@ static void sparse_kernel_init(sparse_kernel *sk, const pl_data *d, const fit_op
 	sk->so = (pl_site_opts){ o->lambda_h, o->lambda_j, o->no_fields };
 	sk->p = p;
 	sk->k.nmax = p ? p->nmax : pl_nvar(d);
+	sk->k.m = fit_lbfgs_m(o, d->q, 0);
 	sk->k.len = sparse_len;
 	sk->k.thread_init = sparse_thread_init;
 	sk->k.thread_free = sparse_thread_free;
@@ -407,6 +416,7 @@ static int bin_kernel_init(bin_kernel *bk, const pl_bin *b, const fit_opts *o, p
 		bk->nw[k] = 1.0;
 	bk->nw[0] = pl_bin_norm_weight(b, &bk->so);
 	bk->k.nmax = nvar;
+	bk->k.m = fit_lbfgs_m(o, 2, 0);
 	bk->k.nw = bk->nw;
 	bk->k.len = bin_len;
 	bk->k.thread_init = bin_thread_init;
@@ -438,7 +448,7 @@ static int run_sites(const fit_kernel *k, size_t lo, size_t hi, const fit_opts *
 		memset(&lw, 0, sizeof lw);
 		int st = k->thread_init(k, &tw, &lerr);
 		if (st == PLM_OK)
-			st = lbfgs_work_init(&lw, k->nmax, o->lbfgs_m, &lerr);
+			st = lbfgs_work_init(&lw, k->nmax, k->m, &lerr);
 		if (st == PLM_OK && (x = plm_calloc_aligned(k->nmax, sizeof *x, "site parameters", &lerr)) == NULL)
 			st = PLM_ENOMEM;
 		if (st == PLM_OK)
@@ -494,7 +504,7 @@ static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod
 	lbfgs_result *r = plm_calloc(L, sizeof *r, "site runs", err);
 	if (r == NULL)
 		return PLM_ENOMEM;
-	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, o->lbfgs_m, 0,
+	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, 2, 0), 0,
 	                   o->progress ? batch_progress : NULL, (void *)o, lo, hi };
 	st = fitbin_run(&b, &fo, mod->h, mod->J, r, err);
 	for (size_t i = lo; st == PLM_OK && i < hi; i++)
@@ -548,7 +558,7 @@ static const char *mem_figure(size_t bytes, char *buf, size_t n)
 int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o, size_t mem,
                      plm_err *err)
 {
-	size_t m = o && o->lbfgs_m ? o->lbfgs_m : FIT_DEFAULT_LBFGS_M;
+	size_t m = fit_lbfgs_m(o, q, 1);
 	size_t need = fit_memory_bytes(nseq, L, q, nthreads, o);
 	size_t symb = o && o->symmetric ? fitsym_memory_bytes(L, q, m, nthreads) : 0;
 	need = size_sat_add(need, symb);
@@ -581,15 +591,13 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
 	                nseq, L, q, nthreads, fneed, lim);
 }
 
-/* The options as the fit will use them: the history length's default, and lambda_j "auto"
- * resolved for M (M_EFF = the sum of the weights). */
+/* The options as the fit will use them: lambda_j "auto" resolved for M (M_EFF = the sum of
+ * the weights). */
 static int resolve_opts(const msa *m, const fit_opts *o, double meff, fit_opts *out, plm_err *err)
 {
 	if (!(o->lambda_h >= 0.0) || !(o->lambda_j == FIT_LAMBDA_J_AUTO || o->lambda_j >= 0.0) || !(o->tol >= 0.0))
 		return plm_fail(err, PLM_EINVAL, "lambda and tolerance must be >= 0");
 	*out = *o;
-	if (out->lbfgs_m == 0)
-		out->lbfgs_m = FIT_DEFAULT_LBFGS_M;
 	if (out->lambda_j == FIT_LAMBDA_J_AUTO)
 		out->lambda_j = fit_lambda_j_auto(&m->abc, meff);
 	return PLM_OK;
@@ -612,7 +620,7 @@ static int build_data(const msa *m, const double *w, pl_data *d, size_t *nunique
 /* The symmetric refinement (fitsym.h) of MOD, its joint run recorded for every site. */
 static int refine_symmetric(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
-	fitsym_opts so = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, o->lbfgs_m };
+	fitsym_opts so = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, d->q, 1) };
 	lbfgs_result r;
 	int st = fitsym_refine(d, &so, mod, &r, err);
 	for (size_t i = 0; st == PLM_OK && i < d->L; i++)

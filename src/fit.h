@@ -21,7 +21,12 @@
 #define FIT_LAMBDA_J_AUTO (-1.0) /* fit_opts.lambda_j: use fit_lambda_j_auto() */
 #define FIT_DEFAULT_TOL 5e-4
 #define FIT_DEFAULT_MAX_ITER 500
+/* L-BFGS history lengths (fit_opts.lbfgs_m = 0): FIT_LBFGS_M_SITES for the per-site fits of
+ * alphabets with q > 2 (a longer history cuts their evaluations by a third or more at 4x the
+ * history memory, which is small beside J: bench/RESULTS.md, issue 16), FIT_DEFAULT_LBFGS_M
+ * for the joint symmetric refinement (one vector of all of J) and for binary data. */
 #define FIT_DEFAULT_LBFGS_M 8
+#define FIT_LBFGS_M_SITES 32
 
 /* Progress: called after each site, by the thread that finished it, inside a critical
  * section (never concurrently), with the number of sites finished so far and the total.
@@ -35,7 +40,7 @@ typedef struct fit_opts {
 	double tol;          /* a site stops when the Euclidean norm of the gradient of its objective
 	                        f_i (over all its free parameters, weights summing to 1) is <= tol */
 	size_t max_iter;     /* L-BFGS iterations per site (SITE_MAX_ITER when reached) */
-	size_t lbfgs_m;      /* L-BFGS history length */
+	size_t lbfgs_m;      /* L-BFGS history length; 0 (the default): fit_lbfgs_m() */
 	int no_fields;       /* 1: h fixed at 0 */
 	int symmetric;       /* 1: then refine to the symmetric model (J_ji = J_ij^T) by one joint
 	                        L-BFGS over all sites (fitsym.h); tol applies as tol * sqrt(L) */
@@ -49,6 +54,10 @@ typedef struct fit_opts {
 } fit_opts;
 
 void fit_opts_default(fit_opts *o);
+
+/* The history length of O (NULL: defaults) for the per-site fits of a q-state alphabet
+ * (JOINT 0) or for the joint symmetric refinement (JOINT 1). */
+size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint);
 
 /* The default L2 weight on the couplings for an alignment over ABC with M_EFF = sum of the
  * weights: FIT_LAMBDA_J_PRIOR / M_EFF when ABC has a gap state (protein, RNA, DNA, custom

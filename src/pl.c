@@ -49,10 +49,15 @@ int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size
 	}
 	if (!(tot > 0.0))
 		return plm_fail(err, PLM_EINVAL, "the sequence weights sum to zero");
+	/* the sparse entries hold byte offsets (j * q + state) * Q * 4 in 32 bits: checked
+	 * before anything is allocated */
+	size_t Q = (q + 7) / 8 * 8, rowbytes;
+	if (size_mul(L, q * Q * sizeof(float), &rowbytes) != 0 || rowbytes > UINT32_MAX)
+		return plm_fail(err, PLM_ERANGE, "too many positions (%zu) for q = %zu", L, q);
 	d->n = n;
 	d->L = L;
 	d->q = q;
-	d->Q = (q + 7) / 8 * 8;
+	d->Q = Q;
 	d->nblk = (n + PL_BLOCK - 1) / PL_BLOCK;
 	d->seqT = plm_calloc_aligned(nl, 1, "transposed alignment", err);
 	d->w = plm_calloc(n, sizeof *d->w, "weights", err);
@@ -94,10 +99,6 @@ int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size
 	if (d->soff == NULL) {
 		pl_data_free(d);
 		return PLM_ENOMEM;
-	}
-	if (L * q * d->Q * sizeof(float) > UINT32_MAX) {
-		pl_data_free(d);
-		return plm_fail(err, PLM_ERANGE, "too many positions (%zu)", L);
 	}
 	size_t t = 0;
 	for (size_t s = 0; s < n; s++) {

@@ -145,6 +145,17 @@ START_TEST(test_bad_data)
 	double w[2] = { 0, 0 };
 	ck_assert_int_eq(pl_data_init(&d, seq, w, 2, 2, 8, &err), PLM_EINVAL);
 	ck_assert_int_eq(pl_data_init(&d, seq, NULL, 0, 2, 8, &err), PLM_EINVAL);
+	/* one sequence too long for the 32-bit row offsets (L q Q 4 bytes > 2^32) is refused;
+	 * one position fewer is accepted */
+	size_t Lbig = (size_t)UINT32_MAX / (21 * 24 * 4) + 1;
+	uint8_t *big = calloc(Lbig, 1);
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_eq(pl_data_init(&d, big, NULL, 1, Lbig, 21, &err), PLM_ERANGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "too many positions"));
+	ck_assert_int_eq(pl_data_init(&d, big, NULL, 1, Lbig - 1, 21, &err), PLM_OK);
+	ck_assert_uint_eq(d.nnz, 0);
+	pl_data_free(&d);
+	free(big);
 	pl_data_free(NULL);
 	pl_work_free(NULL);
 }
