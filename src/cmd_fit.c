@@ -40,8 +40,9 @@ static const cmd_opt opts[] = {
 	{ "lambda-j", OPT_LAMBDA_J, "X", "auto", "L2 penalty on the couplings, or auto (below)" },
 	{ "max-iter", OPT_MAX_ITER, "N", PLM_STR(FIT_DEFAULT_MAX_ITER), "L-BFGS iterations per site" },
 	{ "lbfgs-m", OPT_LBFGS_M, "N", "auto",
-	  "L-BFGS history length (auto: " PLM_STR(FIT_LBFGS_M_SITES) " per site, " PLM_STR(FIT_DEFAULT_LBFGS_M)
-	  " for binary data and --symmetric's joint fit)" },
+	  "L-BFGS history length (auto: " PLM_STR(FIT_LBFGS_M_SITES) " per site on alignments with >= "
+	  PLM_STR(FIT_LBFGS_M_ENTRIES) " entries per column off the column's most frequent state, else "
+	  PLM_STR(FIT_DEFAULT_LBFGS_M) ")" },
 	{ "tol", OPT_TOL, "X", PLM_STR(FIT_DEFAULT_TOL),
 	  "stop a site when the Euclidean norm of its gradient is <= X" },
 	{ "no-fields", OPT_NO_FIELDS, NULL, NULL, "fix the fields h at 0" },

@@ -37,17 +37,17 @@ void fit_opts_default(fit_opts *o)
 	o->lbfgs_m = 0;
 }
 
-size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint)
+size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries)
 {
 	if (o && o->lbfgs_m)
 		return o->lbfgs_m;
-	return joint || q <= 2 ? FIT_DEFAULT_LBFGS_M : FIT_LBFGS_M_SITES;
+	return joint || q <= 2 || !(entries >= FIT_LBFGS_M_ENTRIES) ? FIT_DEFAULT_LBFGS_M : FIT_LBFGS_M_SITES;
 }
 
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o)
 {
 	size_t Q = (q + 7) / 8 * 8;
-	size_t m = fit_lbfgs_m(o, q, 0);
+	size_t m = fit_lbfgs_m(o, q, 0, HUGE_VAL); /* the data are not known yet: the largest */
 	/* the model: J (L*L*q*q floats), h, per-site records */
 	size_t model;
 	if (model_j_bytes(L, q, &model) != 0)
@@ -333,7 +333,7 @@ static void sparse_kernel_init(sparse_kernel *sk, const pl_data *d, const fit_op
 	sk->so = (pl_site_opts){ o->lambda_h, o->lambda_j, o->no_fields };
 	sk->p = p;
 	sk->k.nmax = p ? p->nmax : pl_nvar(d);
-	sk->k.m = fit_lbfgs_m(o, d->q, 0);
+	sk->k.m = fit_lbfgs_m(o, d->q, 0, (double)d->nnz / (double)d->L);
 	sk->k.len = sparse_len;
 	sk->k.thread_init = sparse_thread_init;
 	sk->k.thread_free = sparse_thread_free;
@@ -416,7 +416,7 @@ static int bin_kernel_init(bin_kernel *bk, const pl_bin *b, const fit_opts *o, p
 		bk->nw[k] = 1.0;
 	bk->nw[0] = pl_bin_norm_weight(b, &bk->so);
 	bk->k.nmax = nvar;
-	bk->k.m = fit_lbfgs_m(o, 2, 0);
+	bk->k.m = fit_lbfgs_m(o, 2, 0, 0.0);
 	bk->k.nw = bk->nw;
 	bk->k.len = bin_len;
 	bk->k.thread_init = bin_thread_init;
@@ -504,7 +504,7 @@ static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod
 	lbfgs_result *r = plm_calloc(L, sizeof *r, "site runs", err);
 	if (r == NULL)
 		return PLM_ENOMEM;
-	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, 2, 0), 0,
+	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, 2, 0, 0.0), 0,
 	                   o->progress ? batch_progress : NULL, (void *)o, lo, hi };
 	st = fitbin_run(&b, &fo, mod->h, mod->J, r, err);
 	for (size_t i = lo; st == PLM_OK && i < hi; i++)
@@ -558,7 +558,7 @@ static const char *mem_figure(size_t bytes, char *buf, size_t n)
 int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o, size_t mem,
                      plm_err *err)
 {
-	size_t m = fit_lbfgs_m(o, q, 1);
+	size_t m = fit_lbfgs_m(o, q, 1, 0.0);
 	size_t need = fit_memory_bytes(nseq, L, q, nthreads, o);
 	size_t symb = o && o->symmetric ? fitsym_memory_bytes(L, q, m, nthreads) : 0;
 	need = size_sat_add(need, symb);
@@ -620,7 +620,7 @@ static int build_data(const msa *m, const double *w, pl_data *d, size_t *nunique
 /* The symmetric refinement (fitsym.h) of MOD, its joint run recorded for every site. */
 static int refine_symmetric(const pl_data *d, const fit_opts *o, plm_model *mod, plm_err *err)
 {
-	fitsym_opts so = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, d->q, 1) };
+	fitsym_opts so = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, d->q, 1, 0.0) };
 	lbfgs_result r;
 	int st = fitsym_refine(d, &so, mod, &r, err);
 	for (size_t i = 0; st == PLM_OK && i < d->L; i++)

@@ -22,11 +22,15 @@
 #define FIT_DEFAULT_TOL 5e-4
 #define FIT_DEFAULT_MAX_ITER 500
 /* L-BFGS history lengths (fit_opts.lbfgs_m = 0): FIT_LBFGS_M_SITES for the per-site fits of
- * alphabets with q > 2 (a longer history cuts their evaluations by a third or more at 4x the
- * history memory, which is small beside J: bench/RESULTS.md, issue 16), FIT_DEFAULT_LBFGS_M
- * for the joint symmetric refinement (one vector of all of J) and for binary data. */
+ * alphabets with q > 2 when the alignment has at least FIT_LBFGS_M_ENTRIES entries per column
+ * that differ from the column's mode (then the data, not the history, dominate an iteration's
+ * cost, and a longer history cuts the evaluations by 25 to 35 % and the CPU time by up to a
+ * fifth; below it the longer two-loop recursion costs more than the evaluations it saves:
+ * bench/RESULTS.md, issue 16); FIT_DEFAULT_LBFGS_M otherwise, for binary data and for the
+ * joint symmetric refinement (one vector of all of J). */
 #define FIT_DEFAULT_LBFGS_M 8
 #define FIT_LBFGS_M_SITES 32
+#define FIT_LBFGS_M_ENTRIES 4000
 
 /* Progress: called after each site, by the thread that finished it, inside a critical
  * section (never concurrently), with the number of sites finished so far and the total.
@@ -56,8 +60,10 @@ typedef struct fit_opts {
 void fit_opts_default(fit_opts *o);
 
 /* The history length of O (NULL: defaults) for the per-site fits of a q-state alphabet
- * (JOINT 0) or for the joint symmetric refinement (JOINT 1). */
-size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint);
+ * (JOINT 0) or for the joint symmetric refinement (JOINT 1); ENTRIES: the alignment's
+ * non-mode entries per column (distinct sequences; HUGE_VAL gives the largest history the
+ * rule can choose, for memory estimates made before the data are known). */
+size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries);
 
 /* The default L2 weight on the couplings for an alignment over ABC with M_EFF = sum of the
  * weights: FIT_LAMBDA_J_PRIOR / M_EFF when ABC has a gap state (protein, RNA, DNA, custom

@@ -243,6 +243,24 @@ static void threads_identical(const char *alphabet, int symmetric)
 }
 
 START_TEST(test_threads_identical) { threads_identical("protein", 0); }
+
+/* The history length's rule: 32 per site only for q > 2 and enough non-mode entries per
+ * column; 8 for binary data, the joint fit and small alignments; an explicit value wins. */
+START_TEST(test_lbfgs_m_rule)
+{
+	fit_opts o;
+	fit_opts_default(&o);
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 21, 0, FIT_LBFGS_M_ENTRIES), FIT_LBFGS_M_SITES);
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 21, 0, HUGE_VAL), FIT_LBFGS_M_SITES);
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 21, 0, FIT_LBFGS_M_ENTRIES - 1), FIT_DEFAULT_LBFGS_M);
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 21, 1, HUGE_VAL), FIT_DEFAULT_LBFGS_M);
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 2, 0, HUGE_VAL), FIT_DEFAULT_LBFGS_M);
+	ck_assert_uint_eq(fit_lbfgs_m(NULL, 21, 0, 0.0), FIT_DEFAULT_LBFGS_M);
+	o.lbfgs_m = 5;
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 21, 0, 0.0), 5);
+	ck_assert_uint_eq(fit_lbfgs_m(&o, 2, 1, HUGE_VAL), 5);
+}
+END_TEST
 END_TEST
 START_TEST(test_threads_identical_binary) { threads_identical("binary", 0); }
 END_TEST
@@ -700,6 +718,7 @@ int main(void)
 	tcase_add_test(tc, test_converged_q2_fields);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_threads_identical);
+	tcase_add_test(tc, test_lbfgs_m_rule);
 	tcase_add_test(tc, test_threads_identical_binary);
 	tcase_add_test(tc, test_threads_identical_symmetric);
 	tcase_add_test(tc, test_rows_split);
