@@ -586,9 +586,10 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
 		                "the joint L-BFGS (about 128 bytes per coupling), more than %s",
 		                L, q, fneed, mem_figure(symb, fpart, sizeof fpart), lim);
 	return plm_fail(err, PLM_ERANGE,
-	                "fitting %zu sequences x %zu positions (q = %zu) with %zu threads needs about %s, "
-	                "more than %s (fewer threads would help)",
-	                nseq, L, q, nthreads, fneed, lim);
+	                "fitting %zu sequences x %zu positions (q = %zu) with %zu thread%s needs about %s, "
+	                "more than %s%s",
+	                nseq, L, q, nthreads, nthreads == 1 ? "" : "s", fneed, lim,
+	                nthreads > 1 ? " (fewer threads would help)" : "");
 }
 
 /* The options as the fit will use them: lambda_j "auto" resolved for M (M_EFF = the sum of

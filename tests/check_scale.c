@@ -83,6 +83,11 @@ START_TEST(test_refusal_messages)
 	ck_assert_int_eq(fit_memory_check(40, 100, 21, 4096, &o, mem, &err), PLM_ERANGE);
 	ck_assert_msg(strstr(err.msg, "with 4096 threads needs about") != NULL, "%s", err.msg);
 	ck_assert_msg(strstr(err.msg, " MiB of memory (fewer threads would help)") != NULL, "%s", err.msg);
+	/* one thread: no plural, and no advice to use fewer */
+	size_t big = fit_memory_bytes(1000000, 100, 21, 1, &o); /* the sequences dominate */
+	ck_assert_int_eq(fit_memory_check(1000000, 100, 21, 1, &o, big - 1, &err), PLM_ERANGE);
+	ck_assert_msg(strstr(err.msg, "with 1 thread needs about") != NULL, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "fewer threads") == NULL, "%s", err.msg);
 }
 END_TEST
 
