@@ -370,7 +370,7 @@ static int rc_iterate(lbfgs_work *w)
 	 * newest) */
 #define PAIR(r) ((c->head + m - 1 - (r)) % m)
 	double dd = negf(w->d, w->g, c->nhist > 0 ? w->s + PAIR(0) * n : NULL, n); /* d = -g */
-	double dg;
+	double dg = 0.0; /* set by the last step of the two-loop recursion (gcc -O1 with ASan cannot see it) */
 	if (c->nhist > 0) {
 		size_t newest = PAIR(0), oldest = PAIR(c->nhist - 1);
 		double gamma = 1.0 / (w->rho[newest] * w->yy[newest]);
