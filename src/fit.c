@@ -44,6 +44,17 @@ size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries)
 	return joint || q <= 2 || !(entries >= FIT_LBFGS_M_ENTRIES) ? FIT_DEFAULT_LBFGS_M : FIT_LBFGS_M_SITES;
 }
 
+/* The batched q = 2 fit's history: FIT_LBFGS_M_SITES from FIT_LBFGS_M_ENTRIES distinct patterns
+ * on (every evaluation is 4 n L flops against O(m L) for the two-loop recursion; EA samples,
+ * L = 1,024: 14% less CPU at n = 8,192; at n = 2,048 20% fewer evaluations but only 6% less
+ * CPU, bench/RESULTS.md), FIT_DEFAULT_LBFGS_M below. */
+static size_t fit_lbfgs_m_batched(const fit_opts *o, size_t n)
+{
+	if (o && o->lbfgs_m)
+		return o->lbfgs_m;
+	return (double)n >= FIT_LBFGS_M_ENTRIES ? FIT_LBFGS_M_SITES : FIT_DEFAULT_LBFGS_M;
+}
+
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o)
 {
 	size_t Q = (q + 7) / 8 * 8;
@@ -64,7 +75,7 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	size_t thread = size_sat_add(size_sat_mul(nvar, 3 * sizeof(float) + 7 * sizeof(double)),
 	                        size_sat_add(size_sat_mul(size_sat_mul(2 * m, nvar), sizeof(float)), 4096));
 	if (batched) /* one L-BFGS per site at once, the blocks of fitbin.h */
-		data = size_sat_add(data, L < (size_t)1 << 24 ? fitbin_memory_bytes(nseq, L, m, nthreads) : SIZE_MAX);
+		data = size_sat_add(data, L < (size_t)1 << 24 ? fitbin_memory_bytes(nseq, L, fit_lbfgs_m_batched(o, nseq), nthreads) : SIZE_MAX);
 	return size_sat_add(size_sat_add(model, data), size_sat_mul(nthreads ? nthreads : 1, thread));
 }
 
@@ -504,7 +515,7 @@ static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod
 	lbfgs_result *r = plm_calloc(L, sizeof *r, "site runs", err);
 	if (r == NULL)
 		return PLM_ENOMEM;
-	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m(o, 2, 0, 0.0), 0,
+	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m_batched(o, b.n), 0,
 	                   o->progress ? batch_progress : NULL, (void *)o, lo, hi };
 	st = fitbin_run(&b, &fo, mod->h, mod->J, r, err);
 	for (size_t i = lo; st == PLM_OK && i < hi; i++)

@@ -26,7 +26,8 @@
  * that differ from the column's mode (then the data, not the history, dominate an iteration's
  * cost, and a longer history cuts the evaluations by 25 to 35 % and the CPU time by up to a
  * fifth; below it the longer two-loop recursion costs more than the evaluations it saves:
- * bench/RESULTS.md, issue 16); FIT_DEFAULT_LBFGS_M otherwise, for binary data and for the
+ * bench/RESULTS.md, issue 16), and for binary data (the batched fit) of at least
+ * FIT_LBFGS_M_ENTRIES distinct patterns (issue 12); FIT_DEFAULT_LBFGS_M otherwise and for the
  * joint symmetric refinement (one vector of all of J). */
 #define FIT_DEFAULT_LBFGS_M 8
 #define FIT_LBFGS_M_SITES 32
