@@ -158,6 +158,35 @@ static int src_take(src *s, void *buf, size_t n, const char *what)
 	return PLM_OK;
 }
 
+/* Read exactly N bytes into *BUF, a buffer this function allocates and grows as the bytes
+ * arrive (64 KiB, then doubling): a stream whose size is not known in advance (gzip, a pipe)
+ * cannot make it allocate much more than twice what it really holds, whatever its header
+ * announces.  *BUF is NULL on failure. */
+static int src_take_grown(src *s, uint8_t **buf, size_t n, const char *what)
+{
+	size_t cap = 0, got = 0;
+	uint8_t *b = NULL;
+	int rc = PLM_OK;
+	while (rc == PLM_OK && (got < n || b == NULL)) {
+		size_t want = cap == 0 ? (n < ((size_t)1 << 16) ? n : ((size_t)1 << 16)) : (cap > n / 2 ? n : 2 * cap);
+		uint8_t *t = realloc(b, want ? want : 1);
+		if (t == NULL) {
+			rc = plm_fail(s->err, PLM_ENOMEM, "%s: out of memory reading %s", s->path, what);
+			break;
+		}
+		b = t;
+		cap = want;
+		rc = src_take(s, b + got, cap - got, what);
+		got = cap;
+	}
+	if (rc != PLM_OK) {
+		free(b);
+		b = NULL;
+	}
+	*buf = b;
+	return rc;
+}
+
 /* 1 when the stream has no more bytes; 0 when it has (or cannot be read further). */
 static int src_at_end(src *s)
 {
@@ -373,31 +402,47 @@ static int read_plmc(src *s, const char *cmdline, plm_model **out)
 	if ((rc = plmc_floats(s, prec, NULL, nseq, "the sequence weights")) != PLM_OK)
 		return rc;
 
+	/* Nothing is allocated at a size the header announces before the stream has shown it
+	 * holds that much (a gzip stream's size is not known in advance): the per-position
+	 * sections go to buffers grown as they arrive, and the model (J: L L q q floats) is made
+	 * only after the pair frequencies (L (L - 1) / 2 q q values) have been read. */
 	plm_model *m = NULL;
-	uint8_t *seq = malloc(L + 1);
-	int32_t *idx = malloc(L * sizeof *idx);
-	uint8_t *ib = malloc(4 * L);
+	uint8_t *seq = NULL, *ib = NULL, *hb = NULL;
+	int32_t *idx = NULL;
 	float *blk = malloc(q * q * sizeof *blk);
-	if (seq == NULL || idx == NULL || ib == NULL || blk == NULL) {
+	if (blk == NULL) {
 		rc = plm_fail(err, PLM_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = src_take(s, seq, L, "the focus sequence")) != PLM_OK ||
-	    (rc = src_take(s, ib, 4 * L, "the position numbering")) != PLM_OK)
+	if ((rc = src_take_grown(s, &seq, L, "the focus sequence")) != PLM_OK ||
+	    (rc = src_take_grown(s, &ib, 4 * L, "the position numbering")) != PLM_OK)
 		goto done;
+	idx = (int32_t *)ib; /* in place: element i's 4 bytes are read before it is written */
 	for (size_t i = 0; i < L; i++)
 		idx[i] = (int32_t)le32(ib + 4 * i);
-	if ((rc = model_create(L, q, &m, err)) != PLM_OK)
+	if ((rc = plmc_floats(s, prec, NULL, L * q, "the frequencies f_i")) != PLM_OK)
 		goto done;
-	m->abc = abc;
-	if ((rc = plmc_numbering(m, seq, idx, err)) != PLM_OK)
-		goto done;
-	if ((rc = plmc_floats(s, prec, NULL, L * q, "the frequencies f_i")) != PLM_OK ||
-	    (rc = plmc_floats(s, prec, m->h, L * q, "the fields h_i")) != PLM_OK)
+	uint64_t h_off = s->off;
+	if ((rc = src_take_grown(s, &hb, L * q * prec, "the fields h_i")) != PLM_OK)
 		goto done;
 	for (size_t i = 0; i + 1 < L && rc == PLM_OK; i++)
 		for (size_t j = i + 1; j < L && rc == PLM_OK; j++)
 			rc = plmc_floats(s, prec, NULL, q * q, "the pair frequencies f_ij");
+	if (rc != PLM_OK || (rc = model_create(L, q, &m, err)) != PLM_OK)
+		goto done;
+	m->abc = abc;
+	if ((rc = plmc_numbering(m, seq, idx, err)) != PLM_OK)
+		goto done;
+	for (size_t k = 0; k < L * q; k++) {
+		double x = le_float(hb + k * prec, prec);
+		if (!isfinite(x) || fabs(x) > FLT_MAX) {
+			rc = plm_fail(err, PLM_EFORMAT, "%s: byte %llu: the fields h_i value %zu is %s", path,
+			              (unsigned long long)(h_off + k * prec), k + 1,
+			              isfinite(x) ? "too large for a 32-bit float" : "not a finite number");
+			goto done;
+		}
+		m->h[k] = (float)x;
+	}
 	/* e_ij for i < j, the state at i the row: J_ij(a, b) = e_ij(a, b) = J_ji(b, a) */
 	for (size_t i = 0; i + 1 < L && rc == PLM_OK; i++)
 		for (size_t j = i + 1; j < L && rc == PLM_OK; j++) {
@@ -425,8 +470,8 @@ static int read_plmc(src *s, const char *cmdline, plm_model **out)
 	rc = finish_model(m, MODEL_RULE_PLMC, path, cmdline, err);
 done:
 	free(seq);
-	free(idx);
-	free(ib);
+	free(ib); /* idx lives in it */
+	free(hb);
 	free(blk);
 	if (rc != PLM_OK) {
 		model_destroy(m);

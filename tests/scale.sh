@@ -79,5 +79,18 @@ fi
 synth 20 30 >"$TMP/small.fasta"
 "$PLMEM" fit -t 2 --quiet --max-memory 64M --max-iter 3 -o "$TMP/s.plm" "$TMP/small.fasta" && [ -s "$TMP/s.plm" ] ||
 	bad "fit within --max-memory 64M failed"
+# a gzip-compressed plmc file (size unknown until read) whose header announces L = 500,000,000
+# (q = 2) and ends 10 bytes into the focus sequence: import must say where it ends, not allocate what
+# the header announces (2.5 GB of buffers before reading them; here under a 1 GiB limit)
+printf '\x00\x65\xcd\x1d\x02\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' >"$TMP/big.params"
+head -c 20 /dev/zero >>"$TMP/big.params"
+printf 'AB\x00\x00\x80\x3fABABABABAB' >>"$TMP/big.params"
+gzip -f "$TMP/big.params"
+rm -f "$TMP/i.plm"
+[ "$limit" = unlimited ] || ilimit=1048576
+(ulimit -v ${ilimit:-unlimited}; exec "$PLMEM" import --format plmc -o "$TMP/i.plm" "$TMP/big.params.gz") 2>"$TMP/err"
+st=$?
+[ $st = 1 ] && grep -q "truncated: the file ends at byte 56, inside the focus sequence" "$TMP/err" && [ ! -e "$TMP/i.plm" ] ||
+	bad "import of a gzip plmc file announcing L = 500,000,000: status $st, $(cat "$TMP/err")"
 [ $fail = 0 ] && echo "scale: weights at L = 3000 and fit's refusals at L = 3000 and 10000 as expected"
 exit $fail
