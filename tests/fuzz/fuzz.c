@@ -67,7 +67,7 @@ const char *fuzz_out_path(void)
 	return out;
 }
 
-int fuzz_gzip(const void *data, size_t size, uint8_t **out, size_t *outlen)
+static int fuzz_gzip(const void *data, size_t size, uint8_t **out, size_t *outlen)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
@@ -100,4 +100,17 @@ void fuzz_require_at(int ok, const char *what, const char *file, int line)
 		return;
 	fprintf(stderr, "fuzz_%s: %s:%d: property broken: %s\n", fuzz_name, file, line, what);
 	abort();
+}
+
+const char *fuzz_file_gz(int gzip, const void *data, size_t size)
+{
+	uint8_t *gz = NULL;
+	size_t gzn = 0;
+	if (gzip && fuzz_gzip(data, size, &gz, &gzn) == 0) {
+		data = gz;
+		size = gzn;
+	}
+	const char *path = fuzz_file(0, data, size);
+	free(gz);
+	return path;
 }

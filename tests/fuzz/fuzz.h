@@ -25,8 +25,9 @@ const char *fuzz_file(int n, const void *data, size_t size);
  * removes it. */
 const char *fuzz_out_path(void);
 
-/* DATA gzip-compressed into a malloc'ed buffer (*out, *outlen); -1 on failure. */
-int fuzz_gzip(const void *data, size_t size, uint8_t **out, size_t *outlen);
+/* fuzz_file(0, ...) of DATA, gzip-compressed first when GZIP is non-zero (the raw bytes when
+ * compressing fails): the readers' gzip path. */
+const char *fuzz_file_gz(int gzip, const void *data, size_t size);
 
 /* Abort with "fuzz_<name>: what" on stderr when COND is false. */
 #define fuzz_require(cond, what) fuzz_require_at((cond) != 0, (what), __FILE__, __LINE__)

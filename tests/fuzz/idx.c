@@ -21,14 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t crop = crops[(data[0] >> 2) & 3];
 	const uint8_t *file = data + 1;
 	size_t n = size - 1;
-	uint8_t *gz = NULL;
-	size_t gzn = 0;
-	if ((data[0] & 1) && fuzz_gzip(file, n, &gz, &gzn) == 0) {
-		file = gz;
-		n = gzn;
-	}
-	const char *path = fuzz_file(0, file, n);
-	free(gz);
+	const char *path = fuzz_file_gz(data[0] & 1, file, n);
 	if (path == NULL)
 		return 0;
 	mnist_images *im = NULL;

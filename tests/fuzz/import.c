@@ -38,14 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = (size_t)want;
 		}
 	}
-	uint8_t *gz = NULL;
-	size_t gzn = 0;
-	if ((data[0] & 4) && fuzz_gzip(file, n, &gz, &gzn) == 0) {
-		file = gz;
-		n = gzn;
-	}
-	const char *path = fuzz_file(0, file, n);
-	free(gz);
+	const char *path = fuzz_file_gz(data[0] & 4, file, n);
 	free(fixed);
 	if (path == NULL)
 		return 0;

@@ -77,14 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			strcpy(focus, "no-such-name");
 		o.focus = focus;
 	}
-	uint8_t *gz = NULL;
-	size_t gzn = 0;
-	if ((data[0] & 8) && fuzz_gzip(file, n, &gz, &gzn) == 0) {
-		file = gz;
-		n = gzn;
-	}
-	const char *path = fuzz_file(0, file, n);
-	free(gz);
+	const char *path = fuzz_file_gz(data[0] & 8, file, n);
 	if (path == NULL)
 		return 0;
 
