@@ -37,11 +37,18 @@ void fit_opts_default(fit_opts *o)
 	o->lbfgs_m = 0;
 }
 
-size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries)
+/* The history rule of fit.h: the user's length, else FIT_LBFGS_M_SITES where a long history
+ * may pay (LONG_OK) and the data's SIZE reaches FIT_LBFGS_M_ENTRIES, else FIT_DEFAULT_LBFGS_M. */
+static size_t lbfgs_m_rule(const fit_opts *o, int long_ok, double size)
 {
 	if (o && o->lbfgs_m)
 		return o->lbfgs_m;
-	return joint || q <= 2 || !(entries >= FIT_LBFGS_M_ENTRIES) ? FIT_DEFAULT_LBFGS_M : FIT_LBFGS_M_SITES;
+	return long_ok && size >= FIT_LBFGS_M_ENTRIES ? FIT_LBFGS_M_SITES : FIT_DEFAULT_LBFGS_M;
+}
+
+size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries)
+{
+	return lbfgs_m_rule(o, !joint && q > 2, entries);
 }
 
 /* The batched q = 2 fit's history: FIT_LBFGS_M_SITES from FIT_LBFGS_M_ENTRIES distinct patterns
@@ -50,9 +57,7 @@ size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries)
  * CPU, bench/RESULTS.md), FIT_DEFAULT_LBFGS_M below. */
 static size_t fit_lbfgs_m_batched(const fit_opts *o, size_t n)
 {
-	if (o && o->lbfgs_m)
-		return o->lbfgs_m;
-	return (double)n >= FIT_LBFGS_M_ENTRIES ? FIT_LBFGS_M_SITES : FIT_DEFAULT_LBFGS_M;
+	return lbfgs_m_rule(o, 1, (double)n);
 }
 
 size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const fit_opts *o)
@@ -556,6 +561,12 @@ static int fit_sites(const pl_data *d, const fit_opts *o, plm_model *mod, plm_er
 
 /* ---- fit_model's steps ------------------------------------------------------------------ */
 
+/* The memory a fit may use: --max-memory, else the machine's physical memory. */
+static size_t memory_limit(const fit_opts *o)
+{
+	return o && o->max_memory ? o->max_memory : plm_phys_memory();
+}
+
 /* BYTES as a message shows a memory figure: "14.79 GiB", or "60.4 MiB" below 1 GiB. */
 static const char *mem_figure(size_t bytes, char *buf, size_t n)
 {
@@ -575,7 +586,7 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
 	need = size_sat_add(need, symb);
 	const int capped = o && o->max_memory;
 	if (mem == 0)
-		mem = capped ? o->max_memory : plm_phys_memory();
+		mem = memory_limit(o);
 	if (need <= mem)
 		return PLM_OK;
 	char fneed[32], fpart[32], fmem[32];
@@ -669,7 +680,7 @@ int fit_model_rows(const msa *m, const double *w, const fit_opts *o, size_t lo, 
 	/* the estimate counts all of J: against the memory plus the rows not held here */
 	size_t jb = SIZE_MAX;
 	model_j_bytes(m->L, m->abc.q, &jb);
-	size_t mem = size_sat_add(opts.max_memory ? opts.max_memory : plm_phys_memory(),
+	size_t mem = size_sat_add(memory_limit(&opts),
 	                          size_sat_mul(jb / m->L, m->L - (hi - lo)));
 	if ((st = fit_memory_check(m->n, m->L, m->abc.q, nthreads, &opts, mem, err)) != PLM_OK)
 		return st;
