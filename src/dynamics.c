@@ -99,11 +99,7 @@ static void dyn_rearrange(float *J, size_t L, size_t q, int symmetrize, float *b
 	}
 	#pragma omp parallel
 	{
-#ifdef _OPENMP
-		float *tmp = buf + (size_t)omp_get_thread_num() * row;
-#else
-		float *tmp = buf;
-#endif
+		float *tmp = buf + plm_thread_num() * row;
 		#pragma omp for schedule(static)
 		for (size_t j = 0; j < L; j++) {
 			float *blk = J + j * row;
@@ -124,10 +120,7 @@ static int dyn_model_build(const plm_model *m, float *J, int symmetrize, dyn_mod
 {
 	*out = NULL;
 	size_t L = m->L, q = m->q, lq = L * q; /* L q q fits: J is allocated */
-	int nt = 1;
-#ifdef _OPENMP
-	nt = omp_get_max_threads();
-#endif
+	size_t nt = plm_max_threads();
 	dyn_model *d = calloc(1, sizeof *d);
 	if (d == NULL)
 		return plm_fail(err, PLM_ENOMEM, "out of memory");
@@ -136,7 +129,7 @@ static int dyn_model_build(const plm_model *m, float *J, int symmetrize, dyn_mod
 	d->h = plm_calloc_aligned(lq, sizeof(float), "fields", err);
 	d->tie = plm_calloc(L, sizeof(double), "tie tolerances", err);
 	/* one row block of J per thread, for the second pass of the rearrangement */
-	float *buf = d->h && d->tie ? plm_calloc((size_t)nt, lq * q * sizeof(float),
+	float *buf = d->h && d->tie ? plm_calloc(nt, lq * q * sizeof(float),
 	                                         "rearranging the couplings", err) : NULL;
 	if (buf == NULL) {
 		dyn_model_destroy(d);

@@ -27,9 +27,6 @@
 #include <string.h>
 
 #include <cblas.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "fitbin.h"
 #include "util.h"
@@ -43,24 +40,6 @@ static size_t nblocks(size_t A)
 	if (A >= 64)
 		return 4 * ((A + 4 * BLOCK_MAX - 1) / (4 * BLOCK_MAX));
 	return (A + 15) / 16;
-}
-
-static size_t max_threads(void)
-{
-#ifdef _OPENMP
-	return (size_t)omp_get_max_threads();
-#else
-	return 1;
-#endif
-}
-
-static size_t thread_id(void)
-{
-#ifdef _OPENMP
-	return (size_t)omp_get_thread_num();
-#else
-	return 0;
-#endif
 }
 
 /* Sites fitted at once: all of them, unless their L-BFGS histories would exceed
@@ -291,15 +270,6 @@ static void to_spins(float *dst, const uint8_t *src, size_t n)
 		dst[t] = (float)(2 * src[t]) - 1.f;
 }
 
-static size_t team_size(void)
-{
-#ifdef _OPENMP
-	return (size_t)omp_get_num_threads();
-#else
-	return 1;
-#endif
-}
-
 /* One block of sites [a0, a0 + wb) over one chunk of patterns c0 .. c0 + nc - 1 (spins in S):
  * D^T = K^T S (wb x nc, rows padded to a multiple of 8 in DT, this thread's; the padding
  * keeps finite values), the residuals and sums, and G (+)= S R (= at the first chunk). */
@@ -336,7 +306,7 @@ static void fb_round(fb_state *s, size_t A, float *S, float *Dt, double *xo, flo
 		s->f[a] = s->gB[a] = 0.0;
 	}
 	/* this thread's blocks: a contiguous share (which thread works a block changes no bit) */
-	const size_t nb = nblocks(A), cb = (A + nb - 1) / nb, n = b->n, nt = team_size(), tid = thread_id();
+	const size_t nb = nblocks(A), cb = (A + nb - 1) / nb, n = b->n, nt = plm_team_size(), tid = plm_thread_num();
 	const size_t k0 = nb * tid / nt, k1 = nb * (tid + 1) / nt;
 	for (size_t c0 = 0; k0 < k1 && c0 < n; c0 += FITBIN_CHUNK) {
 		const size_t nc = n - c0 < FITBIN_CHUNK ? n - c0 : FITBIN_CHUNK;
@@ -389,7 +359,7 @@ static void fb_compact(fb_state *s, size_t A, size_t *done)
 int fitbin_run(const pl_bin *b, const fitbin_opts *o, float *h, float *J, lbfgs_result *res,
                plm_err *err)
 {
-	const size_t L = b->L, nt = max_threads();
+	const size_t L = b->L, nt = plm_max_threads();
 	fb_state s;
 	memset(&s, 0, sizeof s);
 	s.b = b;
@@ -402,7 +372,7 @@ int fitbin_run(const pl_bin *b, const fitbin_opts *o, float *h, float *J, lbfgs_
 	size_t done = 0;
 #pragma omp parallel
 	{
-		const size_t tid = thread_id();
+		const size_t tid = plm_thread_num();
 		float *S = s.S + tid * L * FITBIN_CHUNK, *Dt = s.D + tid * FITBIN_CHUNK * BLOCK_MAX;
 		double *xo = s.xo + tid * (L + 1);
 		while (s.A > 0) {

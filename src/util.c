@@ -230,6 +230,33 @@ void plm_blas_single_thread(void)
 #endif
 }
 
+size_t plm_max_threads(void)
+{
+#ifdef _OPENMP
+	return (size_t)omp_get_max_threads();
+#else
+	return 1;
+#endif
+}
+
+size_t plm_thread_num(void)
+{
+#ifdef _OPENMP
+	return (size_t)omp_get_thread_num();
+#else
+	return 0;
+#endif
+}
+
+size_t plm_team_size(void)
+{
+#ifdef _OPENMP
+	return (size_t)omp_get_num_threads();
+#else
+	return 1;
+#endif
+}
+
 int plm_set_threads(int n)
 {
 	plm_blas_single_thread();

@@ -72,6 +72,12 @@ size_t plm_phys_memory(void);
  * place that touches BLAS's process-wide thread count. */
 void plm_blas_single_thread(void);
 
+/* OpenMP's figures, as in a build without OpenMP when it is off: the threads a parallel
+ * region will have (1), this thread's number in its team (0), the size of its team (1). */
+size_t plm_max_threads(void);
+size_t plm_thread_num(void);
+size_t plm_team_size(void);
+
 /* Set the number of OpenMP threads (n <= 0: all cores) and keep BLAS single-threaded,
  * since BLAS is only called inside OpenMP regions.  Returns the number in use. */
 int plm_set_threads(int n);
