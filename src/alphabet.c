@@ -123,6 +123,17 @@ int alphabet_suggest(const char *letters, const plm_alphabet *current, char *out
 	return 2;
 }
 
+void alphabet_any(plm_alphabet *a)
+{
+	memset(a, 0, sizeof *a);
+	memset(a->map, ALPHABET_INVALID, sizeof a->map);
+	strcpy(a->name, "any");
+	a->gap = -1;
+	for (int c = 0; c < 256; c++)
+		if (isgraph(c))
+			a->map[c] = ALPHABET_UNKNOWN;
+}
+
 int alphabet_equal(const plm_alphabet *a, const plm_alphabet *b)
 {
 	return a->q == b->q && strcmp(a->letters, b->letters) == 0;

@@ -48,6 +48,9 @@ static inline char alphabet_letter(const plm_alphabet *a, int state)
  * 2 (custom); 0 when there is none (that case, fewer than 2 or more than ALPHABET_MAXQ
  * letters, or a letter no alphabet may hold). */
 int alphabet_suggest(const char *letters, const plm_alphabet *current, char *out, size_t n);
+/* The alphabet "any": no state, every printable letter ALPHABET_UNKNOWN (accepted and
+ * ignored), for reading a file to see which letters it holds (alphabet_suggest). */
+void alphabet_any(plm_alphabet *a);
 
 /* 1 when both alphabets have the same states in the same order. */
 int alphabet_equal(const plm_alphabet *a, const plm_alphabet *b);

@@ -223,13 +223,7 @@ static int parse_family(msa_reader *rd, msa_format family)
 static void hint_alphabet(msa_build *b)
 {
 	plm_alphabet any;
-	memset(&any, 0, sizeof any);
-	memset(any.map, ALPHABET_INVALID, sizeof any.map);
-	strcpy(any.name, "any");
-	any.gap = -1;
-	for (int c = 0; c < 256; c++)
-		if (isgraph(c))
-			any.map[c] = ALPHABET_UNKNOWN;
+	alphabet_any(&any);
 	plm_err e2;
 	msa_reader rd = { .path = b->rd.path, .buf = b->rd.buf, .len = b->rd.len, .abc = &any, .err = &e2 };
 	char seen[256] = { 0 }, letters[257];
