@@ -159,7 +159,7 @@ static int src_take(src *s, void *buf, size_t n, const char *what)
 }
 
 /* Read exactly N bytes into *BUF, a buffer this function allocates and grows as the bytes
- * arrive (64 KiB, then doubling): a stream whose size is not known in advance (gzip, a pipe)
+ * arrive (64 KiB, then doubling: plm_grow_cap): a stream whose size is not known in advance (gzip, a pipe)
  * cannot make it allocate much more than twice what it really holds, whatever its header
  * announces.  *BUF is NULL on failure. */
 static int src_take_grown(src *s, uint8_t **buf, size_t n, const char *what)
@@ -168,7 +168,7 @@ static int src_take_grown(src *s, uint8_t **buf, size_t n, const char *what)
 	uint8_t *b = NULL;
 	int rc = PLM_OK;
 	while (rc == PLM_OK && (got < n || b == NULL)) {
-		size_t want = cap == 0 ? (n < ((size_t)1 << 16) ? n : ((size_t)1 << 16)) : (cap > n / 2 ? n : 2 * cap);
+		size_t want = plm_grow_cap(cap, n, (size_t)1 << 16);
 		uint8_t *t = realloc(b, want ? want : 1);
 		if (t == NULL) {
 			rc = plm_fail(s->err, PLM_ENOMEM, "%s: out of memory reading %s", s->path, what);

@@ -87,8 +87,7 @@ int mnist_read_idx(const char *path, mnist_images **out, plm_err *err)
 	int bad = 0;
 	while (have < tot) {
 		if (have == cap) {
-			size_t nc = cap == 0 ? (tot < ((size_t)1 << 20) ? tot : (size_t)1 << 20)
-			                     : (tot - cap < cap ? tot : 2 * cap);
+			size_t nc = plm_grow_cap(cap, tot, (size_t)1 << 20);
 			uint8_t *np = realloc(im->px, nc);
 			if (np == NULL) {
 				rc = plm_fail(err, PLM_ENOMEM, "out of memory (images: %zu bytes)", nc);

@@ -72,6 +72,16 @@ size_t plm_phys_memory(void);
  * place that touches BLAS's process-wide thread count. */
 void plm_blas_single_thread(void);
 
+/* The next capacity of a buffer filled as data arrive, towards TOTAL bytes: FIRST (TOTAL if
+ * smaller) while CAP is 0, then doubling, never past TOTAL.  A stream that announces more than
+ * it holds then costs at most about twice what it holds. */
+static inline size_t plm_grow_cap(size_t cap, size_t total, size_t first)
+{
+	if (cap == 0)
+		return total < first ? total : first;
+	return total - cap < cap ? total : 2 * cap;
+}
+
 /* OpenMP's figures, as in a build without OpenMP when it is off: the threads a parallel
  * region will have (1), this thread's number in its team (0), the size of its team (1). */
 size_t plm_max_threads(void);
