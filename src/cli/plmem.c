@@ -1,5 +1,5 @@
 /* plmem: the command-line entry point.  It dispatches to the subcommands and does nothing
- * else: every subcommand lives in its own src/cmd_<name>.c, listed in src/cmdtable.c. */
+ * else: every subcommand lives in its own src/cli/cmd_<name>.c, listed in src/cli/cmdtable.c. */
 #include "config.h"
 
 #include <stdio.h>
