@@ -383,6 +383,69 @@ START_TEST(test_float_tie)
 }
 END_TEST
 
+/* A genuine advantage well below the old tolerances still moves a site: site 0 follows site 1
+ * with Ising coupling 0.5 and site 2 with 0.49997; with s1 = +1, s2 = -1 its field difference
+ * is f(+1) - f(-1) = 2 (0.5 - 0.49997) = 6e-5, about 0.6e-4 of its field scale
+ * max|h_0| + sum_j max|J_0j| = 0.99997.  The tie tolerance is DYN_TIE_REL (1e-6) of the scale:
+ * 1e-6, sixty times less than the advantage, so site 0 moves from -1 to +1 (sequential,
+ * parallel, and the fixed-point check agree), and the -1 -> +1 move is the only one.  The same
+ * in a q = 3 Potts site with fields: h_3 = (0.3, 0.3 + 4e-5, -0.2) and a coupling to site 4
+ * that adds the same 0.2 to every state (so the scale is 0.3 + 4e-5 + 0.2 and the advantage
+ * 4e-5 of it is about 0.8e-4): state 0 moves to state 1. */
+START_TEST(test_small_genuine_advantage)
+{
+	plm_model *m = bare_model(5, 3);
+	/* sites 0-2: Ising spins in the first two states (state 2 has a large negative field) */
+	for (size_t i = 0; i < 3; i++)
+		m->h[i * 3 + 2] = -10.0f;
+	for (size_t a = 0; a < 2; a++)
+		for (size_t b = 0; b < 2; b++) {
+			float s = (a ? 1.0f : -1.0f) * (b ? 1.0f : -1.0f);
+			model_J(m, 0, 1)[a * 3 + b] = 0.5f * s;
+			model_J(m, 0, 2)[a * 3 + b] = 0.49997f * s;
+		}
+	m->h[0 * 3 + 2] = -0.5f; /* keeps site 0's scale at 0.5 + 0.5 + 0.49997 below */
+	m->h[3 * 3 + 0] = 0.3f;
+	m->h[3 * 3 + 1] = 0.30004f;
+	m->h[3 * 3 + 2] = -0.2f;
+	for (size_t a = 0; a < 3; a++)
+		for (size_t b = 0; b < 3; b++)
+			model_J(m, 3, 4)[a * 3 + b] = 0.2f;
+	dyn_model *d;
+	dyn_work *w;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	/* the scales by hand: site 0: max|h| 0.5 + 0.5 + 0.49997; site 3: 0.30004 + 0.2 */
+	ck_assert_double_eq_tol(d->tie[0], DYN_TIE_REL * (0.5 + 0.5 + 0.49997), 1e-7 * d->tie[0]);
+	ck_assert_double_eq_tol(d->tie[3], DYN_TIE_REL * (0.30004 + 0.2), 1e-7 * d->tie[3]);
+	const uint8_t start[5] = { 0, 1, 0, 0, 2 };
+	double f[15];
+	dyn_fields(d, start, f);
+	ck_assert_double_eq_tol(f[1] - f[0], 6e-5, 1e-7); /* 0.49997 as a float */
+	ck_assert_double_eq_tol(f[3 * 3 + 1] - f[3 * 3 + 0], 4e-5, 1e-7);
+	ck_assert_int_eq(is_fixed(d, start), 0);
+	const uint8_t want[5] = { 1, 1, 0, 1, 2 };
+	ck_assert_int_eq(is_fixed(d, want), 1);
+	for (int mode = 0; mode < 2; mode++) {
+		dyn_opts o;
+		dyn_opts_default(&o);
+		o.update = mode ? DYN_UPDATE_PARALLEL : DYN_UPDATE_SEQUENTIAL;
+		uint8_t a[5];
+		memcpy(a, start, sizeof a);
+		dyn_result res;
+		dyn_run(d, &o, w, a, NULL, &res);
+		ck_assert_msg(memcmp(a, want, 5) == 0, "mode %d: end state %u%u%u%u%u, want 11012", mode, a[0], a[1],
+		              a[2], a[3], a[4]);
+		ck_assert_int_eq(res.status, DYN_FIXED);
+		ck_assert_uint_eq(res.flips, 2);
+	}
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
 /* Noise changes exactly round(F L) sites, each to a different valid state, and every site
  * gets chosen over many draws. */
 START_TEST(test_noise)
@@ -619,6 +682,7 @@ static Suite *dynamics_suite(void)
 	tcase_add_test(tc, test_cycle_by_hand);
 	tcase_add_test(tc, test_ties);
 	tcase_add_test(tc, test_float_tie);
+	tcase_add_test(tc, test_small_genuine_advantage);
 	tcase_add_test(tc, test_noise);
 	tcase_add_test(tc, test_threads_and_batches);
 	tcase_add_test(tc, test_symmetric_descends);

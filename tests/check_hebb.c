@@ -135,6 +135,38 @@ START_TEST(test_hand_counted)
 }
 END_TEST
 
+/* P != N: three patterns of five spins, so that the 1/N of the rule cannot pass for 1/P.
+ * By hand: K_01 = (1 - 1 + 1)/5 = 0.2, K_02 = (-1 + 1 - 1)/5 = -0.2, K_03 = (-1 - 1 - 1)/5
+ * = -0.6, K_04 = (1 - 1 - 1)/5 = -0.2, K_34 = (-1 + 1 + 1)/5 = 0.2; J_ij(1,1) = K_ij / 2. */
+START_TEST(test_p_not_n)
+{
+	const int8_t x[3 * 5] = {
+		1, 1, -1, -1, 1,
+		1, -1, 1, -1, -1,
+		-1, -1, 1, 1, 1,
+	};
+	msa *m = make_msa(x, 3, 5);
+	plm_model *mod = NULL;
+	plm_err err;
+	ck_assert_int_eq(hebb_build(m, NULL, &mod, &err), PLM_OK);
+	ck_assert_uint_eq(mod->L, 5);
+	const struct { size_t i, j; double k; } want[] = {
+		{ 0, 1, 0.2 }, { 0, 2, -0.2 }, { 0, 3, -0.6 }, { 0, 4, -0.2 }, { 3, 4, 0.2 },
+		{ 1, 0, 0.2 }, { 3, 0, -0.6 }, { 4, 3, 0.2 },
+	};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+		const float *J = model_J(mod, want[k].i, want[k].j);
+		ck_assert_msg(fabs(J[3] - want[k].k / 2) < 1e-7 && fabs(J[0] - want[k].k / 2) < 1e-7 &&
+		              fabs(J[1] + want[k].k / 2) < 1e-7 && fabs(J[2] + want[k].k / 2) < 1e-7,
+		              "J_%zu%zu(1,1) = %g, want K/2 = %g", want[k].i, want[k].j, J[3], want[k].k / 2);
+	}
+	/* the field of site 0 in pattern 1: sum_j K_0j x_j = 0.2 + 0.2 + 0.6 - 0.2 = 0.8 */
+	ck_assert_double_eq_tol(field_diff(mod, x, 0), 0.8, 1e-6);
+	model_destroy(mod);
+	free_msa(m);
+}
+END_TEST
+
 /* Fraction of (pattern, site) pairs where the pattern is not stable under the sign dynamics. */
 static double unstable_fraction(size_t N, size_t P, uint64_t seed, double *min_margin)
 {
@@ -230,6 +262,7 @@ int main(void)
 	Suite *s = suite_create("hebb");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_hand_counted);
+	tcase_add_test(tc, test_p_not_n);
 	tcase_add_test(tc, test_stores_patterns);
 	tcase_add_test(tc, test_errors_and_file);
 	suite_add_tcase(s, tc);

@@ -105,6 +105,69 @@ END_TEST
 START_TEST(test_grad_q9) { check_gradient(9, 0, 15); } /* two vectors of 8, padded */
 END_TEST
 
+/* The kernel's large-alignment path: more than PL_BLOCK * PL_FLUSH = 4,096 sequences, so that
+ * the float partial sums are flushed into the double gradient several times (the first flush
+ * writes, the later ones add).  N distinct sequences (distinct indices s * stride mod q^L, the
+ * stride coprime to q^L), random weights, random parameters, a non-zero penalty: one
+ * evaluation of the kernel against the double reference, objective and every gradient entry
+ * (no finite differences: the reference itself is checked against them above). */
+static void check_large(size_t n, size_t L, size_t q, uint64_t seed)
+{
+	size_t total = 1;
+	for (size_t j = 0; j < L; j++)
+		total *= q;
+	ck_assert_uint_ge(total, n);
+	const size_t stride = 7919; /* a prime, so coprime to q^L for any q < 7919 */
+	plm_rng r;
+	rng_seed(&r, seed, 0);
+	uint8_t *seq = malloc(n * L), *seen = calloc(total, 1);
+	double *w = malloc(n * sizeof *w);
+	for (size_t s = 0; s < n; s++) {
+		size_t k = (size_t)(((unsigned long long)s * stride + 17) % total), back = 0;
+		for (size_t j = 0; j < L; j++, k /= q)
+			seq[s * L + j] = (uint8_t)(k % q);
+		for (size_t j = L; j-- > 0;)
+			back = back * q + seq[s * L + j];
+		ck_assert_msg(!seen[back], "row %zu repeats an earlier row", s);
+		seen[back] = 1;
+		w[s] = 0.2 + rng_uniform(&r);
+	}
+	free(seen);
+	pl_data d;
+	plm_err err;
+	ck_assert_int_eq(pl_data_init(&d, seq, w, n, L, q, &err), PLM_OK);
+	ck_assert_uint_gt(d.nblk, 2 * 16); /* three flushes at least */
+	size_t nvar = pl_nvar(&d);
+	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *gr = calloc(nvar, sizeof *gr);
+	pl_work ws;
+	ck_assert_int_eq(pl_work_init(&ws, &d, &err), PLM_OK);
+	pl_site_opts o = { 0.01, 0.005, 0 };
+	for (size_t i = 0; i < L; i += L - 1) {
+		random_x(&d, i, x, 0.2, 0, seed + i);
+		double f = pl_site_eval(&d, i, &o, x, g, &ws);
+		double fr = pl_site_eval_ref(&d, i, &o, x, gr);
+		ck_assert_msg(fabs(f - fr) <= 1e-5 * fabs(fr), "n=%zu q=%zu site %zu: f %.9g vs ref %.9g", n, q,
+		              i, f, fr);
+		double gmax = 0.0;
+		for (size_t k = 0; k < nvar; k++)
+			gmax = fmax(gmax, fabs(gr[k]));
+		ck_assert(gmax > 0.0);
+		for (size_t k = 0; k < nvar; k++)
+			ck_assert_msg(fabs(g[k] - gr[k]) <= 1e-4 * gmax, "n=%zu q=%zu site %zu var %zu: g %.9g vs ref %.9g",
+			              n, q, i, k, g[k], gr[k]);
+	}
+	pl_work_free(&ws);
+	pl_data_free(&d);
+	free(seq), free(w), free(x), free(g), free(gr);
+}
+
+START_TEST(test_large_q21) { check_large(9000, 5, 21, 31); }
+END_TEST
+START_TEST(test_large_q3) { check_large(9000, 10, 3, 32); }
+END_TEST
+START_TEST(test_large_q2) { check_large(9000, 14, 2, 33); }
+END_TEST
+
 /* At x = 0 with no regularisation each site's objective is log q (uniform predictions),
  * and the field gradient is 1/q - f_i(a) (hand count). */
 START_TEST(test_zero_point)
@@ -342,6 +405,9 @@ int main(void)
 	tcase_add_test(tc, test_grad_q2);
 	tcase_add_test(tc, test_grad_q2_nofields);
 	tcase_add_test(tc, test_grad_q9);
+	tcase_add_test(tc, test_large_q21);
+	tcase_add_test(tc, test_large_q3);
+	tcase_add_test(tc, test_large_q2);
 	tcase_add_test(tc, test_zero_point);
 	tcase_add_test(tc, test_bad_data);
 	tcase_add_test(tc, test_binary_fields);

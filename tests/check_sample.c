@@ -136,6 +136,83 @@ START_TEST(test_exact_boltzmann)
 }
 END_TEST
 
+/* Exact mean and variance of the energy at BETA (by enumeration). */
+static void exact_energy(const dyn_model *d, double beta, double *mean, double *var)
+{
+	double *p = boltzmann(d, beta);
+	size_t L = d->L, q = d->q, n = 1;
+	for (size_t i = 0; i < L; i++)
+		n *= q;
+	double m1 = 0.0, m2 = 0.0;
+	uint8_t a[16];
+	for (size_t k = 0; k < n; k++) {
+		size_t x = k;
+		for (size_t i = L; i-- > 0; x /= q)
+			a[i] = (uint8_t)(x % q);
+		double e = dyn_energy(d, a);
+		m1 += p[k] * e;
+		m2 += p[k] * e * e;
+	}
+	free(p);
+	*mean = m1;
+	*var = m2 - m1 * m1;
+}
+
+/* The temperature itself: the mean energy is the sufficient statistic for beta, so it is the
+ * sharpest test of it.  L = 6, q = 3 (729 states), symmetric couplings (energy sd 1.1);
+ * 200 chains, 400 samples each (every 3 sweeps).  The standard error comes from the
+ * spread of the 200 chain means (independent chains, whatever the autocorrelation within a
+ * chain).  The sample mean must lie within 4 standard errors of the exact <E> at beta = 1, and
+ * the test must have the power to reject 1.05 beta: the exact <E> there lies more than 8
+ * standard errors away (it is 16), so a sampler at 1.05 beta fails with probability > 0.9999.
+ * Measured (PLMEM_SAMPLE_SEED = 1..20): |z| <= 2.3 on the code; z from -13.8 to -19.5 with the
+ * heat bath at 1.05 beta, caught 20 times out of 20. */
+START_TEST(test_energy_power)
+{
+#ifdef _OPENMP
+	omp_set_num_threads(1);
+#endif
+	const size_t L = 6, q = 3, chains = 200, every = 3, nrec = 400, burn = 10;
+	plm_model *m = random_model(L, q, 4321, 0.5, 0.4, 1);
+	dyn_model *d;
+	plm_err err;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	ck_assert_int_eq(d->symmetric, 1);
+	double e1, v1, e2, v2;
+	exact_energy(d, 1.0, &e1, &v1);
+	exact_energy(d, 1.05, &e2, &v2);
+	const char *env = getenv("PLMEM_SAMPLE_SEED"); /* for measuring the power on a mutant */
+	sample_opts o;
+	sample_opts_default(&o);
+	o.seed = env ? strtoull(env, NULL, 10) : 2024;
+	sample_chains *ch;
+	ck_assert_int_eq(sample_chains_create(d, &o, chains, NULL, 0, &ch, &err), PLM_OK);
+	ck_assert_int_eq(sample_chains_run(ch, burn, &err), PLM_OK);
+	double *cm = calloc(chains, sizeof *cm);
+	for (size_t t = 0; t < nrec; t++) {
+		ck_assert_int_eq(sample_chains_run(ch, every, &err), PLM_OK);
+		for (size_t c = 0; c < chains; c++)
+			cm[c] += sample_chains_energy(ch, c) / (double)nrec;
+	}
+	double mean = 0.0, ss = 0.0;
+	for (size_t c = 0; c < chains; c++)
+		mean += cm[c] / (double)chains;
+	for (size_t c = 0; c < chains; c++)
+		ss += (cm[c] - mean) * (cm[c] - mean);
+	double se = sqrt(ss / (double)(chains - 1) / (double)chains);
+	double z = (mean - e1) / se, zw = (e2 - e1) / se;
+	fprintf(stderr, "energy (seed %llu): mean %.5f, exact %.5f at beta 1 (sd %.3f), %.5f at 1.05; "
+	        "se %.5f, z %.2f, separation of 1.05 beta %.1f se\n", (unsigned long long)o.seed, mean, e1,
+	        sqrt(v1), e2, se, z, zw);
+	ck_assert_msg(fabs(z) < 4.0, "mean energy %.5f is %.1f standard errors from the exact %.5f", mean, z, e1);
+	ck_assert_msg(fabs(zw) > 8.0, "the test cannot tell 1.05 beta (%.1f se)", zw);
+	free(cm);
+	sample_chains_destroy(ch);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
 /* beta = inf runs relax's rule: from the same starts, sequential ascending sweeps end where
  * dyn_run ends, and so does a very large finite beta; parallel updates too while relax
  * reaches a fixed point. */
@@ -293,6 +370,7 @@ static Suite *sample_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_exact_boltzmann);
+	tcase_add_test(tc, test_energy_power);
 	tcase_add_test(tc, test_beta_inf_is_relax);
 	tcase_add_test(tc, test_deterministic);
 	tcase_add_test(tc, test_stats_by_hand);
