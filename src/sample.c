@@ -391,3 +391,21 @@ int sample_ref_compare(const sample_ref *r, const uint8_t *samples, size_t n, sa
 	free(best);
 	return PLM_OK;
 }
+
+const char sample_stats_header[] = "sweep\tsamples\tr_f1\tr_f2\tr_c2\toverlap\toverlap_min\toverlap_max\n";
+
+void sample_write_stats(FILE *fp, const char *label, size_t n, const sample_stats *st)
+{
+	fprintf(fp, "%s\t%zu\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\n", label, n, st->r_f1, st->r_f2, st->r_c2,
+	        st->overlap, st->overlap_min, st->overlap_max);
+}
+
+int sample_write_gnuplot(FILE *fp, const char *tsv_path, const char *png_path)
+{
+	fprintf(fp, "# plmem sample: frequency correlations and overlap against sweeps\n"
+	        "set terminal png size 800,500\nset output '%s'\nset datafile separator '\\t'\n"
+	        "set key autotitle columnhead bottom right\nset xlabel 'sweep'\nset yrange [0:1]\n"
+	        "plot '%s' every ::0 using 1:3 with linespoints, '' using 1:4 with linespoints, "
+	        "'' using 1:5 with linespoints, '' using 1:6 with linespoints\n", png_path, tsv_path);
+	return ferror(fp) ? PLM_EIO : PLM_OK;
+}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dynamics.h"
 #include "err.h"
@@ -74,5 +75,13 @@ typedef struct sample_stats {
  * samples; the same numbers for any thread count. */
 int sample_ref_compare(const sample_ref *r, const uint8_t *samples, size_t n, sample_stats *st,
                        plm_err *err);
+
+/* The statistics' TSV: the header line, and one row (LABEL: the sweep, or "all"; N samples). */
+extern const char sample_stats_header[];
+void sample_write_stats(FILE *fp, const char *label, size_t n, const sample_stats *st);
+
+/* A gnuplot script drawing the correlations and the mean overlap of the statistics' TSV
+ * TSV_PATH against the sweeps, to PNG_PATH (plot.h runs it). */
+int sample_write_gnuplot(FILE *fp, const char *tsv_path, const char *png_path);
 
 #endif

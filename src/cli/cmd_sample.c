@@ -12,6 +12,7 @@
 #include "dynamics.h"
 #include "model.h"
 #include "msa.h"
+#include "plot.h"
 #include "sample.h"
 #include "util.h"
 #include "weights.h"
@@ -55,7 +56,8 @@ static const cmd_opt opts[] = {
 	{ "stats", OPT_STATS, "MSA", NULL,
 	  "compare the chains with alignment MSA every K sweeps (frequency correlations, overlaps)" },
 	{ "stats-tsv", OPT_STATS_TSV, "FILE", NULL, "write the --stats rows to FILE as TSV" },
-	{ "plot", OPT_PLOT, "PNG", NULL, "plot the --stats rows against sweeps (needs gnuplot and --stats-tsv)" },
+	{ "plot", OPT_PLOT, "PNG", NULL,
+	  "plot the --stats rows against sweeps with gnuplot (script PNG.gp kept; needs --stats-tsv)" },
 	{ "theta", OPT_THETA, "T", PLM_STR(WEIGHTS_DEFAULT_THETA),
 	  "--stats: weights of the alignment as fit computes them (0: none)" },
 	CMD_INPUT_FORMAT_OPT,
@@ -100,14 +102,6 @@ static int write_samples(FILE *fp, const plm_model *m, const sample_chains *ch, 
 	return ferror(fp) ? -1 : 0;
 }
 
-static void stats_row(FILE *fp, const char *sweep, size_t n, const sample_stats *st)
-{
-	fprintf(fp, "%s\t%zu\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\n", sweep, n, st->r_f1, st->r_f2, st->r_c2,
-	        st->overlap, st->overlap_min, st->overlap_max);
-}
-
-static const char stats_header[] = "sweep\tsamples\tr_f1\tr_f2\tr_c2\toverlap\toverlap_min\toverlap_max\n";
-
 /* The comparison of the N samples A at sweep label LABEL, to stderr and the TSV. */
 static int report_stats(const cmd_spec *spec, const sample_ref *ref, const uint8_t *a, size_t n,
                         const char *label, FILE *tsv, int quiet)
@@ -120,33 +114,42 @@ static int report_stats(const cmd_spec *spec, const sample_ref *ref, const uint8
 	}
 	if (!quiet) {
 		fputs("plmem sample: ", stderr);
-		stats_row(stderr, label, n, &st);
+		sample_write_stats(stderr, label, n, &st);
 	}
 	if (tsv != NULL)
-		stats_row(tsv, label, n, &st);
+		sample_write_stats(tsv, label, n, &st);
 	return 0;
 }
 
-/* gnuplot draws the correlations and the mean overlap against the sweeps. */
-static int plot(const cmd_spec *spec, const char *tsv, const char *png)
+/* The script PNG.gp (sample_write_gnuplot) and gnuplot on it; without gnuplot, or when it
+ * fails, the script stays and the message says so (as sweep does). */
+static int plot(const cmd_spec *spec, const char *tsv, const char *png, int quiet)
 {
-	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-		cmd_error(spec, "--plot: gnuplot is not installed (apt-get install gnuplot-nox); %s not drawn", png);
-		return -1;
-	}
-	FILE *gp = popen("gnuplot", "w");
+	plm_err err;
+	plm_outfile f = { 0 };
+	char *gp = plot_script_name(png);
 	if (gp == NULL) {
-		cmd_error(spec, "--plot: cannot run gnuplot");
+		cmd_error(spec, "out of memory");
 		return -1;
 	}
-	fprintf(gp, "set terminal png size 800,500\nset output '%s'\nset datafile separator '\\t'\n"
-	        "set key autotitle columnhead bottom right\nset xlabel 'sweep'\nset yrange [0:1]\n"
-	        "plot '%s' every ::0 using 1:3 with linespoints, '' using 1:4 with linespoints, "
-	        "'' using 1:5 with linespoints, '' using 1:6 with linespoints\n", png, tsv);
-	if (pclose(gp) != 0) {
-		cmd_error(spec, "--plot: gnuplot failed on %s", tsv);
+	int rc = outfile_open(&f, gp, &err);
+	if (rc == PLM_OK && (rc = sample_write_gnuplot(f.fp, tsv, png)) != PLM_OK)
+		plm_fail(&err, rc, "%s: write error", gp);
+	if (rc == PLM_OK)
+		rc = outfile_commit(&f, &err);
+	outfile_abort(&f);
+	if (rc != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		free(gp);
 		return -1;
 	}
+	plot_result r = plot_run(gp);
+	if (r != PLOT_DRAWN || !quiet) {
+		char msg[1024];
+		plot_describe(r, png, gp, msg, sizeof msg);
+		fprintf(stderr, "plmem sample: %s\n", msg);
+	}
+	free(gp);
 	return 0;
 }
 
@@ -236,6 +239,8 @@ int cmd_sample_main(int argc, char **argv)
 		return cmd_usage_error(spec, "--stats-tsv needs --stats MSA");
 	if (png != NULL && stats_tsv == NULL)
 		return cmd_usage_error(spec, "--plot needs --stats-tsv FILE (the data it draws)");
+	if (png != NULL && strcmp(stats_tsv, "-") == 0)
+		return cmd_usage_error(spec, "--plot needs --stats-tsv to name a file (gnuplot reads it), not standard output");
 	if (stats_tsv != NULL && strcmp(stats_tsv, output) == 0)
 		return cmd_usage_error(spec, strcmp(output, "-") == 0 ? "only one output can be standard output"
 		                                                      : "--output and --stats-tsv name the same file '%s'", output);
@@ -305,9 +310,9 @@ int cmd_sample_main(int argc, char **argv)
 		goto done;
 	}
 	if (ts.fp != NULL)
-		fputs(stats_header, ts.fp);
+		fputs(sample_stats_header, ts.fp);
 	if (ref != NULL && !quiet)
-		fprintf(stderr, "plmem sample: %s", stats_header);
+		fprintf(stderr, "plmem sample: %s", sample_stats_header);
 	char label[32];
 	if (ref != NULL && report_stats(spec, ref, sample_chains_states(ch), chains, "0", ts.fp, quiet) != 0)
 		goto done;
@@ -346,7 +351,7 @@ int cmd_sample_main(int argc, char **argv)
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	if (png != NULL && plot(spec, stats_tsv, png) != 0)
+	if (png != NULL && plot(spec, stats_tsv, png, quiet) != 0)
 		goto done;
 	if (!quiet) {
 		size_t done_sweeps = sample_chains_sweeps(ch);

@@ -7,11 +7,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "cmdinput.h"
+#include "plot.h"
 #include "split.h"
 #include "sweep.h"
 #include "util.h"
@@ -215,24 +215,6 @@ static int size_cmp(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	return x < y ? -1 : x > y;
-}
-
-/* Run gnuplot on SCRIPT; 0 when it ran and succeeded, 1 when it is not installed, -1 else. */
-static int run_gnuplot(const char *script)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	if (waitpid(pid, &st, 0) < 0)
-		return -1;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return 1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 static char *concat(const char *a, const char *b)
@@ -544,7 +526,7 @@ int cmd_sweep_main(int argc, char **argv)
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	const char *plot_msg = "no plot (--no-plot)";
+	char plot_msg[1024] = "no plot (--no-plot)";
 	if (!no_plot) {
 		char title[512];
 		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", path, L, meff,
@@ -555,9 +537,7 @@ int cmd_sweep_main(int argc, char **argv)
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		int g = run_gnuplot(gp);
-		plot_msg = g == 0 ? "plot" : g == 1 ? "gnuplot is not installed: no PNG; plot later with gnuplot"
-		                                    : "gnuplot failed: no PNG; see";
+		plot_describe(plot_run(gp), png, gp, plot_msg, sizeof plot_msg);
 	}
 	if (!quiet) {
 		/* the one-line summary: train and test overlaps at the smallest and largest size */
@@ -582,8 +562,7 @@ int cmd_sweep_main(int argc, char **argv)
 			fprintf(stderr, " %s %.3f -> %.3f;", sweep_kind_name(k), v[0], v[1]);
 		}
 		fprintf(stderr, " natural sequences %.3f; %.1f s\n", nat_u, plm_now() - t_start);
-		fprintf(stderr, "plmem sweep: wrote %s and %s; %s %s\n", tsv, sum, plot_msg,
-		        no_plot ? "" : strcmp(plot_msg, "plot") == 0 ? png : gp);
+		fprintf(stderr, "plmem sweep: wrote %s and %s; %s\n", tsv, sum, plot_msg);
 	}
 	rc = CMD_EXIT_OK;
 	goto done;
