@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "rng.h"
@@ -434,6 +435,133 @@ int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t
 		}
 	}
 	free(order);
+	return rc;
+}
+
+size_t sweep_points_done(const sweep_table *t, const sweep_opts *o)
+{
+	size_t done = 0;
+	for (size_t a = 0; a < o->nsizes; a++)
+		for (size_t rep = o->first_rep; rep <= o->reps; rep++)
+			done += (size_t)point_done(t, o->sizes[a], rep, o);
+	return done;
+}
+
+double sweep_mean_overlap(const sweep_table *t, const sweep_opts *o, size_t P, int kind, int coup)
+{
+	double s = 0;
+	size_t n = 0;
+	for (size_t rep = o->first_rep; rep <= o->reps; rep++) {
+		const sweep_row *r = sweep_table_find(t, P, rep, kind, coup);
+		if (r != NULL && r->starts > 0) {
+			s += r->overlap;
+			n++;
+		}
+	}
+	return n ? s / (double)n : NAN;
+}
+
+/* ---- sizes and settings ------------------------------------------------------ */
+
+/* The explicit sizes (or alphas) of SO as sizes 1..N, sorted, duplicates removed. */
+static int listed_sizes(const sweep_size_opts *so, size_t n, size_t L, size_t *sizes, size_t *nout,
+                        plm_err *err)
+{
+	for (size_t k = 0; k < so->nlist; k++) {
+		double x = so->alphas ? floor(so->list[k] * (double)L + 0.5) : so->list[k];
+		if (x < 1)
+			x = 1;
+		if (x > (double)n)
+			return plm_fail(err, PLM_EINVAL, "training size %.0f%s exceeds the %zu kept sequences", x,
+			                so->alphas ? " (from --alphas)" : "", n);
+		sizes[k] = (size_t)x;
+	}
+	qsort(sizes, so->nlist, sizeof *sizes, size_cmp);
+	size_t m = 0;
+	for (size_t k = 0; k < so->nlist; k++)
+		if (m == 0 || sizes[m - 1] != sizes[k])
+			sizes[m++] = sizes[k];
+	*nout = m;
+	return PLM_OK;
+}
+
+int sweep_sizes(const sweep_size_opts *so, size_t n, size_t L, double meff, size_t **out, size_t *nout,
+                plm_err *err)
+{
+	*out = NULL;
+	*nout = 0;
+	/* keep a test set of at least a fifth of the sequences, unless one is given */
+	size_t pmax_all = so->test_given ? n : n - (n + 4) / 5;
+	if (pmax_all < 1)
+		return plm_fail(err, PLM_EINVAL, "%zu kept sequence%s: too few for a training and a test set", n,
+		                n == 1 ? "" : "s");
+	if (so->list == NULL) {
+		size_t pmax = so->max_size ? so->max_size : (size_t)floor(meff + 0.5);
+		pmax = pmax > pmax_all ? pmax_all : pmax < 1 ? 1 : pmax;
+		return sweep_log_sizes(pmax, so->npoints, out, nout, err);
+	}
+	size_t *sizes = plm_calloc(so->nlist ? so->nlist : 1, sizeof *sizes, "training sizes", err);
+	if (sizes == NULL)
+		return PLM_ENOMEM;
+	int rc = listed_sizes(so, n, L, sizes, nout, err);
+	if (rc != PLM_OK) {
+		free(sizes);
+		*nout = 0;
+		return rc;
+	}
+	*out = sizes;
+	return PLM_OK;
+}
+
+int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, const char *weights_file,
+                       const char *test_path, char **out, plm_err *err)
+{
+	char lj[32], extra[64] = "";
+	if (o->fit.lambda_j == FIT_LAMBDA_J_AUTO)
+		snprintf(lj, sizeof lj, "auto");
+	else
+		snprintf(lj, sizeof lj, "%.17g", o->fit.lambda_j);
+	if (o->fit.lbfgs_m != 0) /* a later setting: written when it is not the default (auto) */
+		snprintf(extra, sizeof extra, " lbfgs-m=%zu", o->fit.lbfgs_m);
+	const char *fmt = "format=%s alphabet=%s unknown=%s focus=%s max-gap-seq=%.17g max-gap-col=%.17g "
+	                  "theta=%.17g weights=%s lambda-h=%.17g lambda-j=%s max-iter=%zu tol=%.17g "
+	                  "no-fields=%d symmetric=%d starts=%zu seed=%llu kinds=%u couplings=%u test=%s "
+	                  "update=%s order=%s max-sweeps=%zu%s";
+#define SWEEP_KEY_ARGS                                                                                  \
+	msa_format_name(m->format), m->abc.name, msa_unknown_name(read->unknown),                        \
+	        read->focus ? read->focus : "-", read->max_gap_seq, read->max_gap_col, o->theta,          \
+	        weights_file ? weights_file : "-", o->fit.lambda_h, lj, o->fit.max_iter, o->fit.tol,     \
+	        o->fit.no_fields, o->fit.symmetric, o->starts, (unsigned long long)o->seed, o->kinds,     \
+	        o->coups, test_path ? test_path : "-", dyn_update_names[o->dyn.update],                   \
+	        dyn_order_names[o->dyn.order], o->dyn.max_sweeps, extra
+	int len = snprintf(NULL, 0, fmt, SWEEP_KEY_ARGS);
+	char *s = len < 0 ? NULL : plm_calloc((size_t)len + 1, 1, "settings", err);
+	if (s == NULL)
+		return len < 0 ? plm_fail(err, PLM_EINVAL, "settings cannot be written") : PLM_ENOMEM;
+	snprintf(s, (size_t)len + 1, fmt, SWEEP_KEY_ARGS);
+#undef SWEEP_KEY_ARGS
+	*out = s;
+	return PLM_OK;
+}
+
+int sweep_resume(const char *path, const char *key, sweep_table *t, int *found, plm_err *err)
+{
+	*found = access(path, F_OK) == 0;
+	if (!*found)
+		return PLM_OK;
+	char *old = NULL;
+	int rc = sweep_read_rows(path, t, &old, err);
+	if (rc != PLM_OK) {
+		size_t k = err ? strlen(err->msg) : 0;
+		if (err)
+			snprintf(err->msg + k, sizeof err->msg - k, " (remove it or choose another -o)");
+		return rc;
+	}
+	if (old == NULL || strcmp(old, key) != 0)
+		rc = plm_fail(err, PLM_EINVAL,
+		              "%s was made with other settings; remove it or choose another -o to start anew\n"
+		              "  it has:  %s\n  now:     %s", path, old ? old : "(none)", key);
+	free(old);
 	return rc;
 }
 

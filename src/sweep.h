@@ -90,6 +90,45 @@ void sweep_opts_default(sweep_opts *o);
  * removed, so fewer when PMAX is small).  *OUT is malloc'd. */
 int sweep_log_sizes(size_t pmax, size_t npoints, size_t **out, size_t *n, plm_err *err);
 
+/* Which training sizes a sweep runs. */
+typedef struct sweep_size_opts {
+	const double *list;   /* explicit sizes P (whole numbers), or alphas (P = round(alpha L), at */
+	size_t nlist;         /* least 1) when ALPHAS is set; NULL: NPOINTS log-spaced sizes */
+	int alphas;
+	size_t npoints;       /* without a list: sizes from 1 to MAX_SIZE (0: M_eff rounded) */
+	size_t max_size;
+	int test_given;       /* an explicit test set: every kept sequence may be drawn (else a fifth
+	                         of them, rounded up, stays out for the test starts) */
+} sweep_size_opts;
+
+/* The sorted, distinct training sizes for N kept sequences of length L with M_EFF (*OUT is
+ * malloc'd).  A listed size above N, or N too small to keep a test set, is PLM_EINVAL; log-spaced
+ * sizes stop at the largest size a test set allows. */
+int sweep_sizes(const sweep_size_opts *so, size_t n, size_t L, double meff, size_t **out, size_t *nout,
+                plm_err *err);
+
+/* The settings that decide a sweep's rows, as one line (the resume key written after
+ * "# settings: " in the rows TSV): how the alignment is read (M's detected format and
+ * alphabet, READ's unknown-letter policy, focus and gap filters), O's weights (theta, or the
+ * weights file WEIGHTS_FILE, NULL: none), fit, starts, seed, kinds, couplings, dynamics, and the
+ * test file TEST_PATH (NULL: none).  Neither the sizes nor the repetitions: a resumed sweep may
+ * add either.  Settings added after the first 22 fields (lbfgs-m) are written only when they
+ * differ from their default, so that earlier tables keep their key.  *OUT is malloc'd. */
+int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, const char *weights_file,
+                       const char *test_path, char **out, plm_err *err);
+
+/* Resume from the rows TSV PATH: when it exists, its rows go to T after its settings line is
+ * checked against KEY (a different or missing one is PLM_EINVAL, the message showing both);
+ * *FOUND says whether it existed. */
+int sweep_resume(const char *path, const char *key, sweep_table *t, int *found, plm_err *err);
+
+/* Points (size, repetition) of O whose rows are all in T already. */
+size_t sweep_points_done(const sweep_table *t, const sweep_opts *o);
+
+/* The mean over O's repetitions of the mean final overlap at size P for KIND and COUP (rows with
+ * no starts left out); NaN when there is none. */
+double sweep_mean_overlap(const sweep_table *t, const sweep_opts *o, size_t P, int kind, int coup);
+
 /* Run the sweep on the kept sequences of M with draw weights W (m->n values): every
  * (size, repetition) point whose rows are not all in T already is computed and its rows
  * appended to T.  Deterministic for a seed, for any thread count (the times aside). */

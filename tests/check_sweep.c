@@ -258,6 +258,175 @@ START_TEST(test_explicit_test_set_and_errors)
 }
 END_TEST
 
+/* The training sizes: explicit ones sorted and deduplicated, alphas rounded (at least 1), the
+ * refusals, and the log-spaced sizes capped so that a fifth of the sequences stays for testing. */
+START_TEST(test_sizes)
+{
+	plm_err err = { 0 };
+	size_t *v = NULL, n = 0;
+	const double list[] = { 5, 3, 5, 1 };
+	sweep_size_opts so = { list, 4, 0, 12, 0, 0 };
+	ck_assert_int_eq(sweep_sizes(&so, 10, 20, 7.0, &v, &n, &err), PLM_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(v[0], 1);
+	ck_assert_uint_eq(v[1], 3);
+	ck_assert_uint_eq(v[2], 5);
+	free(v);
+	const double big[] = { 3, 11 };
+	so.list = big;
+	so.nlist = 2;
+	ck_assert_int_eq(sweep_sizes(&so, 10, 20, 7.0, &v, &n, &err), PLM_EINVAL);
+	ck_assert_ptr_null(v);
+	ck_assert_str_eq(err.msg, "training size 11 exceeds the 10 kept sequences");
+	/* alphas: P = round(alpha L), at least 1; 0.51 * 20 = 10.2 -> 10; 0.01 * 20 -> 1 */
+	const double al[] = { 0.51, 0.01, 0.1 };
+	so.list = al;
+	so.nlist = 3;
+	so.alphas = 1;
+	ck_assert_int_eq(sweep_sizes(&so, 10, 20, 7.0, &v, &n, &err), PLM_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(v[0], 1);
+	ck_assert_uint_eq(v[1], 2);
+	ck_assert_uint_eq(v[2], 10);
+	free(v);
+	const double al2[] = { 0.6 };
+	so.list = al2;
+	so.nlist = 1;
+	ck_assert_int_eq(sweep_sizes(&so, 10, 20, 7.0, &v, &n, &err), PLM_EINVAL);
+	ck_assert_str_eq(err.msg, "training size 12 (from --alphas) exceeds the 10 kept sequences");
+	/* log-spaced: up to M_eff rounded (7.6 -> 8), but 10 - 2 = 8 at most without a test set */
+	sweep_size_opts lg = { NULL, 0, 0, 4, 0, 0 };
+	size_t *ref = NULL, nref = 0;
+	ck_assert_int_eq(sweep_sizes(&lg, 10, 20, 7.6, &v, &n, &err), PLM_OK);
+	ck_assert_int_eq(sweep_log_sizes(8, 4, &ref, &nref, &err), PLM_OK);
+	ck_assert_uint_eq(n, nref);
+	ck_assert_uint_eq(v[n - 1], 8);
+	ck_assert_int_eq(memcmp(v, ref, n * sizeof *v), 0);
+	free(v);
+	free(ref);
+	lg.max_size = 100; /* capped at 8 too */
+	ck_assert_int_eq(sweep_sizes(&lg, 10, 20, 7.6, &v, &n, &err), PLM_OK);
+	ck_assert_uint_eq(v[n - 1], 8);
+	free(v);
+	lg.test_given = 1; /* an explicit test set: all 10 may train */
+	ck_assert_int_eq(sweep_sizes(&lg, 10, 20, 7.6, &v, &n, &err), PLM_OK);
+	ck_assert_uint_eq(v[n - 1], 10);
+	free(v);
+	lg.test_given = 0;
+	ck_assert_int_eq(sweep_sizes(&lg, 1, 20, 1.0, &v, &n, &err), PLM_EINVAL);
+	ck_assert_str_eq(err.msg, "1 kept sequence: too few for a training and a test set");
+	lg.test_given = 1;
+	ck_assert_int_eq(sweep_sizes(&lg, 1, 20, 1.0, &v, &n, &err), PLM_OK);
+	ck_assert_uint_eq(n, 1);
+	free(v);
+}
+END_TEST
+
+/* The resume key: its exact text at the defaults (as tables written before it moved here have
+ * it), every one of its 22 settings changes it, lbfgs-m only when set; a table resumes only
+ * under its own key. */
+START_TEST(test_settings_key_and_resume)
+{
+	msa *m = random_msa(12, 6, 3);
+	msa_opts read;
+	msa_opts_default(&read);
+	sweep_opts o;
+	sweep_opts_default(&o);
+	plm_err err = { 0 };
+	char *key = NULL;
+	ck_assert_int_eq(sweep_settings_key(&o, m, &read, NULL, NULL, &key, &err), PLM_OK);
+	ck_assert_str_eq(key, "format=fasta alphabet=protein unknown=drop focus=- max-gap-seq=1 max-gap-col=1 "
+	                 "theta=0.20000000000000001 weights=- lambda-h=0.01 lambda-j=auto max-iter=500 "
+	                 "tol=0.00050000000000000001 no-fields=0 symmetric=0 starts=2000 seed=1 kinds=7 "
+	                 "couplings=3 test=- update=sequential order=ascending max-sweeps=1000");
+	/* each change below must give another key */
+	for (int f = 0; f < 23; f++) {
+		sweep_opts x = o;
+		msa_opts r = read;
+		const char *wf = NULL, *tp = NULL;
+		switch (f) {
+		case 0: m->format = MSA_FORMAT_A2M; break;
+		case 1: r.unknown = MSA_UNKNOWN_GAP; break;
+		case 2: r.focus = "s1"; break;
+		case 3: r.max_gap_seq = 0.5; break;
+		case 4: r.max_gap_col = 0.5; break;
+		case 5: x.theta = 0.3; break;
+		case 6: wf = "w.txt"; break;
+		case 7: x.fit.lambda_h = 0.02; break;
+		case 8: x.fit.lambda_j = 0.1; break;
+		case 9: x.fit.max_iter = 5; break;
+		case 10: x.fit.tol = 1e-3; break;
+		case 11: x.fit.no_fields = 1; break;
+		case 12: x.fit.symmetric = 1; break;
+		case 13: x.starts = 3; break;
+		case 14: x.seed = 2; break;
+		case 15: x.kinds = 1; break;
+		case 16: x.coups = 1; break;
+		case 17: tp = "t.fa"; break;
+		case 18: x.dyn.update = DYN_UPDATE_PARALLEL; break;
+		case 19: x.dyn.order = DYN_ORDER_RANDOM; break;
+		case 20: x.dyn.max_sweeps = 7; break;
+		case 21: x.fit.lbfgs_m = 5; break;
+		default: x.reps = 3; x.first_rep = 2; x.sizes = NULL; break; /* not part of the key */
+		}
+		char *k2 = NULL;
+		ck_assert_int_eq(sweep_settings_key(&x, m, &r, wf, tp, &k2, &err), PLM_OK);
+		if (f < 22)
+			ck_assert_msg(strcmp(k2, key) != 0, "setting %d does not change the key", f);
+		else
+			ck_assert_str_eq(k2, key);
+		if (f == 21)
+			ck_assert_ptr_nonnull(strstr(k2, "max-sweeps=1000 lbfgs-m=5"));
+		free(k2);
+		m->format = MSA_FORMAT_FASTA;
+	}
+	/* resume: absent, the same key, another key */
+	char path[256];
+	snprintf(path, sizeof path, "%s/check_sweep_resume.%ld.tsv", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+	         (long)getpid());
+	sweep_table t = { 0 };
+	int found = 1;
+	unlink(path);
+	ck_assert_int_eq(sweep_resume(path, key, &t, &found, &err), PLM_OK);
+	ck_assert_int_eq(found, 0);
+	ck_assert_uint_eq(t.n, 0);
+	sweep_row row = { .P = 2, .rep = 1, .kind = SWEEP_TRAIN, .coup = SWEEP_ASYM, .starts = 4, .runs = 2,
+	                  .overlap = 0.75 };
+	sweep_table w = { &row, 1, 1 };
+	char header[4096];
+	snprintf(header, sizeof header, "a sweep\nsettings: %s", key);
+	FILE *fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(sweep_write_rows(fp, header, &w, 6), PLM_OK);
+	fclose(fp);
+	ck_assert_int_eq(sweep_resume(path, key, &t, &found, &err), PLM_OK);
+	ck_assert_int_eq(found, 1);
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert(t.rows[0].overlap == 0.75);
+	/* the points done and the mean overlap over repetitions */
+	const size_t sizes[2] = { 2, 3 };
+	o.sizes = sizes;
+	o.nsizes = 2;
+	o.reps = 2;
+	o.kinds = 1u << SWEEP_TRAIN;
+	o.coups = 1u << SWEEP_ASYM;
+	ck_assert_uint_eq(sweep_points_done(&t, &o), 1);
+	ck_assert(sweep_mean_overlap(&t, &o, 2, SWEEP_TRAIN, SWEEP_ASYM) == 0.75);
+	ck_assert(isnan(sweep_mean_overlap(&t, &o, 3, SWEEP_TRAIN, SWEEP_ASYM)));
+	ck_assert(isnan(sweep_mean_overlap(&t, &o, 2, SWEEP_TEST, SWEEP_ASYM)));
+	o.coups = 3u; /* the symmetrized row is missing: not done */
+	ck_assert_uint_eq(sweep_points_done(&t, &o), 0);
+	sweep_table_free(&t);
+	key[0] = 'F';
+	ck_assert_int_eq(sweep_resume(path, key, &t, &found, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "was made with other settings"));
+	sweep_table_free(&t);
+	unlink(path);
+	free(key);
+	msa_destroy(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sweep");
@@ -268,6 +437,8 @@ int main(void)
 	tcase_add_test(tc, test_tiny_sweep_rows);
 	tcase_add_test(tc, test_threads_resume_roundtrip);
 	tcase_add_test(tc, test_explicit_test_set_and_errors);
+	tcase_add_test(tc, test_sizes);
+	tcase_add_test(tc, test_settings_key_and_resume);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

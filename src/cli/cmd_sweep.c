@@ -211,12 +211,6 @@ static int parse_reps(const cmd_spec *spec, const char *s, size_t *first, size_t
 	return 0;
 }
 
-static int size_cmp(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static char *concat(const char *a, const char *b)
 {
 	size_t n = strlen(a) + strlen(b) + 1;
@@ -354,7 +348,7 @@ int cmd_sweep_main(int argc, char **argv)
 	size_t *sizes = NULL, nsizes = 0;
 	uint8_t *test = NULL;
 	char *pbuf = NULL, *tsv = NULL, *sum = NULL, *gp = NULL, *png = NULL, *header = NULL, *settings = NULL,
-	     *old_settings = NULL, *joined = NULL;
+	     *joined = NULL;
 	sweep_table tab = { 0 };
 	plm_err err = { 0 };
 	plm_outfile f = { 0 };
@@ -394,83 +388,20 @@ int cmd_sweep_main(int argc, char **argv)
 		so.ntest = tm->n;
 	}
 
-	/* the training sizes */
-	/* keep a test set of at least a fifth of the sequences, unless one is given */
-	size_t pmax_all = test_path ? m->n : m->n - (m->n + 4) / 5;
-	if (pmax_all < 1) {
-		cmd_error(spec, "%s: %zu kept sequence%s: too few for a training and a test set", path, m->n,
-		          m->n == 1 ? "" : "s");
+	sweep_size_opts sz = { list, nlist, alphas_s != NULL, npoints, max_size, test_path != NULL };
+	int found = 0;
+	if (sweep_sizes(&sz, m->n, L, meff, &sizes, &nsizes, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", path, err.msg);
 		goto done;
-	}
-	if (list != NULL) {
-		sizes = malloc(nlist * sizeof *sizes);
-		if (sizes == NULL)
-			goto oom;
-		for (size_t k = 0; k < nlist; k++) {
-			double x = alphas_s ? floor(list[k] * (double)L + 0.5) : list[k];
-			if (x < 1)
-				x = 1;
-			if (x > (double)m->n) {
-				cmd_error(spec, "%s: training size %.0f%s exceeds the %zu kept sequences", path, x,
-				          alphas_s ? " (from --alphas)" : "", m->n);
-				goto done;
-			}
-			sizes[k] = (size_t)x;
-		}
-		qsort(sizes, nlist, sizeof *sizes, size_cmp);
-		for (size_t k = 0; k < nlist; k++)
-			if (nsizes == 0 || sizes[nsizes - 1] != sizes[k])
-				sizes[nsizes++] = sizes[k];
-	} else {
-		size_t pmax = max_size ? max_size : (size_t)floor(meff + 0.5);
-		if (pmax > pmax_all)
-			pmax = pmax_all;
-		if (pmax < 1)
-			pmax = 1;
-		if (sweep_log_sizes(pmax, npoints, &sizes, &nsizes, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
 	}
 	so.sizes = sizes;
 	so.nsizes = nsizes;
-
-	/* the settings that decide the rows (not the sizes nor the repetitions: a resumed sweep
-	 * may add either) */
-	char lj[32];
-	if (so.fit.lambda_j == FIT_LAMBDA_J_AUTO)
-		snprintf(lj, sizeof lj, "auto");
-	else
-		snprintf(lj, sizeof lj, "%.17g", so.fit.lambda_j);
-	settings = malloc(4096);
-	if (settings == NULL)
-		goto oom;
-	snprintf(settings, 4096,
-	         "format=%s alphabet=%s unknown=%s focus=%s max-gap-seq=%.17g max-gap-col=%.17g theta=%.17g "
-	         "weights=%s lambda-h=%.17g lambda-j=%s max-iter=%zu tol=%.17g no-fields=%d symmetric=%d "
-	         "starts=%zu seed=%llu kinds=%u couplings=%u test=%s update=%s order=%s max-sweeps=%zu",
-	         msa_format_name(m->format), m->abc.name, msa_unknown_name(in.msa.unknown),
-	         in.msa.focus ? in.msa.focus : "-", in.msa.max_gap_seq, in.msa.max_gap_col, so.theta,
-	         in.weights_file ? in.weights_file : "-", so.fit.lambda_h, lj, so.fit.max_iter, so.fit.tol,
-	         so.fit.no_fields, so.fit.symmetric, so.starts, (unsigned long long)so.seed, so.kinds, so.coups,
-	         test_path ? test_path : "-", dyn_update_names[so.dyn.update],
-	         dyn_order_names[so.dyn.order], so.dyn.max_sweeps);
-
-	/* resume */
-	if (no_run && access(tsv, F_OK) != 0) {
-		cmd_error(spec, "--no-run: %s: no table to summarise", tsv);
+	if (sweep_settings_key(&so, m, &in.msa, in.weights_file, test_path, &settings, &err) != PLM_OK ||
+	    (no_run && access(tsv, F_OK) != 0 &&
+	     plm_fail(&err, PLM_EINVAL, "--no-run: %s: no table to summarise", tsv) != PLM_OK) ||
+	    sweep_resume(tsv, settings, &tab, &found, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
 		goto done;
-	}
-	if (access(tsv, F_OK) == 0) {
-		if (sweep_read_rows(tsv, &tab, &old_settings, &err) != PLM_OK) {
-			cmd_error(spec, "%s (remove it or choose another -o)", err.msg);
-			goto done;
-		}
-		if (old_settings == NULL || strcmp(old_settings, settings) != 0) {
-			cmd_error(spec, "%s was made with other settings; remove it or choose another -o to start anew\n"
-			          "  it has:  %s\n  now:     %s", tsv, old_settings ? old_settings : "(none)", settings);
-			goto done;
-		}
 	}
 	double nat_u, nat_w;
 	sweep_natural_overlap(m, w, &nat_u, &nat_w);
@@ -485,17 +416,7 @@ int cmd_sweep_main(int argc, char **argv)
 	         "settings: %s",
 	         plm_version(), path, m->n, L, m->abc.q, meff, joined, nat_u, nat_w, settings);
 
-	size_t already = 0, npoints_all = nsizes * (so.reps - so.first_rep + 1);
-	for (size_t a = 0; a < nsizes; a++)
-		for (size_t rep = so.first_rep; rep <= so.reps; rep++) {
-			int all = 1;
-			for (int k = 0; k < SWEEP_NKINDS; k++)
-				for (int cc = 0; cc < SWEEP_NCOUPS; cc++)
-					if ((so.kinds & (1u << k)) && (so.coups & (1u << cc)) &&
-					    sweep_table_find(&tab, sizes[a], rep, k, cc) == NULL)
-						all = 0;
-			already += all;
-		}
+	size_t already = sweep_points_done(&tab, &so), npoints_all = nsizes * (so.reps - so.first_rep + 1);
 	prog pr = { tsv, header, L, plm_now(), already, !quiet && isatty(STDERR_FILENO), 0, 0.0 };
 	if (!quiet) {
 		fprintf(stderr, "plmem sweep: %zu sizes (P = %zu..%zu) x %zu repetitions (%zu..%zu), %zu starts per kind; "
@@ -543,24 +464,11 @@ int cmd_sweep_main(int argc, char **argv)
 		/* the one-line summary: train and test overlaps at the smallest and largest size */
 		const size_t ends[2] = { sizes[0], sizes[nsizes - 1] };
 		fprintf(stderr, "plmem sweep: asymmetric couplings, mean final overlap at P = %zu -> %zu:", ends[0], ends[1]);
-		for (int k = 0; k < SWEEP_NKINDS; k++) {
-			if (!(so.kinds & (1u << k)) || !(so.coups & 1u))
-				continue;
-			double v[2];
-			for (int e = 0; e < 2; e++) {
-				double s = 0;
-				size_t n = 0;
-				for (size_t rep = so.first_rep; rep <= so.reps; rep++) {
-					const sweep_row *rw = sweep_table_find(&tab, ends[e], rep, k, SWEEP_ASYM);
-					if (rw != NULL && rw->starts > 0) {
-						s += rw->overlap;
-						n++;
-					}
-				}
-				v[e] = n ? s / (double)n : NAN;
-			}
-			fprintf(stderr, " %s %.3f -> %.3f;", sweep_kind_name(k), v[0], v[1]);
-		}
+		for (int k = 0; k < SWEEP_NKINDS; k++)
+			if ((so.kinds & (1u << k)) && (so.coups & 1u))
+				fprintf(stderr, " %s %.3f -> %.3f;", sweep_kind_name(k),
+				        sweep_mean_overlap(&tab, &so, ends[0], k, SWEEP_ASYM),
+				        sweep_mean_overlap(&tab, &so, ends[1], k, SWEEP_ASYM));
 		fprintf(stderr, " natural sequences %.3f; %.1f s\n", nat_u, plm_now() - t_start);
 		fprintf(stderr, "plmem sweep: wrote %s and %s; %s\n", tsv, sum, plot_msg);
 	}
@@ -581,7 +489,6 @@ done:
 	free(png);
 	free(header);
 	free(settings);
-	free(old_settings);
 	free(joined);
 	free(w);
 	msa_destroy(tm);
