@@ -2,6 +2,7 @@
 #include "alphabet.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,4 +138,63 @@ void alphabet_any(plm_alphabet *a)
 int alphabet_equal(const plm_alphabet *a, const plm_alphabet *b)
 {
 	return a->q == b->q && strcmp(a->letters, b->letters) == 0;
+}
+
+/* The composition of the letters (alphabet.h states the rule and its thresholds). */
+int alphabet_guess(const size_t counts[256], char *spec, size_t n, char *why, size_t wn)
+{
+	size_t letters = 0, nuc = 0, bin = 0, t = 0, u = 0;
+	for (int c = 0; c < 256; c++) {
+		if (!isgraph(c) || c == '-' || c == '.' || c == '*' || c == '~')
+			continue;
+		letters += counts[c];
+		if (c == '0' || c == '1' || c == '+')
+			bin += counts[c];
+		if (strchr("ACGTUNacgtun", c) != NULL)
+			nuc += counts[c];
+	}
+	t = counts['T'] + counts['t'];
+	u = counts['U'] + counts['u'];
+	spec[0] = '\0';
+	if (letters == 0) {
+		snprintf(spec, n, "protein");
+		snprintf(why, wn, "no residues: protein by default");
+		return 1;
+	}
+	if (bin == letters) {
+		snprintf(spec, n, "binary");
+		snprintf(why, wn, "guessed: only 0, 1, + and - in the sequences");
+		return 1;
+	}
+	double f = (double)nuc / (double)letters;
+	/* one decimal, never rounded across a threshold or up to 100% */
+	double shown = floor(f * 1000.0) / 10.0;
+	if (f >= ALPHABET_GUESS_NUCLEIC) {
+		snprintf(spec, n, "%s", u > t ? "rna" : "dna");
+		snprintf(why, wn, "guessed from %.1f%% A/C/G/T/U/N%s", shown, u > t ? ", U more often than T" : "");
+		return 1;
+	}
+	if (f < ALPHABET_GUESS_PROTEIN) {
+		snprintf(spec, n, "protein");
+		snprintf(why, wn, "guessed: %.1f%% A/C/G/T/U/N, below %g%%", shown, 100.0 * ALPHABET_GUESS_PROTEIN);
+		return 1;
+	}
+	size_t amino = 0; /* letters that only a protein alphabet reads */
+	for (const char *p = "EFIJLOPQZefijlopqz"; *p; p++)
+		amino += counts[(unsigned char)*p];
+	if (amino > 0) {
+		snprintf(spec, n, "protein");
+		snprintf(why, wn, "guessed: %.1f%% A/C/G/T/U/N, with %zu letters only proteins have", shown, amino);
+		return 1;
+	}
+	if (letters < ALPHABET_GUESS_MIN) {
+		snprintf(spec, n, "protein");
+		snprintf(why, wn, "%.1f%% A/C/G/T/U/N of only %zu letters: protein by default", shown, letters);
+		return 1;
+	}
+	snprintf(why, wn,
+	         "cannot tell protein from nucleic acid: %.1f%% of the letters are A/C/G/T/U/N (protein below "
+	         "%g%%, nucleic acid from %g%%); give --alphabet protein or --alphabet %s",
+	         shown, 100.0 * ALPHABET_GUESS_PROTEIN, 100.0 * ALPHABET_GUESS_NUCLEIC, u > t ? "rna" : "dna");
+	return 0;
 }

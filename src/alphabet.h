@@ -52,6 +52,28 @@ int alphabet_suggest(const char *letters, const plm_alphabet *current, char *out
  * ignored), for reading a file to see which letters it holds (alphabet_suggest). */
 void alphabet_any(plm_alphabet *a);
 
+/* Guessing the alphabet of a file from its residue composition (the rule msa_read applies
+ * when no alphabet is given).  Letters are the bytes of the sequences other than gaps ('-'
+ * '.'), whitespace and the stop/unknown marks '*' '~'; nucleotide codes are A C G T U N in
+ * either case:
+ *   no letter                                  -> protein ("no residues")
+ *   every letter 0, 1 or +                     -> binary
+ *   nucleotide codes >= ALPHABET_GUESS_NUCLEIC -> rna when U outnumbers T, else dna
+ *   nucleotide codes <  ALPHABET_GUESS_PROTEIN -> protein (natural proteins hold ~25-35% of
+ *                                                A C G T N; glycine/alanine-rich ones ~50%)
+ *   in between, with a letter no nucleotide alphabet reads (E F I J L O P Q Z) -> protein
+ *   in between, fewer than ALPHABET_GUESS_MIN letters -> protein (too few to tell)
+ *   in between otherwise                       -> no guess: the caller refuses and names
+ *                                                --alphabet. */
+#define ALPHABET_GUESS_NUCLEIC 0.90
+#define ALPHABET_GUESS_PROTEIN 0.75
+#define ALPHABET_GUESS_MIN 20
+/* COUNTS[c]: occurrences of byte c in the sequences.  Writes the spec ("protein", "dna",
+ * "rna", "binary") to SPEC (N bytes) and the reason to WHY (WN bytes, e.g. "guessed from
+ * 99.8% A/C/G/T/U/N") and returns 1; returns 0 when the composition is not clear (SPEC
+ * empty, WHY the composition and the two alphabets it lies between). */
+int alphabet_guess(const size_t counts[256], char *spec, size_t n, char *why, size_t wn);
+
 /* 1 when both alphabets have the same states in the same order. */
 int alphabet_equal(const plm_alphabet *a, const plm_alphabet *b);
 

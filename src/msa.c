@@ -27,7 +27,7 @@ void msa_opts_default(msa_opts *o)
 }
 
 static const char *const format_names[] = {
-	"auto", "fasta", "a2m", "a3m", "stockholm", "lines", "numbers"
+	"auto", "fasta", "a2m", "a3m", "stockholm", "lines", "numbers", "clustal"
 };
 
 const char *msa_format_name(msa_format f)
@@ -44,14 +44,18 @@ int msa_format_parse(const char *name, msa_format *f)
 			*f = (msa_format)k;
 			return 0;
 		}
-	if (strcmp(name, "aln") == 0 || strcmp(name, "psicov") == 0) {
-		*f = MSA_FORMAT_LINES;
-		return 0;
-	}
-	if (strcmp(name, "sto") == 0) {
-		*f = MSA_FORMAT_STOCKHOLM;
-		return 0;
-	}
+	/* the usual extensions; "aln" is PSICOV's lines unless the file opens with a Clustal
+	 * header (step_detect_parse) */
+	static const struct { const char *name; msa_format f; } alias[] = {
+		{ "fa", MSA_FORMAT_FASTA }, { "fas", MSA_FORMAT_FASTA }, { "fna", MSA_FORMAT_FASTA },
+		{ "faa", MSA_FORMAT_FASTA }, { "sto", MSA_FORMAT_STOCKHOLM }, { "stk", MSA_FORMAT_STOCKHOLM },
+		{ "aln", MSA_FORMAT_LINES }, { "psicov", MSA_FORMAT_LINES },
+	};
+	for (size_t k = 0; k < sizeof alias / sizeof alias[0]; k++)
+		if (strcmp(name, alias[k].name) == 0) {
+			*f = alias[k].f;
+			return 0;
+		}
 	return -1;
 }
 
@@ -170,6 +174,9 @@ typedef struct msa_build {
 	plm_alphabet abc;
 	msa_format fmt;         /* as asked, then as read */
 	msa_format family;      /* the parser used */
+	char abc_why[192];      /* msa.abc_why */
+	char fmt_why[96];       /* msa.fmt_why */
+	size_t nlower, nlower_cols, ninsert_lower, ninsert_dot, nunknown_gap; /* as in msa */
 	size_t line0;           /* line of the first content */
 	int strip;              /* insert states are removed */
 	size_t ncol;            /* aligned columns */
@@ -213,6 +220,7 @@ static int parse_family(msa_reader *rd, msa_format family)
 	case MSA_FORMAT_STOCKHOLM: return msa_reader_parse_stockholm(rd);
 	case MSA_FORMAT_LINES: return msa_reader_parse_lines(rd);
 	case MSA_FORMAT_NUMBERS: return msa_reader_parse_numbers(rd);
+	case MSA_FORMAT_CLUSTAL: return msa_reader_parse_clustal(rd);
 	default: return msa_reader_parse_fasta(rd);
 	}
 }
@@ -249,6 +257,26 @@ static void hint_alphabet(msa_build *b)
 	                                                                 : "; --alphabet '%s' reads this file", spec);
 }
 
+/* The alphabet: given, binary for the numbers format, else guessed from the letters. */
+static int choose_alphabet(msa_build *b)
+{
+	char guess[16];
+	const char *spec = b->opts->alphabet;
+	if (spec != NULL) {
+		snprintf(b->abc_why, sizeof b->abc_why, "--alphabet");
+	} else if (b->family == MSA_FORMAT_NUMBERS) {
+		spec = "binary";
+		snprintf(b->abc_why, sizeof b->abc_why, "the numbers format is binary");
+	} else {
+		size_t counts[256] = { 0 };
+		msa_reader_count_letters(b->rd.buf, b->rd.len, b->family, counts);
+		if (!alphabet_guess(counts, guess, sizeof guess, b->abc_why, sizeof b->abc_why))
+			return plm_fail(b->err, PLM_EFORMAT, "%s: %s", b->path, b->abc_why);
+		spec = guess;
+	}
+	return alphabet_init(&b->abc, spec, b->err);
+}
+
 /* The format family (from the content unless forced), the alphabet, and the records. */
 static int step_detect_parse(msa_build *b)
 {
@@ -263,24 +291,25 @@ static int step_detect_parse(msa_build *b)
 		size_t ignored;
 		data = nl ? msa_reader_first_content(nl + 1, (size_t)(rd->buf + rd->len - nl - 1), &ignored) : NULL;
 	}
+	const char *first_end = memchr(first, '\n', (size_t)(rd->buf + rd->len - first));
+	int clustal = msa_reader_is_clustal(first, first_end ? first_end : rd->buf + rd->len);
 	if (strncmp(first, "# STOCKHOLM", 11) == 0)
 		family = MSA_FORMAT_STOCKHOLM;
+	else if (clustal)
+		family = MSA_FORMAT_CLUSTAL;
 	else if (data != NULL && *data == '>')
 		family = MSA_FORMAT_FASTA;
 	else
 		family = msa_reader_detect_plain(rd->buf, rd->len);
 	if (fmt == MSA_FORMAT_A2M || fmt == MSA_FORMAT_A3M)
 		family = MSA_FORMAT_FASTA;
+	else if (fmt == MSA_FORMAT_LINES && clustal) /* --format aln on a Clustal file */
+		family = fmt = MSA_FORMAT_CLUSTAL;
 	else if (fmt != MSA_FORMAT_AUTO)
 		family = fmt;
 	b->fmt = fmt;
 	b->family = family;
-
-	const char *spec = b->opts->alphabet;
-	if (spec == NULL && (family == MSA_FORMAT_NUMBERS ||
-	                     (family == MSA_FORMAT_LINES && msa_reader_looks_binary(rd->buf, rd->len))))
-		spec = "binary";
-	int rc = alphabet_init(&b->abc, spec, b->err);
+	int rc = choose_alphabet(b);
 	if (rc)
 		return rc;
 	rd->abc = &b->abc;
@@ -291,6 +320,81 @@ static int step_detect_parse(msa_build *b)
 	}
 	if (rd->n == 0)
 		return plm_fail(b->err, PLM_EFORMAT, "%s:%zu: no sequences in the file", b->path, b->line0);
+	return PLM_OK;
+}
+
+/* 1 when PATH's name (less a ".gz") ends in ".a2m" or ".a3m". */
+static int a2m_name(const char *path)
+{
+	size_t n = strlen(path);
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
+		n -= 3;
+	return n > 4 && (strncmp(path + n - 4, ".a2m", 4) == 0 || strncmp(path + n - 4, ".a3m", 4) == 0);
+}
+
+/* Whether insert states (lowercase letters, '.') are removed, and why (msa.h states the rule):
+ * RAW_EQ the raw rows have one length, STR_EQ removing the inserts leaves rows of one
+ * non-zero length, ANY some row has one. */
+static int insert_rule(msa_build *b, int raw_eq, int str_eq, int any)
+{
+	int dot = 0;
+	for (size_t k = 0; k < b->rd.n && !dot; k++)
+		dot = memchr(b->rd.r[k].s, '.', b->rd.r[k].len) != NULL && is_insert(&b->abc, '.');
+	const char *why;
+	int strip;
+	if (b->fmt == MSA_FORMAT_A2M || b->fmt == MSA_FORMAT_A3M) {
+		strip = 1;
+		why = b->fmt == MSA_FORMAT_A2M ? "--format a2m" : "--format a3m";
+	} else if (b->fmt == MSA_FORMAT_FASTA) {
+		strip = 0;
+		why = "--format fasta";
+	} else if (!any) {
+		strip = 0;
+		why = "";
+	} else if (!str_eq) {
+		strip = 0;
+		why = "removing them leaves rows of unequal length";
+	} else if (b->family == MSA_FORMAT_STOCKHOLM) {
+		strip = 1;
+		why = "Stockholm insert states";
+	} else if (!raw_eq) {
+		strip = 1;
+		why = "a3m: rows of equal length only without them";
+	} else if (dot) {
+		strip = 1;
+		why = "a2m: '.' in the rows";
+	} else if (a2m_name(b->path)) {
+		strip = 1;
+		why = "a2m: the file name";
+	} else {
+		strip = 0;
+		why = "plain FASTA: no '.', rows of equal length; --format a2m removes them";
+	}
+	snprintf(b->fmt_why, sizeof b->fmt_why, "%s", why);
+	return strip;
+}
+
+/* Lowercase letters kept as residues: how many, in how many aligned columns (rows of one
+ * length NCOL). */
+static int count_lowercase(msa_build *b, size_t ncol)
+{
+	if (b->strip)
+		return PLM_OK;
+	unsigned char *has = NULL;
+	for (size_t k = 0; k < b->rd.n; k++) {
+		const msa_rec *r = &b->rd.r[k];
+		for (size_t t = 0; t < r->len; t++) {
+			unsigned char c = (unsigned char)r->s[t];
+			if (c == '.' || !is_insert(&b->abc, c))
+				continue;
+			if (has == NULL && (has = plm_calloc(ncol, 1, "column flags", b->err)) == NULL)
+				return PLM_ENOMEM;
+			b->nlower++;
+			b->nlower_cols += !has[t];
+			has[t] = 1;
+		}
+	}
+	free(has);
 	return PLM_OK;
 }
 
@@ -312,12 +416,7 @@ static int step_inserts(msa_build *b)
 			if (sl != rd->r[k].len)
 				any_insert = 1;
 		}
-		if (b->fmt == MSA_FORMAT_A2M || b->fmt == MSA_FORMAT_A3M)
-			b->strip = 1;
-		else if (b->fmt == MSA_FORMAT_FASTA)
-			b->strip = 0;
-		else /* detected: inserts present and removing them leaves equal, non-empty rows */
-			b->strip = any_insert && str_eq && s0 > 0;
+		b->strip = insert_rule(b, raw_eq, str_eq && s0 > 0, any_insert);
 		if (b->family == MSA_FORMAT_FASTA) {
 			if (b->fmt == MSA_FORMAT_AUTO)
 				b->fmt = b->strip ? (raw_eq ? MSA_FORMAT_A2M : MSA_FORMAT_A3M) : MSA_FORMAT_FASTA;
@@ -326,6 +425,7 @@ static int step_inserts(msa_build *b)
 		}
 	} else {
 		b->fmt = b->family;
+		snprintf(b->fmt_why, sizeof b->fmt_why, "%s format", msa_format_name(b->family));
 	}
 	size_t ncol = b->strip ? stripped_len(abc, &rd->r[0]) : rd->r[0].len;
 	for (size_t k = 1; k < rd->n; k++) {
@@ -339,7 +439,7 @@ static int step_inserts(msa_build *b)
 		return plm_fail(b->err, PLM_EFORMAT, "%s:%zu: the sequences have no aligned columns", b->path,
 		                rd->r[0].line);
 	b->ncol = ncol;
-	return PLM_OK;
+	return count_lowercase(b, ncol);
 }
 
 /* The alignment object: names moved from the records, the reading options recorded. */
@@ -356,6 +456,10 @@ static int step_create(msa_build *b)
 	m->unknown = b->opts->unknown;
 	m->max_gap_seq = b->opts->max_gap_seq;
 	m->max_gap_col = b->opts->max_gap_col;
+	memcpy(m->abc_why, b->abc_why, sizeof m->abc_why);
+	memcpy(m->fmt_why, b->fmt_why, sizeof m->fmt_why);
+	m->nlower = b->nlower;
+	m->nlower_cols = b->nlower_cols;
 	m->path = plm_strdup(b->path, b->err);
 	m->in_names = plm_calloc(rd->n, sizeof *m->in_names, "sequence names", b->err);
 	m->in_status = plm_calloc(rd->n, 1, "sequence status", b->err);
@@ -476,9 +580,14 @@ static void step_strip(msa_build *b)
 	for (size_t k = 0; k < b->rd.n; k++) {
 		msa_rec *r = &b->rd.r[k];
 		size_t j = 0;
-		for (size_t t = 0; t < r->len; t++)
+		for (size_t t = 0; t < r->len; t++) {
 			if (!is_insert(&b->abc, (unsigned char)r->s[t]))
 				r->s[j++] = r->s[t];
+			else if (r->s[t] == '.')
+				b->m->ninsert_dot++;
+			else
+				b->m->ninsert_lower++;
+		}
 		r->len = j;
 	}
 }
@@ -510,6 +619,7 @@ static int step_encode(msa_build *b)
 					st = 0;
 				} else {
 					st = abc->gap;
+					m->nunknown_gap++;
 				}
 			}
 			if (st == abc->gap)
@@ -650,4 +760,26 @@ int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err)
 	}
 	*out = b.m;
 	return PLM_OK;
+}
+
+size_t msa_notes(const msa *m, char *buf, size_t n)
+{
+	size_t lines = 0, used = 0;
+	buf[0] = '\0';
+#define NOTE(...)                                                        \
+	do {                                                                 \
+		int w_ = snprintf(buf + used, n - used, __VA_ARGS__);            \
+		used = w_ < 0 || (size_t)w_ >= n - used ? n - 1 : used + (size_t)w_; \
+		lines++;                                                         \
+	} while (0)
+	if (m->nlower > 0)
+		NOTE("lowercase: %zu letters in %zu columns read as residues (%s)\n", m->nlower, m->nlower_cols,
+		     m->fmt_why);
+	if (m->ninsert_lower + m->ninsert_dot > 0)
+		NOTE("insert states: %zu lowercase letters and %zu '.' removed (%s)\n", m->ninsert_lower,
+		     m->ninsert_dot, m->fmt_why);
+	if (m->nunknown_gap > 0)
+		NOTE("ambiguous or unknown letters: %zu read as gaps (--unknown gap)\n", m->nunknown_gap);
+#undef NOTE
+	return lines;
 }

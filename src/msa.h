@@ -18,7 +18,8 @@ typedef enum msa_format {
 	MSA_FORMAT_A3M,      /* as A2M, rows may differ in raw length */
 	MSA_FORMAT_STOCKHOLM,
 	MSA_FORMAT_LINES,    /* one sequence per line, no names (PSICOV/CCMpred .aln; 0/1 patterns) */
-	MSA_FORMAT_NUMBERS   /* one pattern per line as whitespace-separated numbers (+1/-1, 0/1) */
+	MSA_FORMAT_NUMBERS,  /* one pattern per line as whitespace-separated numbers (+1/-1, 0/1) */
+	MSA_FORMAT_CLUSTAL   /* Clustal/ALN: a "CLUSTAL" (or MUSCLE, PROBCONS) header, blocks of NAME SEQ */
 } msa_format;
 
 /* What to do with a letter the alphabet calls ambiguous or unknown (X, B, Z, N, ...). */
@@ -69,6 +70,14 @@ typedef struct msa {
 	                    * before it */
 	char *focus;       /* the focus sequence's full name (e.g. DYR_ECOLI/1-159), or NULL */
 
+	/* how it was read, for the summary (msa_notes) */
+	char abc_why[192];   /* why this alphabet: "--alphabet", "guessed from 99.8% A/C/G/T/U/N"... */
+	char fmt_why[96];    /* why insert states were removed or not (FASTA family, Stockholm) */
+	size_t nlower;       /* lowercase letters read as residues (insert states not removed) */
+	size_t nlower_cols;  /* aligned columns holding them */
+	size_t ninsert_lower, ninsert_dot; /* insert states removed: lowercase letters, '.' */
+	size_t nunknown_gap; /* ambiguous or unknown letters read as gaps (MSA_UNKNOWN_GAP) */
+
 	/* the reading options that shaped it (provenance: model_copy_alignment records them) */
 	msa_unknown_policy unknown;
 	double max_gap_seq, max_gap_col;
@@ -76,19 +85,30 @@ typedef struct msa {
 
 /* Read PATH ("-": stdin; gzip detected by content).  On failure *out is NULL and ERR holds
  * "PATH:LINE: problem".  OPTS may be NULL (defaults).
- * Detection (opts->format == MSA_FORMAT_AUTO): '>' first -> FASTA family: A2M when lowercase
- * letters or '.' occur and removing them leaves rows of one non-zero length (A3M when the raw
- * rows differed), else plain FASTA (lowercase = residues, '.' = gap); "# STOCKHOLM" ->
- * Stockholm (same insert rule); otherwise lines, or numbers when the first data line holds
- * several whitespace-separated fields.  opts->alphabet NULL: protein, or binary for numbers
- * and for lines made only of 0 1 + -.
+ * Detection (opts->format == MSA_FORMAT_AUTO): '>' first -> FASTA family, whose insert
+ * states (lowercase letters and '.') are removed only when removing them leaves rows of one
+ * non-zero length and either the raw rows differ in length (A3M), or a '.' occurs, or the
+ * file is named *.a2m / *.a3m (A2M); otherwise plain FASTA: lowercase letters are residues
+ * (upper-cased, counted in nlower) and '.' a gap.  "# STOCKHOLM" -> Stockholm (inserts
+ * removed when that leaves equal rows); "CLUSTAL", "MUSCLE (" or "PROBCONS" -> Clustal;
+ * otherwise lines, or numbers when the first data line holds several whitespace-separated
+ * fields.  opts->alphabet NULL: binary for numbers, else guessed from the letters' composition
+ * (alphabet_guess; an unclear composition fails naming --alphabet); m->abc_why says which.
  * Order of the filters: focus columns; unknown letters in those columns (opts->unknown);
  * opts->max_gap_seq over those columns; opts->max_gap_col over the kept sequences. */
 int msa_read(const char *path, const msa_opts *opts, msa **out, plm_err *err);
 void msa_destroy(msa *m);
 
+/* The conversions msa_read made, one line each ending in '\n' (nothing when there were
+ * none), into BUF (N bytes): lowercase letters read as residues or removed as insert states,
+ * with the rule that decided; unknown letters read as gaps.  Returns the number of lines. */
+size_t msa_notes(const msa *m, char *buf, size_t n);
+
 const char *msa_format_name(msa_format f);
-/* "fasta", "a2m", "a3m", "stockholm", "lines", "numbers" or "auto"; -1 when unknown. */
+/* "fasta", "a2m", "a3m", "stockholm", "lines", "numbers", "clustal" or "auto", and the
+ * usual file-extension names: "fa", "fas", "fna", "faa" (fasta), "sto", "stk" (stockholm),
+ * "aln" (clustal when the file opens with a Clustal header, else lines: PSICOV's .aln),
+ * "psicov" (lines); -1 when unknown. */
 int msa_format_parse(const char *name, msa_format *f);
 /* "gap", "drop", "reject"; msa_unknown_parse returns -1 for another name. */
 const char *msa_unknown_name(msa_unknown_policy p);

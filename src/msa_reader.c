@@ -545,7 +545,119 @@ int msa_reader_parse_numbers(msa_reader *rd)
 	return PLM_OK;
 }
 
+/* Clustal/ALN: a header line ("CLUSTAL W (1.83) multiple sequence alignment", MUSCLE's,
+ * PROBCONS'), then blocks of "NAME SEQ [COUNT]" lines separated by blank lines; a line that
+ * starts with a space is the conservation line (* : .).  A name's lines are concatenated
+ * across blocks in the order of the first block. */
+int msa_reader_parse_clustal(msa_reader *rd)
+{
+	size_t line = 1, header = 0, nblock = 0, inblock = 0;
+	FOR_LINES(rd, p, e, line) {
+		if (!header) {
+			if (msa_reader_blank(p, e))
+				continue;
+			if (!msa_reader_is_clustal(p, e))
+				return plm_fail(rd->err, PLM_EFORMAT,
+				                "%s:%zu: not a Clustal file (expected a 'CLUSTAL' header line)", rd->path, line);
+			header = line;
+			continue;
+		}
+		if (msa_reader_blank(p, e)) {
+			nblock += inblock;
+			inblock = 0;
+			continue;
+		}
+		if (isspace((unsigned char)*p)) /* the conservation line */
+			continue;
+		const char *n1 = msa_reader_skip_word(p, e), *s0 = msa_reader_skip_ws(n1, e);
+		const char *s1 = msa_reader_skip_word(s0, e), *c0 = msa_reader_skip_ws(s1, e);
+		const char *c1 = msa_reader_skip_word(c0, e);
+		int count_ok = 1;
+		for (const char *q = c0; q < c1; q++)
+			count_ok &= isdigit((unsigned char)*q) != 0;
+		if (s0 == e || !count_ok || msa_reader_skip_ws(c1, e) != e)
+			return plm_fail(rd->err, PLM_EFORMAT,
+			                "%s:%zu: malformed Clustal line (expected 'NAME SEQUENCE' and an optional residue count)",
+			                rd->path, line);
+		size_t nlen = (size_t)(n1 - p), idx = name_find(rd, p, nlen);
+		inblock++;
+		if (idx == SIZE_MAX) {
+			if (nblock > 0)
+				return plm_fail(rd->err, PLM_EFORMAT, "%s:%zu: sequence '%.*s' is not in the first block",
+				                rd->path, line, (int)(nlen > 60 ? 60 : nlen), p);
+			if (rec_new(rd, p, nlen, line) == NULL || name_add(rd, rd->n - 1) != PLM_OK)
+				return PLM_ENOMEM;
+			idx = rd->n - 1;
+		}
+		msa_rec *r = &rd->r[idx];
+		if (r->blk == nblock + 1)
+			return plm_fail(rd->err, PLM_EFORMAT,
+			                "%s:%zu: sequence '%s' appears twice in one block (first on line %zu)", rd->path,
+			                line, r->name, r->blkline);
+		r->blk = nblock + 1;
+		r->blkline = line;
+		int rc = add_chars(rd, r, line, s0, s1);
+		if (rc)
+			return rc;
+	}
+	if (!header)
+		return plm_fail(rd->err, PLM_EFORMAT, "%s:%zu: empty file (no Clustal header)", rd->path, line);
+	return PLM_OK;
+}
+
 /* ---- detection ----------------------------------------------------------- */
+
+int msa_reader_is_clustal(const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+	return (n >= 7 && strncmp(p, "CLUSTAL", 7) == 0) || (n >= 8 && strncmp(p, "MUSCLE (", 8) == 0) ||
+	       (n >= 8 && strncmp(p, "PROBCONS", 8) == 0);
+}
+
+/* Count the bytes of [p, e) that are not whitespace. */
+static void count_span(const char *p, const char *e, size_t counts[256])
+{
+	for (; p < e; p++)
+		if (!isspace((unsigned char)*p))
+			counts[(unsigned char)*p]++;
+}
+
+void msa_reader_count_letters(const char *buf, size_t len, msa_format family, size_t counts[256])
+{
+	const char *end = buf + len;
+	int seen_header = 0;
+	for (const char *p = buf; p < end;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (e == NULL)
+			e = end;
+		if (!msa_reader_blank(p, e)) {
+			switch (family) {
+			case MSA_FORMAT_STOCKHOLM: /* NAME SEQ; '#' lines and "//" are not sequence */
+				if (*p != '#' && *p != '/' && !isspace((unsigned char)*p))
+					count_span(msa_reader_skip_word(p, e), e, counts);
+				break;
+			case MSA_FORMAT_CLUSTAL: /* header line, then NAME SEQ [COUNT]; conservation lines */
+				if (!seen_header)
+					seen_header = 1;
+				else if (!isspace((unsigned char)*p)) {
+					const char *s0 = msa_reader_skip_ws(msa_reader_skip_word(p, e), e);
+					count_span(s0, msa_reader_skip_word(s0, e), counts);
+				}
+				break;
+			case MSA_FORMAT_LINES:
+			case MSA_FORMAT_NUMBERS:
+				if (*p != '#')
+					count_span(p, e, counts);
+				break;
+			default: /* the FASTA family: '>' headers, '#' comment lines */
+				if (*p != '>' && *p != '#')
+					count_span(p, e, counts);
+				break;
+			}
+		}
+		p = e + 1;
+	}
+}
 
 const char *msa_reader_first_content(const char *buf, size_t len, size_t *line)
 {

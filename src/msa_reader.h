@@ -45,8 +45,6 @@ int msa_reader_slurp(const char *path, char **out, size_t *outlen, plm_err *err)
 void msa_reader_clear(msa_reader *rd);
 /* Free one record's characters and line segments (its name stays), once they are used. */
 void msa_reader_release(msa_rec *r);
-/* Free one record's characters and line segments (its name stays), once they are used. */
-void msa_reader_release(msa_rec *r);
 
 /* Each parser appends one record per sequence of RD's buffer, checking every letter against
  * rd->abc; a malformed input fails with "PATH:LINE[:COL]: problem". */
@@ -54,6 +52,7 @@ int msa_reader_parse_fasta(msa_reader *rd);     /* FASTA, A2M, A3M */
 int msa_reader_parse_stockholm(msa_reader *rd);
 int msa_reader_parse_lines(msa_reader *rd);     /* one sequence per line, named "1", "2"... */
 int msa_reader_parse_numbers(msa_reader *rd);   /* whitespace-separated 0/1, +1/-1; q = 2 only */
+int msa_reader_parse_clustal(msa_reader *rd);   /* Clustal/ALN blocks after the header line */
 
 /* Locate raw character K of record R: file line and byte column. */
 void msa_reader_locate(const msa_reader *rd, const msa_rec *r, size_t k, size_t *line, size_t *col);
@@ -68,6 +67,13 @@ const char *msa_reader_first_content(const char *buf, size_t len, size_t *line);
 msa_format msa_reader_detect_plain(const char *buf, size_t len);
 /* 1 when every non-comment character is one of 0 1 + - and at least one is 0, 1 or +. */
 int msa_reader_looks_binary(const char *buf, size_t len);
+/* 1 when the line at P (the first content of a file) is a Clustal header: "CLUSTAL",
+ * "MUSCLE (" or "PROBCONS". */
+int msa_reader_is_clustal(const char *p, const char *end);
+/* Add to COUNTS[c] the occurrences of each byte c in the sequence text of BUF as FAMILY's
+ * parser reads it (headers, names, annotation, comments and Clustal's conservation lines
+ * left out), for alphabet_guess. */
+void msa_reader_count_letters(const char *buf, size_t len, msa_format family, size_t counts[256]);
 
 /* Text scanning over [p, e), shared by the parsers and split's record writer. */
 static inline int msa_reader_blank(const char *p, const char *e)

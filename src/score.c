@@ -188,11 +188,17 @@ void score_mutant_name(const plm_model *m, size_t pos, uint8_t from, uint8_t to,
 	         alphabet_letter(&m->abc, to));
 }
 
+/* The separators between the substitutions of a mutant: A24C:K50R, A24C,K50R, A24C;K50R. */
+static int is_mutation_sep(char c)
+{
+	return c == ':' || c == ',' || c == ';';
+}
+
 /* One letter of the alphabet at *S (advanced); -1 with a reason when it is not one. */
 static int parse_letter(const plm_model *m, const char **s, const char *what, char *reason, size_t rlen)
 {
 	unsigned char c = (unsigned char)**s;
-	if (c == '\0' || c == ':' || isdigit(c)) {
+	if (c == '\0' || is_mutation_sep((char)c) || isdigit(c)) {
 		snprintf(reason, rlen, "missing the %s letter", what);
 		return -1;
 	}
@@ -217,6 +223,11 @@ int score_parse_mutant(const char *text, const plm_model *m, const score_numberi
 		return -1;
 	}
 	for (;;) {
+		if (k > 0 && (isdigit((unsigned char)*s) || *s == '.' || *s == '-')) {
+			snprintf(reason, rlen, "'%.20s' after '%c' is not a mutation (a table needs a header naming its "
+			         "'mutant' column)", s, s[-1]);
+			return -1;
+		}
 		int from = parse_letter(m, &s, "wild-type", reason, rlen);
 		if (from < 0)
 			return -1;
@@ -235,7 +246,7 @@ int score_parse_mutant(const char *text, const plm_model *m, const score_numberi
 		int mt = parse_letter(m, &s, "mutant", reason, rlen);
 		if (mt < 0)
 			return -1;
-		if (*s != '\0' && *s != ':') {
+		if (*s != '\0' && !is_mutation_sep(*s)) {
 			snprintf(reason, rlen, "unexpected '%c' after the mutant letter (write A24C or A24C:K50R)",
 			         isprint((unsigned char)*s) ? *s : '?');
 			return -1;
@@ -264,9 +275,11 @@ int score_parse_mutant(const char *text, const plm_model *m, const score_numberi
 		k++;
 		if (*s == '\0')
 			break;
-		s++; /* ':' */
+		char sep = *s++;
+		while (*s == ' ')
+			s++;
 		if (*s == '\0') {
-			snprintf(reason, rlen, "nothing after ':'");
+			snprintf(reason, rlen, "nothing after '%c'", sep);
 			return -1;
 		}
 	}

@@ -44,7 +44,8 @@ typedef struct score_numbering {
 int score_numbering_init(score_numbering *nb, const plm_model *m, plm_err *err);
 void score_numbering_free(score_numbering *nb);
 
-/* Parse TEXT ("A24C" or "A24C:K50R", letters of M's alphabet, numbers in NB's numbering)
+/* Parse TEXT ("A24C", or several joined by ':', ',' or ';' such as "A24C:K50R" or
+ * "A24C, K50R"; letters of M's alphabet, numbers in NB's numbering)
  * against the reference REF (L states): at most MAX substitutions into POS/TO (*NSUB).
  * Returns 0, or -1 with a one-line reason in REASON (malformed text, a position outside the
  * model, a letter outside the alphabet, a wild-type letter that is not the reference's, a

@@ -248,6 +248,10 @@ int split_write(const msa *m, const unsigned char *train_in, const char *train_p
 		return plm_fail(err, PLM_EINVAL, "the split reads the alignment twice: give a file, not standard input");
 	if (strcmp(train_path, test_path) == 0)
 		return plm_fail(err, PLM_EINVAL, "the training and test files have the same name '%s'", train_path);
+	if (m->format == MSA_FORMAT_CLUSTAL)
+		return plm_fail(err, PLM_EINVAL,
+		                "%s: split copies records of FASTA, Stockholm or one-per-line files, not Clustal "
+		                "blocks; convert the alignment to FASTA first", m->path);
 	char *buf = NULL;
 	size_t len = 0;
 	int rc = msa_reader_slurp(m->path, &buf, &len, err);

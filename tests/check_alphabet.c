@@ -107,6 +107,52 @@ START_TEST(test_suggest)
 }
 END_TEST
 
+/* Guess from the bytes of TEXT; returns the spec ("" when unclear). */
+static const char *guess_text(const char *text, char *spec, char *why, size_t wn)
+{
+	size_t counts[256] = { 0 };
+	for (const char *p = text; *p; p++)
+		counts[(unsigned char)*p]++;
+	if (!alphabet_guess(counts, spec, 16, why, wn))
+		ck_assert_str_eq(spec, "");
+	return spec;
+}
+
+START_TEST(test_guess)
+{
+	char spec[16], why[256];
+	/* the thresholds: 90% A/C/G/T/U/N nucleic, below 75% protein; 18/20 = 90% exactly */
+	ck_assert_str_eq(guess_text("ACGTACGTACGTACGTACRY", spec, why, sizeof why), "dna");
+	ck_assert_ptr_nonnull(strstr(why, "guessed from 90.0% A/C/G/T/U/N"));
+	ck_assert_str_eq(guess_text("ACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTRYRYRYRYRY", spec, why, sizeof why), "");
+	ck_assert_ptr_nonnull(strstr(why, "--alphabet protein or --alphabet dna"));
+	ck_assert_str_eq(guess_text("ACGUACGUNNACGU--..", spec, why, sizeof why), "rna");
+	ck_assert_ptr_nonnull(strstr(why, "U more often than T"));
+	/* T and U: the more frequent decides; gaps and '.' are not letters */
+	ck_assert_str_eq(guess_text("acgttt-------.....u", spec, why, sizeof why), "dna");
+	/* a real protein: 26% A/C/G/T/N (the Kunitz domain of BPTI) */
+	ck_assert_str_eq(guess_text("RPDFCLEPPYTGPCKARIIRYFYNAKAGLCQTFVYGGCRAKRNNFKSAEDCMRTCGGA", spec, why,
+	                            sizeof why), "protein");
+	ck_assert_ptr_nonnull(strstr(why, "below 75%"));
+	/* between the thresholds: a letter no nucleotide alphabet has decides protein ... */
+	ck_assert_str_eq(guess_text("ACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTKMKMKMKMKE", spec, why, sizeof why),
+	                 "protein");
+	/* ... and so do fewer than ALPHABET_GUESS_MIN letters */
+	ck_assert_str_eq(guess_text("ACGTKACGTK", spec, why, sizeof why), "protein");
+	ck_assert_ptr_nonnull(strstr(why, "only 10 letters"));
+	ck_assert_str_eq(guess_text("0110-+10", spec, why, sizeof why), "binary");
+	ck_assert_str_eq(guess_text("0110A", spec, why, sizeof why), "protein");
+	ck_assert_str_eq(guess_text("-----", spec, why, sizeof why), "protein");
+	ck_assert_ptr_nonnull(strstr(why, "no residues"));
+	/* the shown percentage never rounds across a threshold: 89.99% is not "90.0%" */
+	size_t counts[256] = { 0 };
+	counts['A'] = 8999;
+	counts['K'] = 1001;
+	ck_assert_int_eq(alphabet_guess(counts, spec, sizeof spec, why, sizeof why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "89.9%"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("alphabet");
@@ -115,6 +161,7 @@ int main(void)
 	tcase_add_test(tc, test_nucleic_and_binary);
 	tcase_add_test(tc, test_custom);
 	tcase_add_test(tc, test_suggest);
+	tcase_add_test(tc, test_guess);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -410,12 +410,164 @@ START_TEST(test_unknown_policies)
 }
 END_TEST
 
+/* Issue 21, case 3: lowercase letters are insert states only when the file says so (a '.',
+ * rows equal only without them, a .a2m name, --format a2m); otherwise residues, counted. */
+START_TEST(test_lowercase_rule)
+{
+	plm_err err = { 0 };
+	char notes[512];
+	const char *text = ">a\nMKVEacLIKV\n>b\nMKLEgkLIRV\n>c\nMRLEawLIKV\n";
+	msa *m = read_text(text, NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_FASTA);
+	ck_assert_uint_eq(m->L, 10);
+	ck_assert_uint_eq(m->nlower, 6);
+	ck_assert_uint_eq(m->nlower_cols, 2);
+	ck_assert_uint_eq(msa_notes(m, notes, sizeof notes), 1);
+	ck_assert_ptr_nonnull(strstr(notes, "lowercase: 6 letters in 2 columns read as residues"));
+	msa_destroy(m);
+	/* the same rows named .a2m: inserts, counted */
+	char path[256];
+	snprintf(path, sizeof path, "%s/check_msa_%d.a2m", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(msa_read(path, NULL, &m, &err), PLM_OK);
+	unlink(path);
+	ck_assert_int_eq(m->format, MSA_FORMAT_A2M);
+	ck_assert_uint_eq(m->L, 8);
+	ck_assert_uint_eq(m->nlower, 0);
+	ck_assert_uint_eq(m->ninsert_lower, 6);
+	ck_assert_str_eq(m->fmt_why, "a2m: the file name");
+	msa_destroy(m);
+	/* a '.' makes it A2M */
+	m = read_text(">a\nMKVEacLIKV\n>b\nMKLE..LIRV\n", NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_A2M);
+	ck_assert_uint_eq(m->ninsert_lower, 2);
+	ck_assert_uint_eq(m->ninsert_dot, 2);
+	msa_destroy(m);
+	/* rows that are equal only without lowercase: A3M */
+	m = read_text(">a\nMKVEacLIKV\n>b\nMKLELIRV\n", NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_A3M);
+	msa_destroy(m);
+	/* removing them would leave unequal rows: residues */
+	m = read_text(">a\nMKVEacLIKV\n>b\nMKLEGkLIRV\n", NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_FASTA);
+	ck_assert_uint_eq(m->nlower, 3);
+	ck_assert_uint_eq(m->nlower_cols, 2);
+	msa_destroy(m);
+	/* --format a2m forces removal; the unknown letters read as gaps are counted too */
+	msa_opts o;
+	msa_opts_default(&o);
+	o.format = MSA_FORMAT_A2M;
+	o.unknown = MSA_UNKNOWN_GAP;
+	m = read_text(">a\nMKVXacLIKV\n>b\nMKLXgkLIRV\n", &o, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_uint_eq(m->L, 8);
+	ck_assert_uint_eq(m->nunknown_gap, 2);
+	ck_assert_uint_eq(msa_notes(m, notes, sizeof notes), 2);
+	ck_assert_ptr_nonnull(strstr(notes, "(--format a2m)"));
+	ck_assert_ptr_nonnull(strstr(notes, "2 read as gaps"));
+	msa_destroy(m);
+}
+END_TEST
+
+/* Issue 21, case 1: the alphabet is guessed from the composition, and said. */
+START_TEST(test_alphabet_guessed)
+{
+	plm_err err = { 0 };
+	msa *m = read_text(">a\nACGTACGTAC\n>b\nACGTTCGTAC\n", NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_str_eq(m->abc.name, "dna");
+	ck_assert_ptr_nonnull(strstr(m->abc_why, "guessed from 100.0% A/C/G/T/U/N"));
+	msa_destroy(m);
+	/* RNA: no sequence lost to U */
+	m = read_text("# STOCKHOLM 1.0\na ACGUACGUAC\nb ACGUUCGUAC\n//\n", NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_str_eq(m->abc.name, "rna");
+	ck_assert_uint_eq(m->n, 2);
+	msa_destroy(m);
+	/* unclear: refused, naming the option */
+	m = read_text(">a\nACGTACGTKM\n>b\nACGTACGTKM\n>c\nACGTACGTKM\n", NULL, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_ptr_nonnull(strstr(err.msg, "give --alphabet protein or --alphabet dna"));
+	/* given: used as given */
+	msa_opts o;
+	msa_opts_default(&o);
+	o.alphabet = "protein";
+	m = read_text(">a\nACGTACGTAC\n>b\nACGTTCGTAC\n", &o, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_str_eq(m->abc.name, "protein");
+	ck_assert_str_eq(m->abc_why, "--alphabet");
+	msa_destroy(m);
+}
+END_TEST
+
+/* Issue 21, case 6: Clustal files, and the usual names of the formats. */
+START_TEST(test_clustal)
+{
+	plm_err err = { 0 };
+	char r[64];
+	const char *aln = "CLUSTAL W (1.83) multiple sequence alignment\n"
+	                  "\n"
+	                  "seq1      MKVEAC 6\n"
+	                  "seq2      MKLE-C 5\n"
+	                  "          **:* *\n"
+	                  "\n"
+	                  "seq1      LIKV\n"
+	                  "seq2      LIRV\n"
+	                  "          **:*\n";
+	msa *m = read_text(aln, NULL, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_CLUSTAL);
+	ck_assert_uint_eq(m->n, 2);
+	ck_assert_str_eq(m->in_names[1], "seq2");
+	ck_assert_str_eq(row_str(m, 0, r), "MKVEACLIKV");
+	ck_assert_str_eq(row_str(m, 1, r), "MKLE-CLIRV");
+	msa_destroy(m);
+	/* --format aln (PSICOV lines) on a Clustal file reads it as Clustal */
+	msa_opts o;
+	msa_opts_default(&o);
+	ck_assert_int_eq(msa_format_parse("aln", &o.format), 0);
+	m = read_text(aln, &o, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(m->format, MSA_FORMAT_CLUSTAL);
+	msa_destroy(m);
+	/* errors: a name missing from the first block, a name twice in a block */
+	m = read_text("CLUSTAL\n\na MK\nb ML\n\na VV\nc VV\n", NULL, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_ptr_nonnull(strstr(err.msg, ":7: sequence 'c' is not in the first block"));
+	m = read_text("CLUSTAL\n\na MK\na ML\n", NULL, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_ptr_nonnull(strstr(err.msg, ":4: sequence 'a' appears twice in one block"));
+	m = read_text("CLUSTAL\n\na MK\nb ML\n\na VV\n", NULL, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_ptr_nonnull(strstr(err.msg, "sequence 'b' has 2 columns"));
+	msa_format f;
+	const char *names[] = { "fa", "fas", "fasta", "sto", "stockholm", "aln", "clustal", "a2m", "a3m" };
+	const msa_format want[] = { MSA_FORMAT_FASTA, MSA_FORMAT_FASTA, MSA_FORMAT_FASTA, MSA_FORMAT_STOCKHOLM,
+		                        MSA_FORMAT_STOCKHOLM, MSA_FORMAT_LINES, MSA_FORMAT_CLUSTAL, MSA_FORMAT_A2M,
+		                        MSA_FORMAT_A3M };
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		ck_assert_int_eq(msa_format_parse(names[k], &f), 0);
+		ck_assert_int_eq(f, want[k]);
+	}
+	ck_assert_int_eq(msa_format_parse("xyz", &f), -1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("msa");
 	TCase *tc = tcase_create("msa");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_shared_dimensions);
+	tcase_add_test(tc, test_lowercase_rule);
+	tcase_add_test(tc, test_alphabet_guessed);
+	tcase_add_test(tc, test_clustal);
 	tcase_add_test(tc, test_ras_focus_numbering);
 	tcase_add_test(tc, test_dhfr_focus);
 	tcase_add_test(tc, test_fasta_wrapped_lowercase);

@@ -198,6 +198,15 @@ START_TEST(test_parse_mutants)
 	ck_assert_uint_eq(pos[1], 5);
 	ck_assert_int_eq(to[1], m->abc.gap);
 	ck_assert_uint_eq(pos[2], 3);
+	/* the separators of EVcouplings (',') and others (';'), with spaces after them */
+	static const char *const same[] = { "a101y,G106-,E104E", "a101y;G106-:E104E", "a101y, G106-;  E104E" };
+	for (size_t k = 0; k < 3; k++) {
+		ck_assert_msg(score_parse_mutant(same[k], m, &nb, ref, pos, to, 4, &nsub, why, sizeof why) == 0, "%s: %s",
+		              same[k], why);
+		ck_assert_uint_eq(nsub, 3);
+		ck_assert_uint_eq(pos[1], 5);
+		ck_assert_uint_eq(pos[2], 3);
+	}
 	char name[32];
 	score_mutant_name(m, 1, ref[1], to[0], name, sizeof name);
 	ck_assert_str_eq(name, "C102Y");
@@ -218,6 +227,9 @@ START_TEST(test_parse_mutants)
 		{ "C+102W", "expected a residue number" },
 		{ "C102W K104R", "unexpected ' '" },
 		{ "C99999999999999999999W", "bad residue number" },
+		{ "C102W,", "nothing after ','" },
+		{ "C102W,0.35", "'0.35' after ',' is not a mutation" },
+		{ "C102W;;D103E", "missing the wild-type letter" },
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		why[0] = '\0';

@@ -108,14 +108,18 @@ void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_inpu
 		unk += m->in_status[k] == MSA_DROP_UNKNOWN;
 		gaps += m->in_status[k] == MSA_DROP_GAPS;
 	}
-	fprintf(fp, "%s%s: %s, alphabet %s (q = %zu)\n", prefix, m->path, msa_format_name(m->format),
-	        m->abc.name, m->abc.q);
+	fprintf(fp, "%s%s: %s, alphabet %s (q = %zu, %s)\n", prefix, m->path, msa_format_name(m->format),
+	        m->abc.name, m->abc.q, m->abc_why);
 	fprintf(fp, "%ssequences: %zu read, %zu kept, %zu dropped for ambiguous or unknown letters, "
 	            "%zu for gaps\n", prefix, m->nin, m->n, unk, gaps);
 	fprintf(fp, "%scolumns: %zu kept of %zu", prefix, m->L, m->ncol_in);
 	if (m->focus != NULL && m->resnum != NULL && m->L > 0)
 		fprintf(fp, " (focus %s, residues %ld-%ld)", m->focus, m->resnum[0], m->resnum[m->L - 1]);
 	fputc('\n', fp);
+	char notes[1024];
+	msa_notes(m, notes, sizeof notes);
+	for (char *line = notes, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		fprintf(fp, "%s%.*s\n", prefix, (int)(nl - line), line);
 	if (in->weights_file != NULL)
 		fprintf(fp, "%sM_eff = %.4f (weights from %s)\n", prefix, meff, in->weights_file);
 	else if (in->no_weights || in->theta <= 0)

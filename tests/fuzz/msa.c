@@ -38,6 +38,10 @@ static void check(const msa *m)
 		kept += m->in_status[k] == MSA_KEPT;
 	}
 	fuzz_require(kept == m->n, "in_status agrees with n");
+	fuzz_require(m->abc_why[0] != '\0', "the summary can say why this alphabet");
+	fuzz_require(m->nlower == 0 || m->ninsert_lower == 0, "lowercase letters are residues or inserts, not both");
+	fuzz_require((m->nlower == 0) == (m->nlower_cols == 0) && m->nlower_cols <= m->ncol_in,
+	             "lowercase columns are counted with their letters");
 	for (size_t s = 0; s < m->n; s++) {
 		fuzz_require(m->in_index[s] < m->nin && m->in_status[m->in_index[s]] == MSA_KEPT,
 		             "in_index points at a kept input sequence");
