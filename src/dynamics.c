@@ -3,6 +3,7 @@
  * Works on states in memory only: no files, no printing. */
 #include "dynamics.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@ const char *const dyn_order_names[] = {"ascending", "random", NULL};
 #endif
 
 #include "util.h"
+
+#include <cblas.h>
 
 /* The two hot loops get an AVX2 clone chosen at run time (PLM_CLONES); each element is
  * computed the same way in both, so results do not depend on the machine's vector width. */
@@ -36,6 +39,7 @@ struct dyn_work {
 	uint8_t *ring;
 	size_t ring_n;    /* states the ring holds (0: confirm by hash only) */
 	size_t ring_alloc;
+	size_t ring_bytes; /* budget of the ring (DYN_RING_BYTES; less for the slots of a batch) */
 	/* batches: the fields of the last noise-free start, reused by its noisy repeats */
 	double *base_f;
 	size_t base_id;
@@ -46,6 +50,7 @@ void dyn_opts_default(dyn_opts *o)
 	o->update = DYN_UPDATE_SEQUENTIAL;
 	o->order = DYN_ORDER_ASCENDING;
 	o->max_sweeps = DYN_MAX_SWEEPS_DEFAULT;
+	o->one_by_one = 0;
 }
 
 const char *dyn_status_name(dyn_status s)
@@ -337,6 +342,7 @@ int dyn_work_create(const dyn_model *d, dyn_work **out, plm_err *err)
 	w->order = plm_calloc(d->L, sizeof(size_t), "update order", err);
 	w->base_f = plm_calloc_aligned(d->L * d->q, sizeof(double), "local fields", err);
 	w->base_id = SIZE_MAX;
+	w->ring_bytes = DYN_RING_BYTES;
 	w->cap = 1024;
 	w->key = plm_calloc(w->cap, sizeof(uint64_t), "visited states", err);
 	w->val = plm_calloc(w->cap, sizeof(size_t), "visited states", err);
@@ -432,7 +438,7 @@ static void visits_reset(dyn_work *w, size_t max_sweeps)
 	for (size_t k = 0; k < w->cap; k++)
 		w->val[k] = DYN_SLOT_EMPTY;
 	w->count = 0;
-	size_t want = DYN_RING_BYTES / (w->L ? w->L : 1);
+	size_t want = w->ring_bytes / (w->L ? w->L : 1);
 	if (want < 2)
 		want = 2;
 	if (max_sweeps < want - 1)
@@ -620,13 +626,20 @@ void dyn_run(const dyn_model *d, const dyn_opts *o, dyn_work *w, uint8_t *a, plm
 
 /* ---- batches ----------------------------------------------------------------------------- */
 
-int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *err)
+/* Run K of batch B: its rng stream, and its noisy start written to B->noisy. */
+static void batch_start(const dyn_model *d, const dyn_batch *b, size_t k, plm_rng *rng)
 {
-	size_t L = d->L, runs;
-	if (size_mul(b->n, b->repeats, &runs) != 0)
-		return plm_fail(err, PLM_ERANGE, "too many runs");
-	if (runs == 0)
-		return PLM_OK;
+	size_t s = k / b->repeats, r = k % b->repeats, L = d->L;
+	rng_seed(rng, b->seed, ((uint64_t)(b->first_index + s) << 32) | (uint64_t)(b->first_repeat + r));
+	uint8_t *noisy = b->noisy + k * L;
+	memcpy(noisy, b->starts + s * L, L);
+	dyn_noise(noisy, L, d->q, b->noise, rng);
+}
+
+/* One run at a time per thread, fields kept up to date by flips (the general path). */
+static int batch_runs(const dyn_model *d, const dyn_opts *o, dyn_batch *b, size_t runs, plm_err *err)
+{
+	size_t L = d->L;
 	int nt = 1;
 #ifdef _OPENMP
 	nt = omp_get_max_threads();
@@ -654,13 +667,10 @@ int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *
 			dyn_work *w = ws[tid];
 			#pragma omp for schedule(dynamic, chunk)
 			for (size_t k = 0; k < runs; k++) {
-				size_t s = k / b->repeats, r = k % b->repeats;
+				size_t s = k / b->repeats;
 				plm_rng rng;
-				rng_seed(&rng, b->seed, ((uint64_t)(b->first_index + s) << 32) | (uint64_t)(b->first_repeat + r));
-				const uint8_t *start = b->starts + s * L;
-				uint8_t *noisy = b->noisy + k * L;
-				memcpy(noisy, start, L);
-				dyn_noise(noisy, L, d->q, b->noise, &rng);
+				batch_start(d, b, k, &rng);
+				const uint8_t *start = b->starts + s * L, *noisy = b->noisy + k * L;
 				/* the fields of the start, once per start and thread, then the noise as
 				 * changes: the same numbers whichever thread computed them */
 				if (w->base_id != s) {
@@ -683,4 +693,281 @@ int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *
 		dyn_work_destroy(ws[t]);
 	free(ws);
 	return rc;
+}
+
+/* ---- batches of binary models under parallel updates: fields by matrix products --------- */
+
+/* With q = 2 only d_i = field_i(1) - field_i(0) matters, and with a_j in {0, 1}
+ *     d_i = c_i + sum_j a_j K_ij,   K_ij = J_ij(1,1) - J_ij(1,0) - J_ij(0,1) + J_ij(0,0),
+ *     c_i = h_i(1) - h_i(0) + sum_j (J_ij(1,0) - J_ij(0,0)).
+ * The rule of dynamics.h becomes: state 0 moves to 1 iff d_i > tie_i; state 1 moves to 0 iff
+ * d_i < -tie_i.  A parallel step of S runs is one product G = A K^T (S x N by N x N, floats:
+ * sgemm).  Float sums are not exact, so each decision is certified: sgemm's result g differs
+ * from the exact sum by at most  err_i = (gamma_N (1 + u) + u) sum_j |K_ij|  (u = 2^-24, gamma_N =
+ * N u / (1 - N u): rounding K to float, then any order of N float additions), and a site whose
+ * c_i + g lies within err_i of its threshold is decided again from the sum in double (rare:
+ * a few per thousand).  Every decision is therefore that of exact arithmetic, up to double
+ * rounding (relative 1e-13), as in the one-run path: the ends do not depend on the rounding
+ * of sgemm, on how the runs are grouped, nor on the thread count. */
+typedef struct dyn_bin {
+	size_t N;
+	float *K;     /* N x N, K[i N + j] = K_ij rounded to float */
+	double *Kd;   /* N x N, K_ij in double (exact: four floats) */
+	double *c;    /* N */
+	double *err;  /* N: the bound above, with a margin for the double sums */
+} dyn_bin;
+
+/* Rows of the product per thread in one step: enough for sgemm to run near its peak. */
+#define DYN_BIN_ROWS 128
+/* The ring of full states of each run in a batch (cycles confirmed by memcmp up to this). */
+#define DYN_BATCH_RING_BYTES ((size_t)64 << 10)
+
+static void bin_destroy(dyn_bin *B)
+{
+	free(B->K);
+	free(B->Kd);
+	free(B->c);
+	free(B->err);
+}
+
+static int bin_create(const dyn_model *d, dyn_bin *B, plm_err *err)
+{
+	size_t N = d->L, NN;
+	memset(B, 0, sizeof *B);
+	B->N = N;
+	if (size_mul(N, N, &NN) != 0)
+		return plm_fail(err, PLM_ERANGE, "model too large for this machine (L = %zu)", N);
+	B->K = plm_calloc_aligned(NN, sizeof(float), "couplings as a matrix", err);
+	B->Kd = B->K ? plm_calloc_aligned(NN, sizeof(double), "couplings as a matrix", err) : NULL;
+	B->c = B->Kd ? plm_calloc(N, sizeof(double), "fields", err) : NULL;
+	B->err = B->c ? plm_calloc(N, sizeof(double), "fields", err) : NULL;
+	if (B->err == NULL) {
+		bin_destroy(B);
+		return err ? err->code : PLM_ENOMEM;
+	}
+	const double u = 0x1p-24, nu = (double)N * u, gamma = nu / (1.0 - nu);
+	#pragma omp parallel for schedule(static)
+	for (size_t i = 0; i < N; i++) {
+		/* J_ij(a, b) = JT[((j 2 + b) N + i) 2 + a] */
+		double c = (double)d->h[2 * i + 1] - (double)d->h[2 * i], sabs = 0.0;
+		for (size_t j = 0; j < N; j++) {
+			const float *b0 = d->JT + ((2 * j) * N + i) * 2, *b1 = d->JT + ((2 * j + 1) * N + i) * 2;
+			double k = ((double)b1[1] - (double)b1[0]) - ((double)b0[1] - (double)b0[0]);
+			c += (double)b0[1] - (double)b0[0];
+			B->Kd[i * N + j] = k;
+			B->K[i * N + j] = (float)k;
+			sabs += fabs(k);
+		}
+		B->c[i] = c;
+		B->err[i] = (gamma * (1.0 + u) + u) * sabs * 1.01 + 1e-12 * (fabs(c) + sabs);
+	}
+	return PLM_OK;
+}
+
+/* The new state of site I of the state A (0/1) whose product row gives G, from CUR. */
+static inline uint8_t bin_rule(const dyn_bin *B, size_t i, float g, uint8_t cur, double tol,
+                               const uint8_t *a)
+{
+	double thr = cur ? -tol : tol, dd = B->c[i] + (double)g, e = B->err[i];
+	if (dd - thr > e)
+		return 1;
+	if (thr - dd > e)
+		return 0;
+	const double *k = B->Kd + i * B->N;
+	double d = B->c[i];
+	for (size_t j = 0; j < B->N; j++)
+		if (a[j])
+			d += k[j];
+	return cur ? d >= thr : d > thr;
+}
+
+/* The runs of a batch in flight: slot r holds run k[r], its state in w[r] and as floats in
+ * row r of A (0/1). */
+typedef struct bin_slots {
+	size_t S, n;      /* slots, slots in use (the first n) */
+	size_t *k;
+	dyn_work **w;
+	dyn_result *res;  /* the result being built, per slot */
+	float *A, *G;     /* S x N */
+} bin_slots;
+
+/* Put run K in slot R: its noisy start, its first visited state. */
+static void bin_load(const dyn_model *d, const dyn_opts *o, dyn_batch *b, bin_slots *sl,
+                     size_t r, size_t k)
+{
+	size_t N = d->L;
+	plm_rng rng;
+	batch_start(d, b, k, &rng);
+	dyn_work *w = sl->w[r];
+	memcpy(w->a, b->noisy + k * N, N);
+	for (size_t j = 0; j < N; j++)
+		sl->A[r * N + j] = (float)w->a[j];
+	sl->k[r] = k;
+	dyn_result *res = &sl->res[r];
+	res->status = DYN_MAX_SWEEPS;
+	res->sweeps = res->flips = res->cycle = 0;
+	visits_reset(w, o->max_sweeps);
+	size_t prev;
+	visits_check(w, 0, &prev);
+}
+
+/* One parallel step of slot R, whose products are in row R of G (the loop of dyn_run_loaded).
+ * Returns 1 when its run has ended. */
+static int bin_step(const dyn_model *d, const dyn_opts *o, const dyn_bin *B, bin_slots *sl, size_t r)
+{
+	size_t N = d->L, ch = 0;
+	dyn_work *w = sl->w[r];
+	dyn_result *res = &sl->res[r];
+	const float *g = sl->G + r * N;
+	for (size_t i = 0; i < N; i++) {
+		w->next[i] = bin_rule(B, i, g[i], w->a[i], d->tie[i], w->a);
+		ch += w->next[i] != w->a[i];
+	}
+	if (res->sweeps >= o->max_sweeps) {
+		res->status = ch == 0 ? DYN_FIXED : DYN_MAX_SWEEPS;
+		return 1;
+	}
+	if (ch == 0) {
+		res->status = DYN_FIXED;
+		return 1;
+	}
+	memcpy(w->a, w->next, N);
+	for (size_t j = 0; j < N; j++)
+		sl->A[r * N + j] = (float)w->a[j];
+	res->flips += ch;
+	res->sweeps++;
+	size_t prev;
+	if (visits_check(w, res->sweeps, &prev)) {
+		res->status = DYN_CYCLE;
+		res->cycle = res->sweeps - prev;
+		return 1;
+	}
+	return 0;
+}
+
+/* The end of the run in slot R: its state, its energy (fields from scratch). */
+static void bin_finish(const dyn_model *d, dyn_batch *b, bin_slots *sl, size_t r)
+{
+	size_t k = sl->k[r];
+	dyn_work *w = sl->w[r];
+	memcpy(b->ends + k * d->L, w->a, d->L);
+	b->res[k] = sl->res[r];
+	if (d->symmetric) {
+		dyn_fields(d, w->a, w->f);
+		b->res[k].energy = dyn_work_energy(d, w);
+	} else {
+		b->res[k].energy = NAN;
+	}
+}
+
+static void bin_slots_free(bin_slots *sl)
+{
+	for (size_t r = 0; sl->w && r < sl->S; r++)
+		dyn_work_destroy(sl->w[r]);
+	free(sl->w);
+	free(sl->k);
+	free(sl->res);
+	free(sl->A);
+	free(sl->G);
+}
+
+static int bin_slots_alloc(const dyn_model *d, size_t S, bin_slots *sl, plm_err *err)
+{
+	memset(sl, 0, sizeof *sl);
+	sl->S = S;
+	sl->w = plm_calloc(S, sizeof *sl->w, "runs in flight", err);
+	sl->k = plm_calloc(S, sizeof *sl->k, "runs in flight", err);
+	sl->res = plm_calloc(S, sizeof *sl->res, "runs in flight", err);
+	sl->A = plm_calloc_aligned(S * d->L, sizeof(float), "states as a matrix", err);
+	sl->G = plm_calloc_aligned(S * d->L, sizeof(float), "fields as a matrix", err);
+	int rc = sl->w && sl->k && sl->res && sl->A && sl->G ? PLM_OK : (err ? err->code : PLM_ENOMEM);
+	for (size_t r = 0; r < S && rc == PLM_OK; r++)
+		if ((rc = dyn_work_create(d, &sl->w[r], err)) == PLM_OK)
+			sl->w[r]->ring_bytes = DYN_BATCH_RING_BYTES;
+	return rc;
+}
+
+/* After a step: the ended runs leave (written to B), the next runs take their slots, and the
+ * slots in use are packed to the front.  DONE[r] = 1 for the slots whose run ended. */
+static void bin_refill(const dyn_model *d, const dyn_opts *o, dyn_batch *b, bin_slots *sl,
+                       uint8_t *done, size_t *next, size_t runs)
+{
+	size_t N = d->L;
+	for (size_t r = 0; r < sl->n; r++) {
+		if (!done[r])
+			continue;
+		bin_finish(d, b, sl, r);
+		done[r] = 0;
+		if (*next < runs) {
+			bin_load(d, o, b, sl, r, (*next)++);
+			continue;
+		}
+		/* no run left: the last slot in use moves here */
+		size_t last = --sl->n;
+		while (last > r && done[last]) { /* ended too: finish it first */
+			bin_finish(d, b, sl, last);
+			done[last] = 0;
+			last = --sl->n;
+		}
+		if (last == r)
+			break;
+		dyn_work *t = sl->w[r];
+		sl->w[r] = sl->w[last];
+		sl->w[last] = t;
+		sl->k[r] = sl->k[last];
+		sl->res[r] = sl->res[last];
+		memcpy(sl->A + r * N, sl->A + last * N, N * sizeof(float));
+	}
+}
+
+static int batch_bin_parallel(const dyn_model *d, const dyn_opts *o, dyn_batch *b, size_t runs,
+                              plm_err *err)
+{
+	size_t N = d->L, nt = plm_max_threads(), S = DYN_BIN_ROWS * nt;
+	if (S > runs)
+		S = runs;
+	dyn_bin B;
+	bin_slots sl;
+	uint8_t *done = NULL;
+	int rc = bin_create(d, &B, err);
+	if (rc == PLM_OK)
+		rc = bin_slots_alloc(d, S, &sl, err);
+	else
+		memset(&sl, 0, sizeof sl);
+	if (rc == PLM_OK && (done = plm_calloc(S, 1, "runs in flight", err)) == NULL)
+		rc = err ? err->code : PLM_ENOMEM;
+	size_t next = 0;
+	for (; rc == PLM_OK && next < S; next++)
+		bin_load(d, o, b, &sl, next, next);
+	sl.n = next;
+	while (rc == PLM_OK && sl.n > 0) {
+		const size_t n = sl.n;
+		#pragma omp parallel
+		{
+			size_t t = plm_thread_num(), T = plm_team_size(), per = (n + T - 1) / T;
+			size_t lo = t * per < n ? t * per : n, hi = lo + per < n ? lo + per : n;
+			if (hi > lo) /* G = A K^T on this thread's rows (OpenBLAS single-threaded here) */
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(hi - lo), (int)N, (int)N,
+				            1.0f, sl.A + lo * N, (int)N, B.K, (int)N, 0.0f, sl.G + lo * N, (int)N);
+			for (size_t r = lo; r < hi; r++)
+				done[r] = (uint8_t)bin_step(d, o, &B, &sl, r);
+		}
+		bin_refill(d, o, b, &sl, done, &next, runs);
+	}
+	free(done);
+	bin_slots_free(&sl);
+	bin_destroy(&B);
+	return rc;
+}
+
+int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *err)
+{
+	size_t runs;
+	if (size_mul(b->n, b->repeats, &runs) != 0)
+		return plm_fail(err, PLM_ERANGE, "too many runs");
+	if (runs == 0)
+		return PLM_OK;
+	if (d->q == 2 && o->update == DYN_UPDATE_PARALLEL && d->L <= INT_MAX && !o->one_by_one)
+		return batch_bin_parallel(d, o, b, runs, err);
+	return batch_runs(d, o, b, runs, err);
 }

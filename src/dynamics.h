@@ -46,6 +46,8 @@ typedef struct dyn_opts {
 	dyn_update update;  /* sequential (default) or parallel (all sites from the previous state) */
 	dyn_order order;    /* sequential updates: sites 1..L, or a new random permutation per sweep */
 	size_t max_sweeps;  /* bound on the sweeps (parallel: steps) */
+	int one_by_one;     /* dyn_run_batch: each run alone, fields kept by flips (the reference
+	                       for the batched paths; same ends, see dyn_run_batch) */
 } dyn_opts;
 
 void dyn_opts_default(dyn_opts *o);
@@ -134,6 +136,15 @@ double dyn_overlap(const uint8_t *a, const uint8_t *b, size_t L);
  * r (0 <= r < repeats), run k = s * repeats + r uses rng stream
  * (first_index + s) * 2^32 + first_repeat + r of SEED, so results do not depend on the thread
  * count nor on how the starts and repeats are split into batches.
+ * Binary models (q = 2) under parallel updates run in blocks: a step of a block of runs is one
+ * matrix product (sgemm, states x couplings), runs leave the block when they end and new ones
+ * take their places.  Its float sums are certified: a site whose float field lies within the
+ * rounding bound of its tie threshold is decided again in double, so every decision is the
+ * one exact arithmetic makes (as in the one-run path, up to double rounding, relative 1e-13
+ * of the field's terms): the same ends, statuses, sweeps, flips and cycles; energies (of
+ * symmetric models) are summed from scratch, equal to about 1e-12.  Cycles of more than
+ * 64 KiB / L sweeps are confirmed by 64-bit hash only.  Other cases run one at a time per
+ * thread (o->one_by_one forces this, for tests).
  * starts: n x L.  noisy, ends: (n * repeats) x L outputs; res: n * repeats results. */
 typedef struct dyn_batch {
 	size_t n, repeats;

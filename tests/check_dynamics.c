@@ -570,6 +570,166 @@ START_TEST(test_threads_and_batches)
 }
 END_TEST
 
+/* Run batch B with options O both ways: batched (the matrix-product path for q = 2 and
+ * parallel updates) and one run at a time with incremental fields; the ends, statuses,
+ * sweeps, flips and cycle lengths agree, energies to 1e-9 (the batched path sums them from
+ * scratch).  THREADS: 1 or 2 for the batched run.  Returns the number of cycles seen. */
+static size_t batch_vs_one(const dyn_model *d, dyn_opts o, const uint8_t *starts, size_t n,
+                           size_t rep, double noise, int threads)
+{
+	size_t L = d->L, runs = n * rep, cycles = 0;
+	uint8_t *noisy[2], *ends[2];
+	dyn_result *res[2];
+	plm_err err;
+	for (int v = 0; v < 2; v++) {
+		noisy[v] = malloc(runs * L);
+		ends[v] = malloc(runs * L);
+		res[v] = malloc(runs * sizeof *res[v]);
+		ck_assert(noisy[v] && ends[v] && res[v]);
+#ifdef _OPENMP
+		omp_set_num_threads(v == 0 ? threads : 2);
+#endif
+		o.one_by_one = v;
+		dyn_batch b = { .n = n, .repeats = rep, .noise = noise, .seed = 11, .starts = starts,
+		                .noisy = noisy[v], .ends = ends[v], .res = res[v] };
+		ck_assert_int_eq(dyn_run_batch(d, &o, &b, &err), PLM_OK);
+	}
+	ck_assert_mem_eq(noisy[0], noisy[1], runs * L);
+	for (size_t k = 0; k < runs; k++) {
+		ck_assert_msg(memcmp(ends[0] + k * L, ends[1] + k * L, L) == 0, "run %zu: ends differ", k);
+		ck_assert_int_eq(res[0][k].status, res[1][k].status);
+		ck_assert_uint_eq(res[0][k].sweeps, res[1][k].sweeps);
+		ck_assert_uint_eq(res[0][k].flips, res[1][k].flips);
+		ck_assert_uint_eq(res[0][k].cycle, res[1][k].cycle);
+		if (d->symmetric)
+			ck_assert_double_eq_tol(res[0][k].energy, res[1][k].energy,
+			                        1e-9 * (1.0 + fabs(res[1][k].energy)));
+		else
+			ck_assert(isnan(res[0][k].energy) && isnan(res[1][k].energy));
+		cycles += res[0][k].status == DYN_CYCLE;
+	}
+	for (int v = 0; v < 2; v++) {
+		free(noisy[v]);
+		free(ends[v]);
+		free(res[v]);
+	}
+#ifdef _OPENMP
+	omp_set_num_threads(1);
+#endif
+	return cycles;
+}
+
+/* Blocks of starts give the ends of one start at a time: q = 2 under parallel updates (the
+ * matrix-product path; asymmetric and symmetric couplings, where parallel updates end in
+ * 2-cycles; a bound on the sweeps), q = 2 and q = 21 under sequential updates; 1 and 2
+ * threads; more starts than one block holds (runs leave and enter the block). */
+START_TEST(test_batch_same_ends)
+{
+	const size_t N = 96, n = 300;
+	uint8_t *starts = malloc(n * N);
+	ck_assert_ptr_nonnull(starts);
+	plm_rng r;
+	rng_seed(&r, 61, 0);
+	random_state(starts, n * N, 2, &r);
+	plm_err err;
+	for (int sym = 0; sym < 2; sym++) {
+		plm_model *m = random_model(N, 2, 62 + (uint64_t)sym, 0.2);
+		dyn_model *d;
+		ck_assert_int_eq(dyn_model_create(m, sym, &d, &err), PLM_OK);
+		ck_assert_int_eq(d->symmetric, sym);
+		dyn_opts o;
+		dyn_opts_default(&o);
+		o.update = DYN_UPDATE_PARALLEL;
+		o.max_sweeps = 100; /* asymmetric couplings: some runs wander */
+		for (int t = 1; t <= 2; t++) {
+			size_t cyc = batch_vs_one(d, o, starts, n, 2, 0.3, t);
+			if (sym) /* parallel updates of symmetric couplings: fixed points and 2-cycles */
+				ck_assert_msg(cyc > 0, "no cycles to compare");
+		}
+		o.max_sweeps = 3;
+		batch_vs_one(d, o, starts, n, 1, 0.3, 2);
+		o.max_sweeps = 0;
+		batch_vs_one(d, o, starts, 20, 1, 0.0, 2);
+		dyn_opts_default(&o);
+		batch_vs_one(d, o, starts, 40, 2, 0.3, 2);
+		dyn_model_destroy(d);
+		bare_free(m);
+	}
+	/* q = 21, sequential and parallel (cycles), symmetrised couplings */
+	const size_t L = 40, q = 21;
+	plm_model *m = random_model(L, q, 63, 0.5);
+	dyn_model *d;
+	ck_assert_int_eq(dyn_model_create(m, 1, &d, &err), PLM_OK);
+	uint8_t s21[20 * 40];
+	random_state(s21, 20 * L, q, &r);
+	dyn_opts o;
+	dyn_opts_default(&o);
+	batch_vs_one(d, o, s21, 20, 3, 0.2, 2);
+	o.update = DYN_UPDATE_PARALLEL;
+	ck_assert_uint_gt(batch_vs_one(d, o, s21, 20, 3, 0.2, 2), 0);
+	dyn_model_destroy(d);
+	bare_free(m);
+	free(starts);
+}
+END_TEST
+
+/* The matrix-product path sums fields in floats: sites placed within 1e-9 of their tie
+ * threshold (float sums err by about 1e-6 here) are still decided as in exact arithmetic.
+ * Site i of the start A has d_i = field_i(1) - field_i(0) = thr_i + e_i with thr_i = tie_i when
+ * a_i = 0 (it moves iff d_i > tie_i) and -tie_i when a_i = 1 (it moves iff d_i < -tie_i), and
+ * e_i = +-1e-9 alternating; the field h_i(1) - h_i(0) is written as a large float minus a
+ * small one, which puts d_i there to about 1e-13. */
+START_TEST(test_batch_knife_edge)
+{
+	const size_t N = 128, n = 8;
+	plm_model *m = random_model(N, 2, 71, 1.0);
+	plm_err err;
+	dyn_model *d;
+	plm_rng r;
+	rng_seed(&r, 72, 0);
+	uint8_t starts[8 * 128];
+	random_state(starts, n * N, 2, &r);
+	const uint8_t *a = starts;
+	/* first the large part of each field, then the tolerance it implies */
+	double sum[128];
+	for (size_t i = 0; i < N; i++) {
+		sum[i] = 0.0;
+		for (size_t j = 0; j < N; j++)
+			sum[i] += (double)model_J(m, i, j)[1 * 2 + a[j]] - (double)model_J(m, i, j)[0 * 2 + a[j]];
+		m->h[2 * i + 1] = (float)(-sum[i]);
+		m->h[2 * i] = 0.0f;
+	}
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	for (size_t i = 0; i < N; i++) {
+		double thr = a[i] ? -d->tie[i] : d->tie[i], e = (i % 2 ? 1e-9 : -1e-9);
+		double need = thr + e - sum[i]; /* h_i(1) - h_i(0) */
+		float h1 = (float)need;
+		d->h[2 * i + 1] = h1;
+		d->h[2 * i] = (float)((double)h1 - need); /* tiny: max |h| (and so the tie) unchanged */
+		ck_assert(fabs((double)d->h[2 * i]) < 1e-4 * fabs((double)h1));
+	}
+	dyn_opts o;
+	dyn_opts_default(&o);
+	o.update = DYN_UPDATE_PARALLEL;
+	o.max_sweeps = 1;
+	batch_vs_one(d, o, starts, n, 1, 0.0, 2);
+	/* the one-run path moved exactly the sites placed beyond their threshold */
+	dyn_work *w;
+	ck_assert_int_eq(dyn_work_create(d, &w, &err), PLM_OK);
+	uint8_t b[128];
+	memcpy(b, a, N);
+	dyn_result one;
+	dyn_run(d, &o, w, b, NULL, &one);
+	for (size_t i = 0; i < N; i++) {
+		int beyond = a[i] ? i % 2 == 0 : i % 2 == 1; /* 0 moves iff d > tie; 1 iff d < -tie */
+		ck_assert_msg(b[i] == (beyond ? 1 - a[i] : a[i]), "site %zu", i);
+	}
+	dyn_work_destroy(w);
+	dyn_model_destroy(d);
+	bare_free(m);
+}
+END_TEST
+
 /* A symmetric random model: sequential dynamics only lowers the energy, and always ends at a
  * fixed point; the energy of the end agrees with the from-scratch sum. */
 START_TEST(test_symmetric_descends)
@@ -685,6 +845,8 @@ static Suite *dynamics_suite(void)
 	tcase_add_test(tc, test_small_genuine_advantage);
 	tcase_add_test(tc, test_noise);
 	tcase_add_test(tc, test_threads_and_batches);
+	tcase_add_test(tc, test_batch_same_ends);
+	tcase_add_test(tc, test_batch_knife_edge);
 	tcase_add_test(tc, test_symmetric_descends);
 	tcase_add_test(tc, test_memorization);
 	suite_add_tcase(s, tc);
