@@ -422,3 +422,15 @@ int weights_read(const char *path, const msa *m, double *w, plm_err *err)
 		fclose(fp);
 	return rc;
 }
+
+int weights_low_depth(double meff, size_t L, char *msg, size_t n)
+{
+	msg[0] = '\0';
+	if (L == 0 || !(meff < WEIGHTS_LOW_DEPTH * (double)L))
+		return 0;
+	snprintf(msg, n,
+	         "caution: M_eff = %.1f is below %g x L = %g (M_eff/L = %.2f): too few effective sequences "
+	         "for reliable couplings; contacts and mutation scores will be poor (a deeper alignment helps)",
+	         meff, WEIGHTS_LOW_DEPTH, WEIGHTS_LOW_DEPTH * (double)L, meff / (double)L);
+	return 1;
+}

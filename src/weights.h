@@ -23,6 +23,14 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err);
 /* Sum of the N weights (in order). */
 double weights_meff(const double *w, size_t n);
 
+/* The depth below which a fit's couplings, contacts and mutant scores are unreliable: M_eff
+ * below WEIGHTS_LOW_DEPTH * L (fewer effective sequences than positions; EVcouplings flags
+ * alignments by the same ratio).  fit and contacts print the caution; the model records M_eff
+ * and L, so any reader can tell. */
+#define WEIGHTS_LOW_DEPTH 1.0
+/* 1 when MEFF < WEIGHTS_LOW_DEPTH * L, with the caution in MSG (N bytes); else 0, MSG "". */
+int weights_low_depth(double meff, size_t L, char *msg, size_t n);
+
 /* Read weights from PATH: one line per INPUT sequence (m->nin lines, input order), either a
  * number or "name<TAB>weight[<TAB>...]" as printed by plmem weights (the name must then match).
  * Lines starting with '#' are skipped.  Weights of the sequences the filters removed are

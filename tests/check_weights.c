@@ -270,12 +270,27 @@ START_TEST(test_threads_identical)
 }
 END_TEST
 
+/* Issue 21, case 7: the weak-data caution below M_eff = L. */
+START_TEST(test_low_depth)
+{
+	char msg[256];
+	ck_assert_int_eq(weights_low_depth(9.0, 109, msg, sizeof msg), 1);
+	ck_assert_ptr_nonnull(strstr(msg, "M_eff = 9.0 is below 1 x L = 109 (M_eff/L = 0.08)"));
+	ck_assert_int_eq(weights_low_depth(108.9, 109, msg, sizeof msg), 1);
+	ck_assert_int_eq(weights_low_depth(109.0, 109, msg, sizeof msg), 0);
+	ck_assert_str_eq(msg, "");
+	ck_assert_int_eq(weights_low_depth(5000, 109, msg, sizeof msg), 0);
+	ck_assert_int_eq(weights_low_depth(1.0, 0, msg, sizeof msg), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("weights");
 	TCase *tc = tcase_create("weights");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_hand_counted);
+	tcase_add_test(tc, test_low_depth);
 	tcase_add_test(tc, test_brute_force);
 	tcase_add_test(tc, test_dhfr_plmc);
 	tcase_add_test(tc, test_unique_merge);

@@ -127,6 +127,9 @@ void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_inpu
 	else
 		fprintf(fp, "%sM_eff = %.4f (theta %g: neighbours at identity >= %g)\n", prefix, meff, in->theta,
 		        1 - in->theta);
+	char caution[256];
+	if (weights_low_depth(meff, m->L, caution, sizeof caution))
+		fprintf(fp, "%s%s\n", prefix, caution);
 }
 
 /* ---- sequences read onto a model's positions --------------------------------------------- */
