@@ -1,6 +1,8 @@
 /* check_common.h: helpers shared by the Check suites: a main() that runs one suite without
  * forking (CK_FORK=no, since Check's fork mode and libgomp can hang), and the location of
- * the shared real data (tests that need it skip when it is absent). */
+ * the shared real data.  A test whose data is absent returns early; the suite then exits 77,
+ * which the automake driver reports as SKIP (never PASS), or fails when PLMEM_REQUIRE_DATA=1
+ * (set by CI: .ci/run), so that missing data cannot pass unnoticed. */
 #ifndef PLMEM_CHECK_COMMON_H
 #define PLMEM_CHECK_COMMON_H
 
@@ -13,7 +15,19 @@
 
 #include "model.h"
 
-/* Path of FILE under ../shared/data (PLMEM_SHARED), or NULL when it is absent. */
+/* Tests of this suite that found their shared data absent (run_suite then exits 77). */
+static int data_skipped;
+
+/* 1 when PLMEM_REQUIRE_DATA is set to 1: absent shared data is then a failure, not a skip. */
+static inline int data_required(void)
+{
+	const char *r = getenv("PLMEM_REQUIRE_DATA");
+	return r != NULL && strcmp(r, "1") == 0;
+}
+
+/* Path of FILE under ../shared/data (PLMEM_SHARED), or NULL when it is absent: the caller
+ * returns at once, and the suite is reported as skipped (or the test fails under
+ * PLMEM_REQUIRE_DATA=1). */
 static inline const char *shared_path(const char *file, char *buf, size_t n)
 {
 	const char *dir = getenv("PLMEM_SHARED");
@@ -22,7 +36,10 @@ static inline const char *shared_path(const char *file, char *buf, size_t n)
 		dir = PLMEM_SRCDIR "/../shared/data";
 	snprintf(buf, n, "%s/%s", dir, file);
 	if (stat(buf, &st) != 0) {
-		fprintf(stderr, "skip: %s is absent\n", buf);
+		ck_assert_msg(!data_required(), "%s is absent and PLMEM_REQUIRE_DATA=1 (set PLMEM_SHARED to "
+		              "the shared data folder)", buf);
+		fprintf(stderr, "SKIP: %s is absent\n", buf);
+		data_skipped++;
 		return NULL;
 	}
 	return buf;
@@ -91,6 +108,10 @@ static inline int run_suite(Suite *s)
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	if (failed == 0 && data_skipped > 0) {
+		fprintf(stderr, "SKIP: %d test(s) found their shared data absent (PLMEM_SHARED)\n", data_skipped);
+		return 77; /* the automake test driver's SKIP */
+	}
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
