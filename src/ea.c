@@ -254,7 +254,23 @@ static int check_opts(const ea_opts *o, plm_err *err)
 	return PLM_OK;
 }
 
+/* A copy of L in *OUT. */
+static int lattice_copy(const ea_lattice *l, ea_lattice **out, plm_err *err)
+{
+	int rc = ea_lattice_create(l->Ls, 0, out, err);
+	if (rc != PLM_OK)
+		return rc;
+	memcpy((*out)->jr, l->jr, l->N * sizeof *l->jr);
+	memcpy((*out)->jd, l->jd, l->N * sizeof *l->jd);
+	return PLM_OK;
+}
+
 int ea_run_create(const ea_opts *o, ea_run **out, plm_err *err)
+{
+	return ea_run_create_on(o, NULL, out, err);
+}
+
+int ea_run_create_on(const ea_opts *o, const ea_lattice *lat, ea_run **out, plm_err *err)
 {
 	*out = NULL;
 	int rc = check_opts(o, err);
@@ -264,10 +280,12 @@ int ea_run_create(const ea_opts *o, ea_run **out, plm_err *err)
 	if (run == NULL)
 		return PLM_ENOMEM;
 	run->o = *o;
-	if ((rc = ea_lattice_create(o->Ls, o->disorder, &run->lat, err)) != PLM_OK) {
+	rc = lat ? lattice_copy(lat, &run->lat, err) : ea_lattice_create(o->Ls, o->disorder, &run->lat, err);
+	if (rc != PLM_OK) {
 		ea_run_destroy(run);
 		return rc;
 	}
+	run->o.Ls = run->lat->Ls;
 	const size_t N = run->lat->N, nt = o->ntemps, C = o->nchains, R = nt * C;
 	/* sweeps per chain: equilibration, then one sample every THIN sweeps */
 	size_t per_chain = (o->nsamples + C - 1) / C, S, ns;

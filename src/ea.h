@@ -76,6 +76,9 @@ typedef struct ea_run {
  * swept in parallel and exchanges are drawn from one stream per chain, so the samples are the
  * same for any number of threads.  PLM_EINVAL for a bad setting (message says which). */
 int ea_run_create(const ea_opts *o, ea_run **out, plm_err *err);
+/* The same on the couplings of LAT (copied; any values, e.g. +-1 bonds; o->Ls and o->disorder
+ * are ignored), or on those of o->Ls and o->disorder when LAT is NULL (ea_run_create). */
+int ea_run_create_on(const ea_opts *o, const ea_lattice *lat, ea_run **out, plm_err *err);
 void ea_run_destroy(ea_run *r);
 
 /* The true couplings as a q = 2 plmem model of the Boltzmann weight exp(-H / T):

@@ -1,4 +1,5 @@
-/* check_ea: the Edwards-Anderson sampler against exact enumeration (4 x 4: all 65,536 states),
+/* check_ea: the Edwards-Anderson sampler against exact enumeration (4 x 4 Gaussian: all 65,536
+ * states; 5 x 5 with frustrated +-J bonds: all 2^25),
  * its spin-spin correlations against an independent single-temperature Metropolis run, the
  * same samples for any thread count, and the true-coupling model's energy. */
 #include "check_common.h"
@@ -10,6 +11,7 @@
 #endif
 
 #include "ea.h"
+#include "rng.h"
 
 static ea_run *sample(size_t Ls, double T, double Tmax, size_t nt, size_t C, size_t ns,
                       size_t equil, size_t thin, uint64_t seed, uint64_t disorder)
@@ -103,6 +105,146 @@ START_TEST(test_exact_4x4)
 		ck_assert_double_gt(fabs(mean_off - mean), 0.09);
 		ea_run_destroy(r);
 	}
+}
+END_TEST
+
+/* +-J couplings (non-Gaussian: two values, so the energy levels are degenerate integers) on
+ * a 5 x 5 lattice, frustrated (plaquettes with an odd number of negative bonds), sampled by
+ * parallel tempering and compared with exact enumeration of all 2^25 states (Gray code: one
+ * spin flip per state, the energy updated incrementally), once for every temperature: the
+ * number of states of each energy level E = -nb + 2k and, per level, the sum of s_i s_j on
+ * every bond.  Compared: the distribution over the levels (total variation), the mean energy,
+ * and the mean of s_i s_j on every bond. */
+typedef struct exact_pm {
+	double dos[41];      /* states at level k */
+	double bsum[41][50]; /* level k: sum of s_i s_j, right bonds (N), then down bonds (N) */
+} exact_pm;
+
+static void exact_pm_enumerate(const ea_lattice *l, exact_pm *x, size_t nb)
+{
+	const size_t N = l->N, Ls = l->Ls;
+	int8_t s[25];
+	for (size_t i = 0; i < N; i++)
+		s[i] = -1;
+	double e = ea_energy(l, s);
+	memset(x, 0, sizeof *x);
+	for (uint64_t k = 0; k < ((uint64_t)1 << N); k++) {
+		if (k > 0) { /* Gray code: flip the lowest set bit of k */
+			size_t i = (size_t)__builtin_ctzll(k);
+			double h = 0.0;
+			size_t r = i / Ls, c = i % Ls;
+			if (c + 1 < Ls)
+				h += l->jr[i] * s[i + 1];
+			if (c > 0)
+				h += l->jr[i - 1] * s[i - 1];
+			if (r + 1 < Ls)
+				h += l->jd[i] * s[i + Ls];
+			if (r > 0)
+				h += l->jd[i - Ls] * s[i - Ls];
+			e += 2.0 * s[i] * h; /* H = -sum J s s: flipping s_i changes it by 2 s_i h */
+			s[i] = (int8_t)-s[i];
+		}
+		size_t lev = (size_t)lround((e + (double)nb) / 2.0);
+		x->dos[lev] += 1.0;
+		double *bs = x->bsum[lev];
+		for (size_t i = 0; i < N; i++) {
+			bs[i] += s[i] * s[i + (i % Ls + 1 < Ls)]; /* off the lattice: s_i^2, unused */
+			bs[N + i] += s[i] * s[i + Ls < N ? i + Ls : i];
+		}
+	}
+	ck_assert_double_eq_tol(e, ea_energy(l, s), 1e-9); /* the incremental energy stayed exact */
+}
+
+/* Level probabilities, mean energy and bond means at temperature T. */
+static double exact_pm_at(const exact_pm *x, size_t nb, double T, double *level, double *bond)
+{
+	double z = 0.0, ez = 0.0;
+	for (size_t b = 0; b < 50; b++)
+		bond[b] = 0.0;
+	for (size_t k = 0; k <= nb; k++) {
+		double e = -(double)nb + 2.0 * (double)k, w = x->dos[k] * exp(-(e + (double)nb) / T);
+		level[k] = w;
+		z += w;
+		ez += w * e;
+		for (size_t b = 0; b < 50 && x->dos[k] > 0; b++)
+			bond[b] += w * x->bsum[k][b] / x->dos[k];
+	}
+	for (size_t k = 0; k <= nb; k++)
+		level[k] /= z;
+	for (size_t b = 0; b < 50; b++)
+		bond[b] /= z;
+	return ez / z;
+}
+
+START_TEST(test_exact_pm_5x5)
+{
+	const size_t Ls = 5, N = 25, nb = 2 * Ls * (Ls - 1);
+	ea_lattice *l;
+	plm_err err;
+	ck_assert_int_eq(ea_lattice_create(Ls, 7, &l, &err), PLM_OK);
+	plm_rng r;
+	rng_seed(&r, 2025, 0);
+	for (size_t i = 0; i < N; i++) {
+		l->jr[i] = i % Ls + 1 < Ls ? (rng_uniform(&r) < 0.5 ? -1.0 : 1.0) : 0.0;
+		l->jd[i] = i + Ls < N ? (rng_uniform(&r) < 0.5 ? -1.0 : 1.0) : 0.0;
+	}
+	size_t frustrated = 0;
+	for (size_t i = 0; i + Ls < N; i++)
+		if (i % Ls + 1 < Ls)
+			frustrated += l->jr[i] * l->jd[i + 1] * l->jr[i + Ls] * l->jd[i] < 0;
+	ck_assert_uint_ge(frustrated, 3);
+	double level[41], bond[50], lw[41], bw[50];
+	exact_pm *x = malloc(sizeof *x);
+	exact_pm_enumerate(l, x, nb);
+	const double Ts[2] = { 1.0, 0.5 };
+	for (size_t t = 0; t < 2; t++) {
+		const size_t ns = 100000;
+		ea_opts o;
+		ea_opts_default(&o);
+		o.T = Ts[t];
+		o.T_max = 2.5;
+		o.ntemps = 6;
+		o.nchains = 8;
+		o.nsamples = ns;
+		o.equil = 500;
+		o.thin = 2;
+		o.seed = 31 + t;
+		ea_run *run;
+		ck_assert_int_eq(ea_run_create_on(&o, l, &run, &err), PLM_OK);
+		ck_assert_uint_eq(run->lat->N, N);
+		double emean = exact_pm_at(x, nb, Ts[t], level, bond);
+		double hist[41] = { 0 }, mean = 0.0, sb[50] = { 0 };
+		for (size_t k = 0; k < ns; k++) {
+			const int8_t *s = run->samples + k * N;
+			double e = ea_energy(l, s);
+			mean += e / (double)ns;
+			hist[(size_t)lround((e + (double)nb) / 2.0)] += 1.0 / (double)ns;
+			for (size_t i = 0; i < N; i++) {
+				if (i % Ls + 1 < Ls)
+					sb[i] += s[i] * s[i + 1] / (double)ns;
+				if (i + Ls < N)
+					sb[N + i] += s[i] * s[i + Ls] / (double)ns;
+			}
+		}
+		double tv = 0.0, bmax = 0.0;
+		for (size_t k = 0; k <= nb; k++)
+			tv += fabs(hist[k] - level[k]) / 2.0;
+		for (size_t b = 0; b < 2 * N; b++)
+			if ((b < N ? l->jr[b] : l->jd[b - N]) != 0.0) /* the 40 bonds of the lattice */
+				bmax = fmax(bmax, fabs(sb[b] - bond[b]));
+		double ewrong = exact_pm_at(x, nb, Ts[t] * 1.1, lw, bw);
+		fprintf(stderr, "+-J 5x5 (%zu frustrated plaquettes) T=%g: <E> exact %.4f sampled %.4f (at 1.1 T "
+		        "%.4f); levels total variation %.4f; bonds largest difference %.4f\n", frustrated, Ts[t],
+		        emean, mean, ewrong, tv, bmax);
+		ck_assert_double_lt(fabs(mean - emean), 0.05);
+		ck_assert_double_lt(tv, 0.012);
+		ck_assert_double_lt(bmax, 0.025);
+		/* the tolerance separates a wrong temperature (1.1 T: 0.79 and 0.15 away) */
+		ck_assert_double_gt(fabs(ewrong - emean), 2.5 * 0.05);
+		ea_run_destroy(run);
+	}
+	free(x);
+	ea_lattice_destroy(l);
 }
 END_TEST
 
@@ -244,6 +386,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_exact_4x4);
+	tcase_add_test(tc, test_exact_pm_5x5);
 	tcase_add_test(tc, test_correlations_6x6);
 	tcase_add_test(tc, test_threads_and_seed);
 	tcase_add_test(tc, test_truth_model);

@@ -198,6 +198,45 @@ START_TEST(test_zero_point)
 }
 END_TEST
 
+/* The objective by hand with weights and a penalty, away from x = 0: L = 2, q = 2, sequences
+ * (0, 1) and (1, 0) with weights 1 and 3 (normalised: 1/4, 3/4), site 0, h_0 = (0.5, -0.5),
+ * J_01(a, b) = (0.2, -0.1; 0.3, 0), lambda_h = 0.1, lambda_j = 0.05.
+ *   s1: a_1 = 1: fields (0.5 - 0.1, -0.5 + 0) = (0.4, -0.5), a_0 = 0: -log P = log(1 + e^-0.9)
+ *   s2: a_1 = 0: fields (0.5 + 0.2, -0.5 + 0.3) = (0.7, -0.2), a_0 = 1: -log P = 0.9 + log(1 + e^-0.9)
+ *   f = log(1 + e^-0.9) + (3/4) 0.9 + 0.1 (0.25 + 0.25) + 0.05 (0.04 + 0.01 + 0.09 + 0)
+ * and dF/dh_0(0) = (1/4)(sigma(0.9) - 1) + (3/4) sigma(0.9) + 2 (0.1) 0.5 = sigma(0.9) - 0.15,
+ * dF/dJ_01(0, 1) = (1/4)(sigma(0.9) - 1) + 2 (0.05)(-0.1)  (only s1 has a_1 = 1). */
+START_TEST(test_hand_weighted_penalty)
+{
+	const uint8_t seq[4] = { 0, 1, 1, 0 };
+	const double w[2] = { 1.0, 3.0 };
+	pl_data d;
+	plm_err err;
+	ck_assert_int_eq(pl_data_init(&d, seq, w, 2, 2, 2, &err), PLM_OK);
+	size_t nvar = pl_nvar(&d), Q = d.Q;
+	double *x = calloc(nvar, sizeof *x), *g = calloc(nvar, sizeof *g), *gr = calloc(nvar, sizeof *gr);
+	x[0] = 0.5, x[1] = -0.5;
+	double *J01 = x + Q + (1 * 2) * Q; /* J_01(a, b) = J01[b * Q + a] */
+	J01[0 * Q + 0] = 0.2, J01[1 * Q + 0] = -0.1, J01[0 * Q + 1] = 0.3, J01[1 * Q + 1] = 0.0;
+	pl_work ws;
+	ck_assert_int_eq(pl_work_init(&ws, &d, &err), PLM_OK);
+	pl_site_opts o = { 0.1, 0.05, 0 };
+	double want = log(1.0 + exp(-0.9)) + 0.75 * 0.9 + 0.1 * 0.5 + 0.05 * 0.14;
+	double sig = 1.0 / (1.0 + exp(-0.9));
+	double f = pl_site_eval(&d, 0, &o, x, g, &ws), fr = pl_site_eval_ref(&d, 0, &o, x, gr);
+	ck_assert_msg(fabs(f - want) < 1e-6, "kernel f %.9f, by hand %.9f", f, want);
+	ck_assert_msg(fabs(fr - want) < 1e-12, "reference f %.12f, by hand %.12f", fr, want);
+	ck_assert_double_eq_tol(g[0], sig - 0.15, 1e-6);
+	ck_assert_double_eq_tol(gr[0], sig - 0.15, 1e-12);
+	ck_assert_double_eq_tol(g[1], -(sig - 0.25) + 2 * 0.1 * (-0.5), 1e-6); /* residuals sum to 0 */
+	ck_assert_double_eq_tol(g[Q + 2 * Q + 1 * Q + 0], 0.25 * (sig - 1.0) + 2 * 0.05 * -0.1, 1e-6);
+	ck_assert_double_eq_tol(gr[Q + 2 * Q + 1 * Q + 0], 0.25 * (sig - 1.0) + 2 * 0.05 * -0.1, 1e-12);
+	pl_work_free(&ws);
+	pl_data_free(&d);
+	free(x), free(g), free(gr);
+}
+END_TEST
+
 START_TEST(test_bad_data)
 {
 	uint8_t seq[4] = { 0, 1, 2, 5 };
@@ -409,6 +448,7 @@ int main(void)
 	tcase_add_test(tc, test_large_q3);
 	tcase_add_test(tc, test_large_q2);
 	tcase_add_test(tc, test_zero_point);
+	tcase_add_test(tc, test_hand_weighted_penalty);
 	tcase_add_test(tc, test_bad_data);
 	tcase_add_test(tc, test_binary_fields);
 	tcase_add_test(tc, test_binary_nofields);

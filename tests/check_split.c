@@ -84,6 +84,22 @@ START_TEST(test_draw_p2_successive)
 			ex[i * n + j] = (double)nseed * (w[i] / W * w[j] / (W - w[i]) + w[j] / W * w[i] / (W - w[j]));
 	double c = chi2(obs, ex, 25);
 	ck_assert_msg(c < 27.88, "chi-square %.2f >= 27.88 (9 df, p = 0.001)", c);
+	/* the power to tell successive sampling from its nearest plausible mistake: pairs drawn
+	 * with probability proportional to w_i w_j (expected statistic about 158 against 27.88),
+	 * and from uniform pairs (about 16,800) */
+	double z = 0, pw[25] = { 0 }, un[25] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			z += w[i] * w[j];
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			pw[i * n + j] = (double)nseed * w[i] * w[j] / z;
+			un[i * n + j] = (double)nseed / 10.0;
+		}
+	double cp = chi2(obs, pw, 25), cu = chi2(obs, un, 25);
+	fprintf(stderr, "P = 2 draw: chi-square %.1f (successive), %.1f (product law), %.1f (uniform)\n", c, cp, cu);
+	ck_assert_msg(cp > 2 * 27.88, "the test cannot tell the product law w_i w_j (chi-square %.1f)", cp);
+	ck_assert_msg(cu > 100 * 27.88, "the test cannot tell uniform pairs (chi-square %.1f)", cu);
 }
 END_TEST
 

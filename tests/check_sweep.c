@@ -423,6 +423,76 @@ START_TEST(test_settings_key_and_resume)
 	sweep_table_free(&t);
 	unlink(path);
 	free(key);
+}
+END_TEST
+
+/* The rows' numbers, not only their range, for every start kind: one training sequence t
+ * (P = 1, tiny penalty, asymmetric couplings).  Its fields and the trained couplings
+ * J_ij(., t_j) all favour t_i, and the couplings of states absent from the training set stay 0,
+ * so every start reaches t in one sweep.  Then, by hand:
+ *   train: the start is t: fixed at the start, overlap 1;
+ *   test: seven sequences that each agree with t at exactly 3 of the 10 positions: overlap
+ *     0.3 for every draw (sd 0), none fixed at the start, all fixed in 1 sweep;
+ *   random: overlap = the fraction of positions where a uniform random sequence agrees
+ *     with t, mean 1/21 (within 4 binomial sd over 200 draws x 10 positions). */
+START_TEST(test_rows_by_hand)
+{
+	const char *t = "ACDEFGHIKL";
+	char text[64], path[256];
+	snprintf(text, sizeof text, ">t\n%s\n", t);
+	tmp_text_file("check_sweep", text, path, sizeof path);
+	plm_err err = { 0 };
+	msa *m = NULL, *x = NULL;
+	ck_assert_msg(msa_read(path, NULL, &m, &err) == PLM_OK, "%s", err.msg);
+	unlink(path);
+	/* test sequence k keeps t at positions k, k + 1, k + 2 (mod 10), else 'W' or 'Y' */
+	char tt[1024];
+	size_t o = 0;
+	for (size_t k = 0; k < 7; k++) {
+		o += (size_t)snprintf(tt + o, sizeof tt - o, ">x%zu\n", k);
+		for (size_t i = 0; i < 10; i++)
+			tt[o++] = (i + 10 - k) % 10 < 3 ? t[i] : "WY"[(i + k) % 2];
+		tt[o++] = '\n';
+	}
+	tt[o] = '\0';
+	tmp_text_file("check_sweep", tt, path, sizeof path);
+	ck_assert_msg(msa_read(path, NULL, &x, &err) == PLM_OK, "%s", err.msg);
+	unlink(path);
+	uint8_t *test = NULL;
+	ck_assert_int_eq(split_map_columns(m, x, &test, &err), PLM_OK);
+	for (size_t k = 0; k < 7; k++)
+		ck_assert_double_eq_tol(dyn_overlap(test + k * 10, m->seq, 10), 0.3, 1e-12);
+	double w[1] = { 1.0 };
+	const size_t sizes[1] = { 1 };
+	sweep_opts so;
+	tiny_opts(&so, sizes, 1);
+	so.reps = 1;
+	so.starts = 200;
+	so.test = test;
+	so.ntest = 7;
+	so.coups = 1u << SWEEP_ASYM;
+	sweep_table tab = { 0 };
+	ck_assert_msg(sweep_run(m, w, &so, &tab, &err) == PLM_OK, "%s", err.msg);
+	ck_assert_uint_eq(tab.n, SWEEP_NKINDS);
+	const sweep_row *tr = sweep_table_find(&tab, 1, 1, SWEEP_TRAIN, SWEEP_ASYM);
+	const sweep_row *te = sweep_table_find(&tab, 1, 1, SWEEP_TEST, SWEEP_ASYM);
+	const sweep_row *ra = sweep_table_find(&tab, 1, 1, SWEEP_RANDOM, SWEEP_ASYM);
+	ck_assert(tr && te && ra);
+	ck_assert(tr->fixed_start == 1.0 && tr->overlap == 1.0 && tr->fixed_end == 1.0 && tr->sweeps == 0.0);
+	ck_assert_uint_eq(te->starts, 200);
+	ck_assert_uint_eq(te->runs, 7);
+	ck_assert_double_eq_tol(te->overlap, 0.3, 1e-12);
+	ck_assert_double_eq_tol(te->overlap_sd, 0.0, 1e-12);
+	ck_assert(te->fixed_start == 0.0 && te->fixed_end == 1.0 && te->sweeps == 1.0);
+	ck_assert(te->cycle == 0.0 && te->max_sweeps == 0.0);
+	double p = 1.0 / 21.0, sd = sqrt(p * (1 - p) / 2000.0);
+	ck_assert_uint_eq(ra->runs, 200);
+	ck_assert_msg(fabs(ra->overlap - p) < 4 * sd, "random starts: overlap %g, expected %g +- %g", ra->overlap,
+	              p, 4 * sd);
+	ck_assert(ra->fixed_start == 0.0 && ra->fixed_end == 1.0 && ra->sweeps == 1.0);
+	sweep_table_free(&tab);
+	free(test);
+	msa_destroy(x);
 	msa_destroy(m);
 }
 END_TEST
@@ -439,6 +509,7 @@ int main(void)
 	tcase_add_test(tc, test_explicit_test_set_and_errors);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_settings_key_and_resume);
+	tcase_add_test(tc, test_rows_by_hand);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
