@@ -3,6 +3,8 @@
  * Per-thread workspaces; no files, no printing. */
 #include "score.h"
 
+#include "mutlist.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -285,4 +287,114 @@ int score_parse_mutant(const char *text, const plm_model *m, const score_numberi
 	}
 	*nsub = k;
 	return 0;
+}
+
+/* ---- mutant lists ------------------------------------------------------------------------ */
+
+int score_mutlist(const dyn_model *d, const plm_model *m, const uint8_t *ref, const mutlist *list,
+                  score_values *val, char **why, plm_err *err)
+{
+	const size_t n = list->n, L = m->L;
+	score_numbering nb;
+	int rc = score_numbering_init(&nb, m, err);
+	if (rc != PLM_OK)
+		return rc;
+	/* at most L substitutions each, kept in one flat array grown as needed */
+	size_t used = 0, cap = n + L;
+	size_t *first = plm_calloc(n ? n : 1, sizeof *first, "mutants", err);
+	size_t *nsub = first ? plm_calloc(n ? n : 1, sizeof *nsub, "mutants", err) : NULL;
+	size_t *pos = nsub ? plm_calloc(cap, sizeof *pos, "mutants", err) : NULL;
+	uint8_t *to = pos ? plm_calloc(cap, 1, "mutants", err) : NULL;
+	rc = to == NULL ? PLM_ENOMEM : PLM_OK;
+	char reason[256];
+	for (size_t k = 0; k < n && rc == PLM_OK; k++) {
+		why[k] = NULL;
+		if (cap - used < L) {
+			size_t nc = 2 * cap + L;
+			size_t *np = realloc(pos, nc * sizeof *pos);
+			if (np != NULL)
+				pos = np;
+			uint8_t *nt = np ? realloc(to, nc) : NULL;
+			if (nt == NULL) {
+				rc = plm_fail(err, PLM_ENOMEM, "out of memory for %zu mutants", n);
+				break;
+			}
+			to = nt;
+			cap = nc;
+		}
+		first[k] = used;
+		const char *bad = list->rows[k].why;
+		if (bad == NULL && score_parse_mutant(list->rows[k].mutant, m, &nb, ref, pos + used, to + used, L,
+		                                      &nsub[k], reason, sizeof reason) == 0) {
+			used += nsub[k];
+			continue;
+		}
+		nsub[k] = SIZE_MAX;
+		if ((why[k] = plm_strdup(bad ? bad : reason, err)) == NULL)
+			rc = PLM_ENOMEM;
+	}
+	if (rc == PLM_OK)
+		rc = score_mutants(d, ref, n, first, nsub, pos, to, val, err);
+	free(first);
+	free(nsub);
+	free(pos);
+	free(to);
+	score_numbering_free(&nb);
+	return rc;
+}
+
+int score_all_substitutions(const plm_model *m, const uint8_t *ref, mutlist **out, plm_err *err)
+{
+	*out = NULL;
+	mutlist *l = calloc(1, sizeof *l);
+	size_t cap = m->L * m->q;
+	if (l == NULL || (l->rows = calloc(cap ? cap : 1, sizeof *l->rows)) == NULL) {
+		free(l);
+		return plm_fail(err, PLM_ENOMEM, "out of memory for the substitutions");
+	}
+	for (size_t i = 0; i < m->L; i++)
+		for (size_t b = 0; b < m->q; b++) {
+			if ((int)b == m->abc.gap || b == ref[i])
+				continue;
+			char buf[64];
+			score_mutant_name(m, i, ref[i], (uint8_t)b, buf, sizeof buf);
+			mutlist_row *r = &l->rows[l->n];
+			if ((r->mutant = plm_strdup(buf, err)) == NULL) {
+				mutlist_destroy(l);
+				return PLM_ENOMEM;
+			}
+			r->line = ++l->n;
+		}
+	*out = l;
+	return PLM_OK;
+}
+
+void score_put_num(FILE *fp, double x)
+{
+	if (isnan(x))
+		fputs("\tNA", fp);
+	else
+		fprintf(fp, "\t%.6f", x);
+}
+
+size_t score_write_mutants(FILE *fp, const mutlist *list, const score_values *val, char *const *why)
+{
+	size_t nfail = 0;
+	fputs("mutant\tdelta_pll\tdelta_energy\tdelta_unstable\tlogodds\tnote", fp);
+	if (list->value_name != NULL)
+		fprintf(fp, "\t%s", list->value_name);
+	fputc('\n', fp);
+	for (size_t k = 0; k < list->n; k++) {
+		fputs(list->rows[k].mutant, fp);
+		score_put_num(fp, val[k].pll);
+		score_put_num(fp, val[k].energy);
+		score_put_num(fp, val[k].unstable);
+		score_put_num(fp, val[k].logodds);
+		fprintf(fp, "\t%s", why[k] ? why[k] : "-");
+		if (list->value_name != NULL)
+			fprintf(fp, "\t%s", list->rows[k].value && list->rows[k].value[0] ? list->rows[k].value : "NA");
+		fputc('\n', fp);
+		nfail += why[k] != NULL;
+	}
+	return nfail;
 }

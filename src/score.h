@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dynamics.h"
 #include "err.h"
@@ -64,5 +65,29 @@ void score_mutant_name(const plm_model *m, size_t pos, uint8_t from, uint8_t to,
 int score_mutants(const dyn_model *d, const uint8_t *ref, size_t n, const size_t *first,
                   const size_t *nsub, const size_t *pos, const uint8_t *to, score_values *delta,
                   plm_err *err);
+
+/* ---- mutant lists ------------------------------------------------------------------------ */
+
+struct mutlist;
+
+/* Score every row of the list LIST (mutlist.h) as a mutant of REF (L states) in M's
+ * numbering, on the dynamics model D: VAL[k] mutant minus reference, all NAN when row k cannot
+ * be scored, and WHY[k] NULL or the reason (malloc'd; the caller frees each).  A row is never
+ * skipped or truncated.  The same numbers for any thread count. */
+int score_mutlist(const dyn_model *d, const plm_model *m, const uint8_t *ref, const struct mutlist *list,
+                  score_values *val, char **why, plm_err *err);
+
+/* Every single substitution of REF to another non-gap state, in position then state order,
+ * as a mutant list (written as score_mutant_name writes them). */
+int score_all_substitutions(const plm_model *m, const uint8_t *ref, struct mutlist **out, plm_err *err);
+
+/* The mutants' table: a header "mutant delta_pll delta_energy delta_unstable logodds note",
+ * plus the list's score column (e.g. DMS_score) copied as written when it has one; one row per
+ * list row with the mutant as written, NA for a number that does not exist (and for a missing
+ * copied value), the reason or '-' in note.  Returns the number of rows without a score. */
+size_t score_write_mutants(FILE *fp, const struct mutlist *list, const score_values *val, char *const *why);
+
+/* A score as the tables write it: TAB then %.6f, or TAB then NA for NAN. */
+void score_put_num(FILE *fp, double x);
 
 #endif

@@ -15,6 +15,7 @@
 #include "model.h"
 #include "rng.h"
 #include "score.h"
+#include "mutlist.h"
 
 /* A protein model (q = 21) with Gaussian h and asymmetric J, made by model_create so that it
  * has the numbering arrays; residue numbers 101, 102, ... and no column map. */
@@ -254,6 +255,62 @@ START_TEST(test_parse_mutants)
 }
 END_TEST
 
+/* Issue 21, case 2: a mutant list scored row by row: one output row per input row, the mutant
+ * as written, NA and a reason where it cannot be scored, the list's score column copied. */
+START_TEST(test_mutant_list)
+{
+	const size_t L = 6;
+	plm_model *m = protein_model(L, 3);
+	plm_err err;
+	dyn_model *d;
+	ck_assert_int_eq(dyn_model_create(m, 0, &d, &err), PLM_OK);
+	uint8_t ref[6];
+	for (size_t i = 0; i < L; i++)
+		ref[i] = (uint8_t)alphabet_state(&m->abc, (unsigned char)"ACDEFG"[i]);
+	const char *text = "mutant,DMS_score\n\"C102W,E104K\",1.5\nC102W:E104K,2\nC102W\nD102W,3\n\"C102W,x\n";
+	mutlist *l;
+	ck_assert_int_eq(mutlist_parse(text, strlen(text), "t", &l, &err), PLM_OK);
+	ck_assert_uint_eq(l->n, 5);
+	score_values val[5];
+	char *why[5];
+	ck_assert_int_eq(score_mutlist(d, m, ref, l, val, why, &err), PLM_OK);
+	ck_assert_ptr_null(why[0]);
+	ck_assert_ptr_null(why[1]);
+	ck_assert_ptr_null(why[2]);
+	ck_assert_ptr_nonnull(strstr(why[3], "the reference has C at residue 102, not D"));
+	ck_assert_ptr_nonnull(strstr(why[4], "unterminated quote"));
+	/* the double mutant, however separated, is one mutant: both substitutions count */
+	ck_assert(val[0].pll == val[1].pll && val[0].logodds == val[1].logodds);
+	ck_assert(val[0].logodds != val[2].logodds);
+	ck_assert(isnan(val[3].pll) && isnan(val[4].logodds));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	ck_assert_uint_eq(score_write_mutants(fp, l, val, why), 2);
+	fclose(fp);
+	ck_assert_ptr_nonnull(strstr(buf, "mutant\tdelta_pll\tdelta_energy\tdelta_unstable\tlogodds\tnote\tDMS_score\n"
+	                                  "C102W,E104K\t"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nC102W\t"));
+	ck_assert_ptr_nonnull(strstr(buf, "\nD102W\tNA\tNA\tNA\tNA\tthe reference has C at residue 102, not D\t3\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\t-\tNA\n")); /* C102W has no DMS_score */
+	size_t lines = 0;
+	for (char *c = buf; *c; c++)
+		lines += *c == '\n';
+	ck_assert_uint_eq(lines, 6);
+	free(buf);
+	for (size_t k = 0; k < 5; k++)
+		free(why[k]);
+	mutlist_destroy(l);
+	/* every single substitution: L x 19, never the gap or the wild type */
+	ck_assert_int_eq(score_all_substitutions(m, ref, &l, &err), PLM_OK);
+	ck_assert_uint_eq(l->n, L * 19);
+	ck_assert_str_eq(l->rows[0].mutant, "A101C");
+	mutlist_destroy(l);
+	dyn_model_destroy(d);
+	model_destroy(m);
+}
+END_TEST
+
 static Suite *score_suite(void)
 {
 	Suite *s = suite_create("score");
@@ -262,6 +319,7 @@ static Suite *score_suite(void)
 	tcase_add_test(tc, test_sequences_direct);
 	tcase_add_test(tc, test_mutants_deltas);
 	tcase_add_test(tc, test_parse_mutants);
+	tcase_add_test(tc, test_mutant_list);
 	suite_add_tcase(s, tc);
 	return s;
 }

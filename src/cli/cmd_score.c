@@ -12,6 +12,7 @@
 #include "dynamics.h"
 #include "model.h"
 #include "msa.h"
+#include "mutlist.h"
 #include "score.h"
 #include "util.h"
 
@@ -22,8 +23,8 @@ enum { OPT_MUTATIONS = 400, OPT_REF, OPT_STABILITIES, OPT_SYMMETRIZE, OPT_QUIET 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT, "TSV of the scores ('-': standard output)" },
 	{ "mutations", OPT_MUTATIONS, "FILE|all", NULL,
-	  "score mutants of the reference (A24C, A24C:K50R; one per line, first field) or every "
-	  "single substitution (all)" },
+	  "score mutants of the reference (A24C; A24C:K50R, A24C,K50R or A24C;K50R; one per line, "
+	  "or a CSV/TSV with a 'mutant' column) or every single substitution (all)" },
 	{ "ref", OPT_REF, "NAME", NULL,
 	  "--mutations: the reference is sequence NAME of SEQS (default: SEQS' first, or the "
 	  "model's focus without SEQS)" },
@@ -47,101 +48,18 @@ const cmd_spec cmd_score_spec = {
 	"energy of a symmetric model; for an asymmetric one, that of its symmetrised couplings);\n"
 	"unstable = sites the zero-temperature dynamics (relax) would change.  --stabilities:\n"
 	"Delta_i = field_i(a_i) - max_{b != a_i} field_i(b), field_i(b) = h_i(b) + sum_j J_ij(b, a_j).\n"
-	"--mutations (TSV: mutant delta_pll delta_energy delta_unstable logodds note): mutant\n"
+	"--mutations (TSV: mutant delta_pll delta_energy delta_unstable logodds note, and the\n"
+	"list's DMS_score/score/fitness/effect column as written when it has one): mutant\n"
 	"minus reference; delta_energy < 0 and delta_pll > 0 favour the mutant; logodds = sum\n"
 	"over the substituted sites of field_i(mutant) - field_i(wild type) in the reference's\n"
 	"context.  Residue numbers are the model's (focus residue numbers, else 1-based columns\n"
 	"of the training alignment).  A mutant that cannot be scored (position outside the model,\n"
-	"wild-type letter unlike the reference, bad text) gets nan and the reason in 'note'; a\n"
+	"wild-type letter unlike the reference, bad text) gets NA and the reason in 'note'; a\n"
 	"sequence with letters outside the alphabet likewise.  SEQS ('-': standard input, gzip\n"
 	"accepted) has the training alignment's columns or exactly the model's L positions.",
 	opts
 };
 
-static void put_num(FILE *fp, double x)
-{
-	if (isnan(x))
-		fputs("\tnan", fp);
-	else
-		fprintf(fp, "\t%.6f", x);
-}
-
-/* The mutant texts: every line's first field (up to a comma, tab or space) of PATH, blank
- * lines, '#' lines and a first field 'mutant' (a header) skipped. */
-static int read_mutant_list(const cmd_spec *spec, const char *path, char ***out, size_t *n)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (fp == NULL) {
-		cmd_error(spec, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	char *line = NULL, **list = NULL;
-	size_t cap = 0, len = 0, alloc = 0;
-	ssize_t got;
-	int rc = 0;
-	while ((got = getline(&line, &cap, fp)) >= 0) {
-		size_t k = strcspn(line, ",\t \r\n");
-		if (k == 0 || line[0] == '#' || (k == 6 && strncmp(line, "mutant", 6) == 0))
-			continue;
-		if (len == alloc) {
-			alloc = alloc ? 2 * alloc : 256;
-			char **t = realloc(list, alloc * sizeof *t);
-			if (t == NULL) {
-				rc = -1;
-				break;
-			}
-			list = t;
-		}
-		if ((list[len] = strndup(line, k)) == NULL) {
-			rc = -1;
-			break;
-		}
-		len++;
-	}
-	if (rc == 0 && ferror(fp)) {
-		cmd_error(spec, "%s: read error", path);
-		rc = -2;
-	}
-	if (rc == -1)
-		cmd_error(spec, "%s: out of memory", path);
-	free(line);
-	if (fp != stdin)
-		fclose(fp);
-	if (rc != 0) {
-		for (size_t k = 0; k < len; k++)
-			free(list[k]);
-		free(list);
-		return -1;
-	}
-	*out = list;
-	*n = len;
-	return 0;
-}
-
-/* Every single substitution of REF to another non-gap state. */
-static int all_substitutions(const plm_model *m, const uint8_t *ref, char ***out, size_t *n)
-{
-	size_t q = m->q, cap = m->L * q, len = 0;
-	char **list = calloc(cap ? cap : 1, sizeof *list);
-	if (list == NULL)
-		return -1;
-	for (size_t i = 0; i < m->L; i++)
-		for (size_t b = 0; b < q; b++) {
-			if ((int)b == m->abc.gap || b == ref[i])
-				continue;
-			char buf[64];
-			score_mutant_name(m, i, ref[i], (uint8_t)b, buf, sizeof buf);
-			if ((list[len++] = strdup(buf)) == NULL) {
-				for (size_t k = 0; k + 1 < len; k++)
-					free(list[k]);
-				free(list);
-				return -1;
-			}
-		}
-	*out = list;
-	*n = len;
-	return 0;
-}
 
 int cmd_score_main(int argc, char **argv)
 {
@@ -197,12 +115,11 @@ int cmd_score_main(int argc, char **argv)
 	plm_model *m = NULL;
 	msa *s = NULL;
 	dyn_model *d = NULL;
-	uint8_t *seqs = NULL, *ref = NULL, *to = NULL;
+	uint8_t *seqs = NULL, *ref = NULL;
 	score_values *val = NULL;
 	double *margins = NULL;
-	size_t *first = NULL, *nsub = NULL, *pos = NULL, nmut = 0;
-	char **muts = NULL, **why = NULL;
-	score_numbering nb = { 0 };
+	mutlist *list = NULL;
+	char **why = NULL;
 	plm_outfile out = { 0 }, st = { 0 };
 	int status = CMD_EXIT_FAIL;
 
@@ -243,19 +160,19 @@ int cmd_score_main(int argc, char **argv)
 		fputs("name\tpll\tenergy\tunstable\tnote\n", out.fp);
 		if (st.fp)
 			fputs("name\tresidue\tletter\tmargin\n", st.fp);
-		/* every input sequence in input order; dropped ones as nan rows */
+		/* every input sequence in input order; dropped ones as NA rows */
 		size_t k = 0;
 		for (size_t t = 0; t < s->nin; t++) {
 			const char *name = s->in_names[t];
 			nrows++;
 			if (s->in_status[t] != MSA_KEPT) {
-				fprintf(out.fp, "%s\tnan\tnan\tnan\tletters outside the %s alphabet\n", name, m->abc.name);
+				fprintf(out.fp, "%s\tNA\tNA\tNA\tletters outside the %s alphabet\n", name, m->abc.name);
 				nfail++;
 				continue;
 			}
 			fputs(name, out.fp);
-			put_num(out.fp, val[k].pll);
-			put_num(out.fp, val[k].energy);
+			score_put_num(out.fp, val[k].pll);
+			score_put_num(out.fp, val[k].energy);
 			fprintf(out.fp, "\t%.0f\t-\n", val[k].unstable);
 			for (size_t i = 0; st.fp && i < L; i++)
 				fprintf(st.fp, "%s\t%ld\t%c\t%.6f\n", name, model_user_index(m, i),
@@ -293,71 +210,20 @@ int cmd_score_main(int argc, char **argv)
 				ref[i] = (uint8_t)(a < 0 ? (m->abc.gap >= 0 ? m->abc.gap : 0) : a);
 			}
 		}
-		if (score_numbering_init(&nb, m, &err) != PLM_OK) {
-			cmd_error(spec, "%s: %s", model_path, err.msg);
-			goto done;
-		}
-		if (strcmp(mutations, "all") == 0) {
-			if (all_substitutions(m, ref, &muts, &nmut) != 0) {
-				cmd_error(spec, "out of memory");
-				goto done;
-			}
-		} else if (read_mutant_list(spec, mutations, &muts, &nmut) != 0) {
-			goto done;
-		}
-		/* parse: at most L substitutions each, kept in one flat array */
-		size_t maxsub = L, used = 0, cap = nmut + L;
-		first = calloc(nmut ? nmut : 1, sizeof *first);
-		nsub = calloc(nmut ? nmut : 1, sizeof *nsub);
-		why = calloc(nmut ? nmut : 1, sizeof *why);
-		pos = malloc(cap * sizeof *pos);
-		to = malloc(cap);
-		val = calloc(nmut ? nmut : 1, sizeof *val);
-		if (!first || !nsub || !why || !pos || !to || !val) {
-			cmd_error(spec, "out of memory for %zu mutants", nmut);
-			goto done;
-		}
-		char reason[256];
-		for (size_t k = 0; k < nmut; k++) {
-			if (cap - used < maxsub) {
-				cap = 2 * cap + maxsub;
-				size_t *np = realloc(pos, cap * sizeof *pos);
-				uint8_t *nt = np ? realloc(to, cap) : NULL;
-				if (np)
-					pos = np;
-				if (nt == NULL) {
-					cmd_error(spec, "out of memory for %zu mutants", nmut);
-					goto done;
-				}
-				to = nt;
-			}
-			first[k] = used;
-			if (score_parse_mutant(muts[k], m, &nb, ref, pos + used, to + used,
-			                       maxsub, &nsub[k], reason, sizeof reason) != 0) {
-				nsub[k] = SIZE_MAX;
-				if ((why[k] = strdup(reason)) == NULL) {
-					cmd_error(spec, "out of memory");
-					goto done;
-				}
-				continue;
-			}
-			used += nsub[k];
-		}
-		if (score_mutants(d, ref, nmut, first, nsub, pos, to, val, &err) != PLM_OK) {
+		int rc = strcmp(mutations, "all") == 0 ? score_all_substitutions(m, ref, &list, &err)
+		                                         : mutlist_read(mutations, &list, &err);
+		if (rc == PLM_OK && (val = plm_calloc(list->n ? list->n : 1, sizeof *val, "scores", &err)) == NULL)
+			rc = PLM_ENOMEM;
+		if (rc == PLM_OK && (why = plm_calloc(list->n ? list->n : 1, sizeof *why, "notes", &err)) == NULL)
+			rc = PLM_ENOMEM;
+		if (rc == PLM_OK)
+			rc = score_mutlist(d, m, ref, list, val, why, &err);
+		if (rc != PLM_OK) {
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		fputs("mutant\tdelta_pll\tdelta_energy\tdelta_unstable\tlogodds\tnote\n", out.fp);
-		for (size_t k = 0; k < nmut; k++) {
-			fputs(muts[k], out.fp);
-			put_num(out.fp, val[k].pll);
-			put_num(out.fp, val[k].energy);
-			put_num(out.fp, val[k].unstable);
-			put_num(out.fp, val[k].logodds);
-			fprintf(out.fp, "\t%s\n", why[k] ? why[k] : "-");
-			nfail += why[k] != NULL;
-		}
-		nrows = nmut;
+		nfail = score_write_mutants(out.fp, list, val, why);
+		nrows = list->n;
 	}
 	if (st.fp != NULL && outfile_commit(&st, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
@@ -368,28 +234,20 @@ int cmd_score_main(int argc, char **argv)
 		goto done;
 	}
 	if (!quiet)
-		fprintf(stderr, "plmem score: %zu %s scored, %zu not (nan, reason in 'note'); %.2f s\n",
+		fprintf(stderr, "plmem score: %zu %s scored, %zu not (NA, reason in 'note'); %.2f s\n",
 		        nrows - nfail, mutations ? "mutants" : "sequences", nfail, plm_now() - t0);
 	status = CMD_EXIT_OK;
 done:
 	outfile_abort(&st);
 	outfile_abort(&out);
-	for (size_t k = 0; k < nmut; k++) {
-		free(muts[k]);
-		if (why)
-			free(why[k]);
-	}
-	free(muts);
+	for (size_t k = 0; why != NULL && k < list->n; k++)
+		free(why[k]);
 	free(why);
-	free(first);
-	free(nsub);
-	free(pos);
-	free(to);
+	mutlist_destroy(list);
 	free(val);
 	free(margins);
 	free(ref);
 	free(seqs);
-	score_numbering_free(&nb);
 	dyn_model_destroy(d);
 	msa_destroy(s);
 	model_destroy(m);
