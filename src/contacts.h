@@ -51,4 +51,9 @@ typedef struct contacts_pair {
 int contacts_rank(const plm_model *m, const double *S, long min_sep, contacts_pair **out, size_t *n,
                   plm_err *err);
 
+/* The list table (plmem contacts -f list): this header line, then one pair per row with
+ * these columns for every model, NA where a value does not exist (res_i res_j without a
+ * reference sequence).  Columns added later go after res_j. */
+#define CONTACTS_LIST_HEADER "i j score res_i res_j"
+
 #endif

@@ -392,12 +392,17 @@ int sample_ref_compare(const sample_ref *r, const uint8_t *samples, size_t n, sa
 	return PLM_OK;
 }
 
-const char sample_stats_header[] = "sweep\tsamples\tr_f1\tr_f2\tr_c2\toverlap\toverlap_min\toverlap_max\n";
+const char sample_stats_header[] =
+	"sweep\tsamples\tr_f1\tr_f2\tr_c2\toverlap\toverlap_min\toverlap_max\tpooled\n";
 
-void sample_write_stats(FILE *fp, const char *label, size_t n, const sample_stats *st)
+void sample_write_stats(FILE *fp, size_t sweep, int pooled, size_t n, const sample_stats *st)
 {
-	fprintf(fp, "%s\t%zu\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\n", label, n, st->r_f1, st->r_f2, st->r_c2,
-	        st->overlap, st->overlap_min, st->overlap_max);
+	if (pooled)
+		fputs("NA", fp);
+	else
+		fprintf(fp, "%zu", sweep);
+	fprintf(fp, "\t%zu\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\t%d\n", n, st->r_f1, st->r_f2, st->r_c2,
+	        st->overlap, st->overlap_min, st->overlap_max, pooled != 0);
 }
 
 int sample_write_gnuplot(FILE *fp, const char *tsv_path, const char *png_path)

@@ -76,9 +76,11 @@ typedef struct sample_stats {
 int sample_ref_compare(const sample_ref *r, const uint8_t *samples, size_t n, sample_stats *st,
                        plm_err *err);
 
-/* The statistics' TSV: the header line, and one row (LABEL: the sweep, or "all"; N samples). */
+/* The statistics' TSV: the header line, and one row of N samples: at sweep SWEEP, or, when
+ * POOLED, of the samples pooled over the sweeps after the burn-in (sweep NA, pooled 1): every
+ * column holds one type. */
 extern const char sample_stats_header[];
-void sample_write_stats(FILE *fp, const char *label, size_t n, const sample_stats *st);
+void sample_write_stats(FILE *fp, size_t sweep, int pooled, size_t n, const sample_stats *st);
 
 /* A gnuplot script drawing the correlations and the mean overlap of the statistics' TSV
  * TSV_PATH against the sweeps, to PNG_PATH (plot.h runs it). */

@@ -21,7 +21,7 @@ gzip -c "$FIX/data/ras_PF00071.fasta" >"$FIX/ras_PF00071.fasta.gz"
 "$PLMEM" fit --max-iter 20 -o "$FIX/ras.plm" "$FIX/data/ras_PF00071.fasta" 2>"$TMP/fix.log" \
 	|| { cat "$TMP/fix.log"; echo "FAIL: cannot fit the fixture model"; exit 1; }
 "$PLMEM" fit --focus RASH_HUMAN/5-165 --max-iter 20 -o "$TMP/focus.plm" "$FIX/data/ras_PF00071.fasta" 2>"$TMP/fix.log" \
-	&& "$PLMEM" contacts --top 60 "$TMP/focus.plm" | awk '{ print $1, $2 }' >"$FIX/true.contacts" \
+	&& "$PLMEM" contacts --top 60 "$TMP/focus.plm" | awk 'NR > 1 { print $1, $2 }' >"$FIX/true.contacts" \
 	|| { cat "$TMP/fix.log"; echo "FAIL: cannot make the fixture true.contacts"; exit 1; }
 rm -f "$TMP/focus.plm"
 # train-images-idx3-ubyte: a stand-in for MNIST's IDX file (plmem-generate): 150 images of

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "colmap.h"
 #include "contacts.h"
 #include "model.h"
 #include "util.h"
+#include "weights.h"
 
 enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE, OPT_APC };
 
@@ -22,7 +24,7 @@ enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE,
 static const cmd_opt opts[] = {
 	{ "min-sep", OPT_MIN_SEP, "K", PLM_STR(DEF_MIN_SEP),
 	  "list/rr: only pairs with |i - j| >= K in the user's numbering" },
-	{ "top", OPT_TOP, "N", PLM_STR(DEF_TOP), "list/rr: print the N best pairs (0: all)" },
+	{ "top", OPT_TOP, "N", PLM_STR(DEF_TOP), "list/rr: print the N best pairs (0: all; refused with -f matrix)" },
 	{ "format", 'f', "FMT", PLM_STR(DEF_FORMAT), "list (i j score), matrix (L x L) or rr (CASP RR)" },
 	{ "raw", OPT_RAW, NULL, NULL, "scores before the average product correction (--apc none)" },
 	{ "apc", OPT_APC, "MODE", PLM_STR(DEF_APC),
@@ -43,10 +45,13 @@ const cmd_spec cmd_contacts_spec = {
 	"Score of i, j: the couplings averaged over the two directions, (J_ij + J_ji^T)/2, moved\n"
 	"to the zero-sum gauge (double-centred over all q states), Frobenius norm over every state\n"
 	"but the gap, then APC: F_ij - F_i. F_.j / F_.. (means over j != i).\n"
-	"list: one pair per line, best first: i j score [res_i res_j], i < j in the user's\n"
-	"numbering (focus residue numbers, else 1-based alignment columns); residues when the\n"
-	"model knows its reference sequence.  matrix: L lines of L scores in model-position\n"
-	"order (like CCMpred's .mat), --min-sep and --top do not apply.\n"
+	"list: a header line 'i j score res_i res_j', then one pair per line, best first, i < j\n"
+	"in the user's numbering (focus residue numbers, else 1-based alignment columns); res_i\n"
+	"res_j are the reference sequence's letters, NA when the model has none.  matrix: L lines\n"
+	"of L scores in model-position order (like CCMpred's .mat), --min-sep does not apply and\n"
+	"--top is refused; with -o FILE the map from its rows to the alignment's columns is\n"
+	"written to FILE.map (row position column residue ref).  A model fitted on fewer\n"
+	"effective sequences than positions (M_eff < L) gets a caution on standard error.\n"
 	"Other tools' scores on their imported models (plmem import): plmc's -c scores are\n"
 	"--gauge stored --include-gap; CCMpred's matrix is --gauge mean --apc ccmpred.",
 	opts
@@ -114,6 +119,8 @@ static void write_pairs(FILE *fp, const plm_model *m, const contacts_pair *p, si
 				b = t;
 			}
 			fprintf(fp, " %c %c", m->refseq[a], m->refseq[b]);
+		} else {
+			fputs(" NA NA", fp); /* the same columns whatever the model knows */
 		}
 		fputc('\n', fp);
 	}
@@ -193,9 +200,14 @@ int cmd_contacts_main(int argc, char **argv)
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
 	plm_set_threads(threads);
+	if (f == FMT_MATRIX && top > 0)
+		return cmd_usage_error(spec, "--top applies to the list and rr formats; -f matrix writes every pair");
 	plm_model *m = cmd_load_model(spec, path);
 	if (m == NULL)
 		return CMD_EXIT_FAIL;
+	char caution[256];
+	if (m->meff > 0 && weights_low_depth(m->meff, m->L, caution, sizeof caution))
+		fprintf(stderr, "plmem contacts: %s: %s\n", path, caution);
 	plm_err err;
 	double *F = NULL;
 	contacts_pair *pairs = NULL;
@@ -226,11 +238,20 @@ int cmd_contacts_main(int argc, char **argv)
 			} else {
 				if (f == FMT_RR)
 					write_rr_header(o.fp, m, path, apc, gauge, gap);
+				else
+					fputs(CONTACTS_LIST_HEADER "\n", o.fp);
 				write_pairs(o.fp, m, pairs, n, f);
 				if (f == FMT_RR)
 					fprintf(o.fp, "END\n");
 			}
 			rc = outfile_commit(&o, &err);
+		}
+		char map[4096];
+		if (rc == PLM_OK && f == FMT_MATRIX && strcmp(output, "-") != 0) {
+			if (colmap_path(output, map, sizeof map) != 0)
+				rc = plm_fail(&err, PLM_EINVAL, "%s: name too long for its .map", output);
+			else
+				rc = colmap_write(m, map, &err);
 		}
 	}
 	free(pairs);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "colmap.h"
 #include "export.h"
 #include "model.h"
 #include "util.h"
@@ -20,7 +21,8 @@ static const cmd_opt opts[] = {
 	{ "format", OPT_FORMAT, "FMT", PLM_STR(DEF_FORMAT),
 	  "text, or plmc (plmc's binary parameter file, as EVcouplings reads it; needs -o FILE)" },
 	{ "npy", OPT_NPY, "PREFIX", NULL,
-	  "write PREFIX_h.npy (float32, L x q) and PREFIX_J.npy (float32, L x L x q x q)" },
+	  "write PREFIX_h.npy (float32, L x q), PREFIX_J.npy (float32, L x L x q x q) and PREFIX.map "
+	  "(row position column residue ref)" },
 	{ "zero-sum", OPT_ZERO_SUM, NULL, NULL,
 	  "export in the zero-sum gauge (same conditional probabilities; default: as fitted)" },
 	CMD_OPT_HELP,
@@ -34,8 +36,9 @@ const cmd_spec cmd_export_spec = {
 	"Text: '#' comment lines, then one line 'h i h_i(a)...' per position and one line\n"
 	"'J i j a J_ij(a,b)...' per ordered pair i != j and state a at i (values over b),\n"
 	"tab-separated, positions in the user's numbering (focus residue numbers, else 1-based\n"
-	"alignment columns), states in the alphabet's order.  With --npy only the .npy files are\n"
-	"written unless -o is also given.  J is asymmetric, as fitted: J[i,j,a,b] = J_ij(a,b).\n"
+	"alignment columns), states in the alphabet's order.  With --npy only the .npy files and\n"
+	"PREFIX.map (each row's position, training-alignment column, focus residue number and\n"
+	"reference letter, NA where unknown) are written unless -o is also given.  J is asymmetric, as fitted: J[i,j,a,b] = J_ij(a,b).\n"
 	"--zero-sum double-centres every block J_ij and moves what its rows lose into h_i (then\n"
 	"centred), which leaves every P(a_i | rest) unchanged, as PlmDCA.jl reports its tensors.\n"
 	"plmc: plmc's float32 layout, one symmetric block per pair i < j holding the average\n"
@@ -95,6 +98,12 @@ int cmd_export_main(int argc, char **argv)
 		model_gauge_zero_sum(m);
 	if (npy != NULL)
 		rc = export_npy(m, npy, &err);
+	if (rc == PLM_OK && npy != NULL) { /* the rows' map to the user's columns, PREFIX.map */
+		char map[4096];
+		int w = snprintf(map, sizeof map, "%s.map", npy);
+		rc = w < 0 || (size_t)w >= sizeof map ? plm_fail(&err, PLM_EINVAL, "--npy: prefix too long") :
+		                                        colmap_write(m, map, &err);
+	}
 	if (rc == PLM_OK && plmc)
 		rc = export_plmc(m, output, &err);
 	else if (rc == PLM_OK && output != NULL) {

@@ -102,9 +102,10 @@ static int write_samples(FILE *fp, const plm_model *m, const sample_chains *ch, 
 	return ferror(fp) ? -1 : 0;
 }
 
-/* The comparison of the N samples A at sweep label LABEL, to stderr and the TSV. */
+/* The comparison of the N samples A at sweep SWEEP (or POOLED over the sweeps), to stderr
+ * and the TSV. */
 static int report_stats(const cmd_spec *spec, const sample_ref *ref, const uint8_t *a, size_t n,
-                        const char *label, FILE *tsv, int quiet)
+                        size_t sweep, int pooled, FILE *tsv, int quiet)
 {
 	plm_err err;
 	sample_stats st;
@@ -114,10 +115,10 @@ static int report_stats(const cmd_spec *spec, const sample_ref *ref, const uint8
 	}
 	if (!quiet) {
 		fputs("plmem sample: ", stderr);
-		sample_write_stats(stderr, label, n, &st);
+		sample_write_stats(stderr, sweep, pooled, n, &st);
 	}
 	if (tsv != NULL)
-		sample_write_stats(tsv, label, n, &st);
+		sample_write_stats(tsv, sweep, pooled, n, &st);
 	return 0;
 }
 
@@ -313,8 +314,7 @@ int cmd_sample_main(int argc, char **argv)
 		fputs(sample_stats_header, ts.fp);
 	if (ref != NULL && !quiet)
 		fprintf(stderr, "plmem sample: %s", sample_stats_header);
-	char label[32];
-	if (ref != NULL && report_stats(spec, ref, sample_chains_states(ch), chains, "0", ts.fp, quiet) != 0)
+	if (ref != NULL && report_stats(spec, ref, sample_chains_states(ch), chains, 0, 0, ts.fp, quiet) != 0)
 		goto done;
 	double trun = 0.0;
 	while (sample_chains_sweeps(ch) + every <= sweeps) {
@@ -326,8 +326,7 @@ int cmd_sample_main(int argc, char **argv)
 		trun += plm_now() - t1;
 		size_t t = sample_chains_sweeps(ch);
 		if (ref != NULL) {
-			snprintf(label, sizeof label, "%zu", t);
-			if (report_stats(spec, ref, sample_chains_states(ch), chains, label, ts.fp, quiet) != 0)
+			if (report_stats(spec, ref, sample_chains_states(ch), chains, t, 0, ts.fp, quiet) != 0)
 				goto done;
 		}
 		if (t <= burn_in)
@@ -341,7 +340,7 @@ int cmd_sample_main(int argc, char **argv)
 			npool += chains;
 		}
 	}
-	if (pool != NULL && npool > 0 && report_stats(spec, ref, pool, npool, "all", ts.fp, quiet) != 0)
+	if (pool != NULL && npool > 0 && report_stats(spec, ref, pool, npool, 0, 1, ts.fp, quiet) != 0)
 		goto done;
 	if (ts.fp != NULL && outfile_commit(&ts, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
