@@ -55,8 +55,9 @@ static const cmd_opt opts[] = {
 	  "sequential (one site at a time) or parallel (all at once)" },
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "run with (J_ij + J_ji^T)/2" },
 	{ "skip-bad", OPT_SKIP_BAD, NULL, NULL,
-	  "skip sequences the model's alphabet cannot read" },
+	  "the same as --unknown drop (the default)" },
 	CMD_INPUT_FORMAT_OPT,
+	CMD_INPUT_UNKNOWN_OPT,
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
 	CMD_OPT_HELP,
@@ -227,7 +228,7 @@ int cmd_relax_main(int argc, char **argv)
 	msa_opts_default(&mo);
 	mo.format = in.msa.format;
 	mo.alphabet = m->abc.name;
-	mo.unknown = MSA_UNKNOWN_DROP;
+	mo.unknown = skip_bad ? MSA_UNKNOWN_DROP : in.msa.unknown;
 	mo.max_gap_seq = 1.0;
 	mo.max_gap_col = 1.0;
 	if (msa_read(seqs_path, &mo, &s, &err) != PLM_OK) {
@@ -237,12 +238,7 @@ int cmd_relax_main(int argc, char **argv)
 	for (size_t k = 0; k < s->nin; k++) {
 		if (s->in_status[k] == MSA_KEPT)
 			continue;
-		if (!skip_bad) {
-			cmd_error(spec, "%s: sequence %zu ('%s') has letters outside the model's alphabet (%s); "
-			          "use --skip-bad to skip it", s->path, k + 1, s->in_names[k], m->abc.name);
-			goto setup;
-		}
-		nbad++;
+		nbad++; /* --unknown drop: an ambiguous or unknown letter */
 	}
 	if (model_map_sequences(m, s, &starts, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
@@ -355,8 +351,8 @@ setup: /* every rank's setup done: all go on, or all stop (the rank that failed 
 		        sum_overlap / dr, count[DYN_FIXED] / dr, count[DYN_CYCLE] / dr,
 		        count[DYN_MAX_SWEEPS] / dr, plm_now() - t0);
 		if (nbad)
-			fprintf(stderr, "plmem relax: skipped %zu sequence%s with letters outside the alphabet\n",
-			        nbad, nbad == 1 ? "" : "s");
+			fprintf(stderr, "plmem relax: %zu sequence%s dropped for ambiguous or unknown letters "
+			        "(--unknown drop)\n", nbad, nbad == 1 ? "" : "s");
 	}
 	status = CMD_EXIT_OK;
 done:

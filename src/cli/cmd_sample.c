@@ -61,6 +61,7 @@ static const cmd_opt opts[] = {
 	{ "theta", OPT_THETA, "T", PLM_STR(WEIGHTS_DEFAULT_THETA),
 	  "--stats: weights of the alignment as fit computes them (0: none)" },
 	CMD_INPUT_FORMAT_OPT,
+	CMD_INPUT_UNKNOWN_OPT,
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "no summary and no --stats rows on standard error" },
 	CMD_OPT_HELP,
@@ -271,7 +272,7 @@ int cmd_sample_main(int argc, char **argv)
 		goto done;
 	size_t L = m->L, nstart = 0;
 	if (start_path != NULL) {
-		if (cmd_read_onto_model(spec, m, start_path, in.msa.format, &ss, &starts) != 0)
+		if (cmd_read_onto_model(spec, m, start_path, in.msa.format, in.msa.unknown, &ss, &starts) != 0)
 			goto done;
 		nstart = ss->n;
 		if (nstart == 0) {
@@ -282,7 +283,7 @@ int cmd_sample_main(int argc, char **argv)
 	if (chains == 0)
 		chains = nstart ? nstart : DEF_CHAINS;
 	if (stats_path != NULL) {
-		if (cmd_read_onto_model(spec, m, stats_path, in.msa.format, &rs, &refseqs) != 0)
+		if (cmd_read_onto_model(spec, m, stats_path, in.msa.format, in.msa.unknown, &rs, &refseqs) != 0)
 			goto done;
 		if (rs->n == 0) {
 			cmd_error(spec, "%s: no sequence that the model's alphabet reads", stats_path);

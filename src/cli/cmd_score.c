@@ -33,6 +33,7 @@ static const cmd_opt opts[] = {
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL,
 	  "compute the fields with (J_ij + J_ji^T)/2 (pll, unstable, margins, logodds)" },
 	CMD_INPUT_FORMAT_OPT,
+	CMD_INPUT_UNKNOWN_OPT,
 	CMD_OPT_THREADS,
 	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
 	CMD_OPT_HELP,
@@ -55,7 +56,7 @@ const cmd_spec cmd_score_spec = {
 	"context.  Residue numbers are the model's (focus residue numbers, else 1-based columns\n"
 	"of the training alignment).  A mutant that cannot be scored (position outside the model,\n"
 	"wild-type letter unlike the reference, bad text) gets NA and the reason in 'note'; a\n"
-	"sequence with letters outside the alphabet likewise.  SEQS ('-': standard input, gzip\n"
+	"sequence dropped for an ambiguous letter (--unknown drop) likewise.  SEQS ('-': standard input, gzip\n"
 	"accepted) has the training alignment's columns or exactly the model's L positions.",
 	opts
 };
@@ -127,7 +128,7 @@ int cmd_score_main(int argc, char **argv)
 		goto done;
 	size_t L = m->L;
 	if (seqs_path != NULL) {
-		if (cmd_read_onto_model(spec, m, seqs_path, in.msa.format, &s, &seqs) != 0)
+		if (cmd_read_onto_model(spec, m, seqs_path, in.msa.format, in.msa.unknown, &s, &seqs) != 0)
 			goto done;
 	}
 	/* the dynamics take the model's couplings (one copy of J) */
@@ -166,7 +167,8 @@ int cmd_score_main(int argc, char **argv)
 			const char *name = s->in_names[t];
 			nrows++;
 			if (s->in_status[t] != MSA_KEPT) {
-				fprintf(out.fp, "%s\tNA\tNA\tNA\tletters outside the %s alphabet\n", name, m->abc.name);
+				fprintf(out.fp, "%s\tNA\tNA\tNA\tdropped: an ambiguous or unknown letter (--unknown drop; gap "
+				        "reads it as a gap)\n", name);
 				nfail++;
 				continue;
 			}

@@ -25,7 +25,7 @@ int cmd_input_option(const cmd_spec *spec, int key, const char *arg, cmd_input *
 	switch (key) {
 	case CMD_INPUT_FORMAT:
 		if (msa_format_parse(arg, &in->msa.format) != 0)
-			return cmd_usage_error(spec, "--format: unknown format '%s' (fasta, a2m, a3m, stockholm, lines, numbers or auto)", arg);
+			return cmd_usage_error(spec, "--format: unknown format '%s' (fasta, a2m, a3m, stockholm, clustal, lines, numbers or auto)", arg);
 		return CMD_NEXT;
 	case CMD_INPUT_ALPHABET: {
 		plm_alphabet a;
@@ -135,14 +135,14 @@ void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_inpu
 /* ---- sequences read onto a model's positions --------------------------------------------- */
 
 int cmd_read_onto_model(const cmd_spec *spec, const plm_model *m, const char *path, msa_format fmt,
-                        msa **sp, uint8_t **seqs)
+                        msa_unknown_policy unknown, msa **sp, uint8_t **seqs)
 {
 	plm_err err;
 	msa_opts mo;
 	msa_opts_default(&mo);
 	mo.format = fmt;
 	mo.alphabet = m->abc.name;
-	mo.unknown = MSA_UNKNOWN_DROP;
+	mo.unknown = unknown;
 	mo.max_gap_seq = 1.0;
 	mo.max_gap_col = 1.0;
 	*sp = NULL;

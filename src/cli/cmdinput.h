@@ -30,15 +30,20 @@ enum {
 /* The input format (relax, which takes the alphabet from its model, uses only this one). */
 #define CMD_INPUT_FORMAT_OPT \
 	{ "format", CMD_INPUT_FORMAT, "FMT", "detected", \
-	  "input format: fasta, a2m, a3m, stockholm, lines or numbers" }
+	  "input format: fasta, a2m, a3m, stockholm, clustal, lines or numbers" }
+
+/* The one unknown-letter policy of every subcommand that reads sequences (fit, weights, split,
+ * sweep through CMD_INPUT_READ_OPTS; relax, sample, score beside CMD_INPUT_FORMAT_OPT). */
+#define CMD_INPUT_UNKNOWN_OPT \
+	{ "unknown", CMD_INPUT_UNKNOWN, "P", PLM_STR(MSA_DEFAULT_UNKNOWN), \
+	  "ambiguous letters (X, B...): gap, drop (the sequence, counted) or reject" }
 
 /* How the input is read. */
 #define CMD_INPUT_READ_OPTS \
 	CMD_INPUT_FORMAT_OPT, \
-	{ "alphabet", CMD_INPUT_ALPHABET, "A", "protein", \
-	  "protein, rna, dna, binary or custom letters (0/1 input: binary)" }, \
-	{ "unknown", CMD_INPUT_UNKNOWN, "P", PLM_STR(MSA_DEFAULT_UNKNOWN), \
-	  "ambiguous letters (X, B...): gap, drop (the sequence) or reject" }
+	{ "alphabet", CMD_INPUT_ALPHABET, "A", "guessed", \
+	  "protein, rna, dna, binary or custom letters (default: guessed from the letters)" }, \
+	CMD_INPUT_UNKNOWN_OPT
 
 /* Which sequences and columns are kept, and their weights. */
 #define CMD_INPUT_FILTER_OPTS \
@@ -73,11 +78,12 @@ void cmd_input_report(FILE *fp, const char *prefix, const msa *m, const cmd_inpu
 
 /* ---- sequences read onto a model's positions (score, sample) -------------------------- */
 
-/* Read PATH in M's alphabet (format FMT, letters outside it drop the sequence, no filters)
- * and map its kept sequences onto M's positions: *S gets the alignment, *SEQS its n x L
- * states.  PATH has the training alignment's columns or exactly M's L positions.  Prints
- * "plmem SUB: ..." and returns -1 on failure. */
+/* Read PATH in M's alphabet (format FMT; ambiguous letters by the policy UNKNOWN, a dropped
+ * sequence keeps MSA_DROP_UNKNOWN in s->in_status; no filters) and map its kept sequences
+ * onto M's positions: *S gets the alignment, *SEQS its n x L states.  PATH has the training
+ * alignment's columns or exactly M's L positions.  Prints "plmem SUB: ..." and returns -1 on
+ * failure. */
 int cmd_read_onto_model(const cmd_spec *spec, const struct plm_model *m, const char *path,
-                        msa_format fmt, msa **s, uint8_t **seqs);
+                        msa_format fmt, msa_unknown_policy unknown, msa **s, uint8_t **seqs);
 
 #endif
