@@ -34,6 +34,18 @@ double calib_prob(const calib_model *c, const double f[CALIB_NFEAT])
 	return eta >= 0 ? 1.0 / (1.0 + exp(-eta)) : exp(eta) / (1.0 + exp(eta));
 }
 
+void calib_ranked(const calib_model *c, const contacts_pair *p, size_t n, const long *user, size_t L, double meff,
+                  double *prob)
+{
+	size_t rank = 0;
+	for (size_t k = 0; k < n; k++) {
+		long sep = labs(user[p[k].j] - user[p[k].i]);
+		double f[CALIB_NFEAT];
+		calib_features(sep >= 6 ? ++rank : rank + 1, meff, L, f);
+		prob[k] = calib_prob(c, f);
+	}
+}
+
 /* Solve the K x K system A x = b in place (Gaussian elimination with partial pivoting). */
 static int solve(double *A, double *b, int K)
 {

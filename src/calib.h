@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "contacts.h"
 #include "err.h"
 
 /* The features of the pair ranked k (1 = the best score among the pairs at separation >= 6):
@@ -30,6 +31,13 @@ extern const calib_model calib_default;
 
 /* The feature vector of the pair ranked RANK (1 = best) in a family with M_EFF and L positions. */
 void calib_features(size_t rank, double meff, size_t L, double f[CALIB_NFEAT]);
+
+/* PROB[k] for every pair P[k] of a ranked list (N pairs, best first, as contacts_rank gives
+ * them with no separation limit): the probability of model C at the pair's rank among the
+ * pairs at separation >= 6 (USER: position -> user index); a pair closer than that takes the
+ * rank the next pair at separation >= 6 would take.  MEFF and L: the family's. */
+void calib_ranked(const calib_model *c, const contacts_pair *p, size_t n, const long *user, size_t L, double meff,
+                  double *prob);
 
 /* The probability of model C for features F. */
 double calib_prob(const calib_model *c, const double f[CALIB_NFEAT]);

@@ -99,6 +99,31 @@ int ceval_distances(const pdb_chain *c, const long *map, size_t L, ceval_def def
 	return PLM_OK;
 }
 
+int ceval_structure(const char *path, const char *chain, const char *refseq, size_t L, ceval_def def, double *D,
+                    ceval_info *info, plm_err *err)
+{
+	memset(info, 0, sizeof *info);
+	pdb_chain *c;
+	int rc = pdb_read_chain(path, chain, &c, err);
+	if (rc != PLM_OK)
+		return rc;
+	memcpy(info->chain, c->id, sizeof info->chain);
+	info->nres = c->nres;
+	info->counts = c->counts;
+	long *map = plm_calloc(L ? L : 1, sizeof *map, "residue map", err);
+	rc = map ? align_map(refseq, L, c->seq, c->nres, map, &info->st, err) : PLM_ENOMEM;
+	if (rc == PLM_OK) {
+		char what[1100];
+		snprintf(what, sizeof what, "%s chain %s", path, c->id);
+		rc = ceval_check_alignment(&info->st, what, err);
+	}
+	if (rc == PLM_OK)
+		rc = ceval_distances(c, map, L, def, D, err);
+	free(map);
+	pdb_chain_destroy(c);
+	return rc;
+}
+
 /* Positions sorted by user index, for user_pos. */
 typedef struct upos {
 	long user;
@@ -234,4 +259,21 @@ void ceval_precision(const contacts_pair *p, size_t n, const long *user, size_t 
 	for (int r = 0; r < CEVAL_NRANGE; r++)
 		for (int f = 0; f < CEVAL_NFRAC; f++)
 			t->precision[r][f] = t->n[r][f] ? (double)t->correct[r][f] / (double)t->n[r][f] : NAN;
+}
+
+void ceval_precision_top(const contacts_pair *p, size_t n, size_t L, const double *D, double cutoff,
+                         const size_t *top, int ntop, size_t *nout, size_t *correct)
+{
+	for (int t = 0; t < ntop; t++)
+		nout[t] = correct[t] = 0;
+	for (size_t k = 0; k < n; k++) {
+		double d = D[p[k].i * L + p[k].j];
+		if (isnan(d))
+			continue;
+		for (int t = 0; t < ntop; t++)
+			if (nout[t] < top[t]) {
+				nout[t]++;
+				correct[t] += d < cutoff;
+			}
+	}
 }

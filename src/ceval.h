@@ -36,6 +36,20 @@ int ceval_check_alignment(const align_stats *st, const char *what, plm_err *err)
  * definition DEF; NAN where either position is unmapped or its residue lacks the atoms. */
 int ceval_distances(const pdb_chain *c, const long *map, size_t L, ceval_def def, double *D, plm_err *err);
 
+/* What ceval_structure found, for the caller's summary. */
+typedef struct ceval_info {
+	char chain[8];       /* the chain read */
+	size_t nres;         /* its residues */
+	align_stats st;      /* the reference sequence aligned to them */
+	pdb_counts counts;   /* what reading skipped or converted */
+} ceval_info;
+
+/* D (L x L) from chain CHAIN (NULL: the first) of the structure PATH: the reference sequence
+ * REFSEQ (L letters, '-' for positions without a residue) aligned to the chain's residues
+ * (align_map), refused by ceval_check_alignment when too poor, then ceval_distances. */
+int ceval_structure(const char *path, const char *chain, const char *refseq, size_t L, ceval_def def, double *D,
+                    ceval_info *info, plm_err *err);
+
 /* D (L x L) from the file PATH of true pairs 'i j [distance]' in the user's numbering (USER:
  * position -> user index; '#' lines are comments).  Two columns: the listed pairs are contacts
  * (D = 0) and every other pair is not (D = +inf).  Three or more: column 3 is the distance of
@@ -64,5 +78,10 @@ typedef struct ceval_table {
  * precision.  USER: position -> user index, for the separations. */
 void ceval_precision(const contacts_pair *p, size_t n, const long *user, size_t L, const double *D, double cutoff,
                      ceval_table *t);
+
+/* For the ranked pairs P (N), skipping those whose distance D is unknown: of the first TOP[k]
+ * pairs (k < NTOP), *NOUT[k] counted and *CORRECT[k] contacts (D < CUTOFF). */
+void ceval_precision_top(const contacts_pair *p, size_t n, size_t L, const double *D, double cutoff,
+                         const size_t *top, int ntop, size_t *nout, size_t *correct);
 
 #endif

@@ -101,6 +101,35 @@ int contacts_apc(double *F, size_t L, plm_err *err)
 	return PLM_OK;
 }
 
+int contacts_apc_block(double *F, size_t L, size_t a0, size_t a1, size_t b0, size_t b1, plm_err *err)
+{
+	if (!(a0 < a1 && a1 <= L && b0 < b1 && b1 <= L) || (a0 < b1 && b0 < a1))
+		return plm_fail(err, PLM_EINVAL, "APC block [%zu, %zu) x [%zu, %zu): two disjoint, non-empty ranges "
+		                "of the %zu positions needed", a0, a1, b0, b1, L);
+	size_t na = a1 - a0, nb = b1 - b0;
+	double *row = plm_calloc(na + nb, sizeof *row, "APC means", err), *col = row ? row + na : NULL, all = 0.0;
+	if (row == NULL)
+		return PLM_ENOMEM;
+	for (size_t i = a0; i < a1; i++)
+		for (size_t j = b0; j < b1; j++) {
+			double f = F[i * L + j];
+			row[i - a0] += f;
+			col[j - b0] += f;
+			all += f;
+		}
+	for (size_t k = 0; k < na; k++)
+		row[k] /= (double)nb;
+	for (size_t k = 0; k < nb; k++)
+		col[k] /= (double)na;
+	all /= (double)(na * nb);
+	if (all != 0.0)
+		for (size_t i = a0; i < a1; i++)
+			for (size_t j = b0; j < b1; j++)
+				F[i * L + j] = F[j * L + i] = F[i * L + j] - row[i - a0] * col[j - b0] / all;
+	free(row);
+	return PLM_OK;
+}
+
 int contacts_apc_ccmpred(double *F, size_t L, plm_err *err)
 {
 	double *mean = plm_calloc(L, sizeof *mean, "APC", err);
@@ -168,4 +197,31 @@ int contacts_rank(const plm_model *m, const double *S, long min_sep, contacts_pa
 	*out = p;
 	*n = k;
 	return PLM_OK;
+}
+
+int contacts_segments(const plm_model *m, long boundary, size_t *na, plm_err *err)
+{
+	size_t L = m->L, k = 0;
+	long first = L ? model_user_index(m, 0) : 0, last = L ? model_user_index(m, L - 1) : 0;
+	for (size_t i = 1; i < L; i++)
+		if (model_user_index(m, i) <= model_user_index(m, i - 1))
+			return plm_fail(err, PLM_EINVAL, "--segments: the model's numbering does not increase along its "
+			                "positions (a focus numbered backwards?)");
+	while (k < L && model_user_index(m, k) < boundary)
+		k++;
+	if (k == 0 || k == L)
+		return plm_fail(err, PLM_EINVAL, "--segments %ld: the boundary is outside the model (positions %ld-%ld): "
+		                "give the first position of the second protein, %ld to %ld", boundary, first, last,
+		                first + 1, last);
+	*na = k;
+	return PLM_OK;
+}
+
+void contacts_keep_inter(contacts_pair *p, size_t *n, size_t na)
+{
+	size_t k = 0;
+	for (size_t r = 0; r < *n; r++)
+		if ((p[r].i < na) != (p[r].j < na))
+			p[k++] = p[r];
+	*n = k;
 }

@@ -40,6 +40,15 @@ int contacts_apc(double *F, size_t L, plm_err *err);
  * is 0, and the diagonal set to 0.  When m = 0 it only shifts. */
 int contacts_apc_ccmpred(double *F, size_t L, plm_err *err);
 
+/* APC within one inter-protein block, in place on F (L x L, symmetric): for the pairs i in
+ * [A0, A1), j in [B0, B1) (two disjoint position ranges, e.g. the two proteins of a
+ * concatenated alignment)
+ *   F_ij <- F_ij - F_iB F_Aj / F_AB
+ * with F_iB the mean of F_ij over j in B, F_Aj the mean over i in A and F_AB the block's mean
+ * (as EVcomplex corrects inter-protein scores apart from the intra-protein ones); F_ji gets the
+ * same value; other entries are unchanged.  When F_AB = 0 it changes nothing. */
+int contacts_apc_block(double *F, size_t L, size_t a0, size_t a1, size_t b0, size_t b1, plm_err *err);
+
 typedef struct contacts_pair {
 	size_t i, j;  /* 0-based model positions, i < j */
 	double score;
@@ -55,5 +64,15 @@ int contacts_rank(const plm_model *m, const double *S, long min_sep, contacts_pa
  * these columns for every model, NA where a value does not exist (res_i res_j without a
  * reference sequence).  Columns added later go after res_j. */
 #define CONTACTS_LIST_HEADER "i j score res_i res_j"
+
+/* The two proteins of a model fitted on a concatenated alignment: positions with a user index
+ * (model_user_index) below BOUNDARY are the first, the others the second.  *NA gets the number
+ * of positions of the first.  Refuses (PLM_EINVAL) a boundary that leaves either protein empty
+ * (outside the model's numbering) and a model whose numbering does not increase. */
+int contacts_segments(const plm_model *m, long boundary, size_t *na, plm_err *err);
+
+/* Keep, in place and in order, the pairs of P (*N) between the first NA positions and the
+ * others; *N gets their count. */
+void contacts_keep_inter(contacts_pair *p, size_t *n, size_t na);
 
 #endif

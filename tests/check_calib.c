@@ -93,6 +93,24 @@ START_TEST(test_default_monotone)
 }
 END_TEST
 
+START_TEST(test_ranked)
+{
+	/* separations 10, 2, 7, 30: ranks among the pairs at >= 6: 1, (2), 2, 3 */
+	contacts_pair p[4] = { { 0, 10, 4.0 }, { 1, 3, 3.0 }, { 2, 9, 2.0 }, { 0, 30, 1.0 } };
+	long user[31];
+	for (size_t k = 0; k < 31; k++)
+		user[k] = (long)k + 5;
+	double prob[4], f[CALIB_NFEAT];
+	size_t rank[4] = { 1, 2, 2, 3 };
+	calib_ranked(&calib_default, p, 4, user, 31, 100.0, prob);
+	for (size_t k = 0; k < 4; k++) {
+		calib_features(rank[k], 100.0, 31, f);
+		ck_assert_double_eq(prob[k], calib_prob(&calib_default, f));
+	}
+	ck_assert(prob[0] > prob[2] && prob[2] > prob[3]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("calib");
@@ -101,6 +119,7 @@ int main(void)
 	tcase_add_test(tc, test_recovers);
 	tcase_add_test(tc, test_weights);
 	tcase_add_test(tc, test_default_monotone);
+	tcase_add_test(tc, test_ranked);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

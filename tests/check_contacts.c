@@ -182,6 +182,43 @@ START_TEST(test_frobenius_and_rank)
 }
 END_TEST
 
+START_TEST(test_apc_block)
+{
+	/* L = 5, blocks A = {0, 1}, B = {3, 4}; inter scores
+	 *   F_03 = 1, F_04 = 3, F_13 = 2, F_14 = 6
+	 * row means (2, 4), column means (1.5, 4.5), block mean 3:
+	 *   F_03 - 2 * 1.5 / 3 = 0, F_04 - 2 * 4.5 / 3 = 0, F_13 - 4 * 1.5 / 3 = 0, F_14 - 4 * 4.5 / 3 = 0
+	 * (a rank-one block is all background); one planted excess on F_13 = 2 + 4 stands out */
+	double F[25];
+	for (size_t k = 0; k < 25; k++)
+		F[k] = 7.0; /* intra-protein entries: must stay */
+	double v[2][2] = { { 1, 3 }, { 2, 6 } };
+	for (size_t a = 0; a < 2; a++)
+		for (size_t b = 0; b < 2; b++)
+			F[a * 5 + 3 + b] = F[(3 + b) * 5 + a] = v[a][b];
+	plm_err err;
+	ck_assert_int_eq(contacts_apc_block(F, 5, 0, 2, 3, 5, &err), PLM_OK);
+	for (size_t a = 0; a < 2; a++)
+		for (size_t b = 0; b < 2; b++) {
+			ck_assert_double_eq_tol(F[a * 5 + 3 + b], 0.0, EPS);
+			ck_assert_double_eq_tol(F[(3 + b) * 5 + a], 0.0, EPS);
+		}
+	ck_assert_double_eq(F[0 * 5 + 1], 7.0);
+	ck_assert_double_eq(F[2 * 5 + 3], 7.0);
+	v[1][0] = 6.0; /* rows (2, 6), cols (3.5, 4.5), mean 4: F_13 = 6 - 6 * 3.5 / 4 = 0.75 */
+	for (size_t a = 0; a < 2; a++)
+		for (size_t b = 0; b < 2; b++)
+			F[a * 5 + 3 + b] = F[(3 + b) * 5 + a] = v[a][b];
+	ck_assert_int_eq(contacts_apc_block(F, 5, 0, 2, 3, 5, &err), PLM_OK);
+	ck_assert_double_eq_tol(F[1 * 5 + 3], 0.75, EPS);
+	ck_assert_double_eq_tol(F[0 * 5 + 3], 1.0 - 2.0 * 3.5 / 4.0, EPS);
+	/* overlapping or empty blocks are refused */
+	ck_assert_int_eq(contacts_apc_block(F, 5, 0, 3, 2, 5, &err), PLM_EINVAL);
+	ck_assert_int_eq(contacts_apc_block(F, 5, 0, 0, 2, 5, &err), PLM_EINVAL);
+	ck_assert_int_eq(contacts_apc_block(F, 5, 0, 2, 3, 6, &err), PLM_EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("contacts");
@@ -191,6 +228,7 @@ int main(void)
 	tcase_add_test(tc, test_apc_by_hand);
 	tcase_add_test(tc, test_apc_ccmpred_by_hand);
 	tcase_add_test(tc, test_frobenius_and_rank);
+	tcase_add_test(tc, test_apc_block);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
