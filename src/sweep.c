@@ -544,13 +544,37 @@ int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, 
 	return PLM_OK;
 }
 
-int sweep_resume(const char *path, const char *key, sweep_table *t, int *found, plm_err *err)
+/* The "settings: " line of the metadata file META into *OUT (malloc'd; NULL when absent). */
+static int read_meta_settings(const char *meta, char **out, plm_err *err)
+{
+	*out = NULL;
+	FILE *fp = meta ? fopen(meta, "r") : NULL;
+	if (fp == NULL)
+		return PLM_OK;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = PLM_OK;
+	while (*out == NULL && (len = getline(&line, &cap, fp)) >= 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (strncmp(line, "settings: ", 10) == 0 && (*out = plm_strdup(line + 10, err)) == NULL)
+			rc = PLM_ENOMEM;
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+int sweep_resume(const char *path, const char *meta, const char *key, sweep_table *t, int *found, plm_err *err)
 {
 	*found = access(path, F_OK) == 0;
 	if (!*found)
 		return PLM_OK;
 	char *old = NULL;
 	int rc = sweep_read_rows(path, t, &old, err);
+	if (rc == PLM_OK && old == NULL)
+		rc = read_meta_settings(meta, &old, err);
 	if (rc != PLM_OK) {
 		size_t k = err ? strlen(err->msg) : 0;
 		if (err)
@@ -575,16 +599,6 @@ static void put_num(FILE *fp, double x)
 		fprintf(fp, "\t%.6g", x);
 }
 
-static void put_header(FILE *fp, const char *header)
-{
-	for (const char *p = header; p != NULL && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		fprintf(fp, "# %.*s\n", (int)n, p);
-		p += n + (e != NULL);
-	}
-}
-
 static int row_cmp(const void *a, const void *b)
 {
 	const sweep_row *x = a, *y = b;
@@ -600,9 +614,14 @@ static int row_cmp(const void *a, const void *b)
 #define ROW_COLUMNS "P\talpha\trep\tsplit_seed\tkind\tcouplings\tstarts\truns\toverlap\toverlap_sd\t" \
 	"fixed_start\tfixed_end\tcycle\tmax_sweeps\tsweeps\tmeff_train\tlambda_j\tfit_s\trelax_s"
 
-int sweep_write_rows(FILE *fp, const char *header, const sweep_table *t, size_t L)
+int sweep_write_meta(FILE *fp, const char *header)
 {
-	put_header(fp, header);
+	fprintf(fp, "%s\n", header);
+	return ferror(fp) ? PLM_EIO : PLM_OK;
+}
+
+int sweep_write_rows(FILE *fp, const sweep_table *t, size_t L)
+{
 	fputs(ROW_COLUMNS "\n", fp);
 	sweep_row *r = malloc((t->n ? t->n : 1) * sizeof *r);
 	if (r == NULL)
@@ -716,9 +735,8 @@ int sweep_read_rows(const char *path, sweep_table *t, char **settings, plm_err *
 	return rc;
 }
 
-int sweep_write_summary(FILE *fp, const char *header, const sweep_table *t, const sweep_opts *o, size_t L)
+int sweep_write_summary(FILE *fp, const sweep_table *t, const sweep_opts *o, size_t L)
 {
-	put_header(fp, header);
 	fputs("P\talpha\tkind\tcouplings\treps\toverlap\toverlap_spread\toverlap_min\toverlap_max\t"
 	      "fixed_start\tfixed_end\tcycle\tmax_sweeps\tmeff_train\tfit_s\n", fp);
 	/* one block per curve (kind, couplings), so that the plot joins its points */

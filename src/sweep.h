@@ -117,10 +117,11 @@ int sweep_sizes(const sweep_size_opts *so, size_t n, size_t L, double meff, size
 int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, const char *weights_file,
                        const char *test_path, char **out, plm_err *err);
 
-/* Resume from the rows TSV PATH: when it exists, its rows go to T after its settings line is
- * checked against KEY (a different or missing one is PLM_EINVAL, the message showing both);
- * *FOUND says whether it existed. */
-int sweep_resume(const char *path, const char *key, sweep_table *t, int *found, plm_err *err);
+/* Resume from the rows TSV PATH: when it exists, its rows go to T after its settings are
+ * checked against KEY: the "settings: " line of the metadata file META, or the table's own
+ * "# settings: " line (earlier versions); a different or missing one is PLM_EINVAL, the
+ * message showing both.  *FOUND says whether PATH existed. */
+int sweep_resume(const char *path, const char *meta, const char *key, sweep_table *t, int *found, plm_err *err);
 
 /* Points (size, repetition) of O whose rows are all in T already. */
 size_t sweep_points_done(const sweep_table *t, const sweep_opts *o);
@@ -139,17 +140,22 @@ int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t
  * (every pair counts once) and weighted by w_s w_t (W may be NULL: only the unweighted). */
 void sweep_natural_overlap(const msa *m, const double *w, double *unweighted, double *weighted);
 
-/* The rows' TSV: comment lines "# " + each line of HEADER (settings, provenance), the column
- * names, then T's rows sorted by P, rep, kind, couplings. */
-int sweep_write_rows(FILE *fp, const char *header, const sweep_table *t, size_t L);
-/* Read a rows TSV written by sweep_write_rows: rows into T, the comment line that starts
- * with "# settings: " into *SETTINGS (malloc'd, NULL when absent). */
+/* The rows' TSV: the column names on the first line (no comment lines: pandas and R read it
+ * with their defaults), then T's rows sorted by P, rep, kind, couplings; NA for a missing
+ * number. */
+int sweep_write_rows(FILE *fp, const sweep_table *t, size_t L);
+/* The metadata beside the tables (PREFIX.meta.txt): HEADER's lines (version, command,
+ * natural-sequence reference, and the line "settings: KEY" that resuming compares). */
+int sweep_write_meta(FILE *fp, const char *header);
+/* Read a rows TSV written by sweep_write_rows: rows into T; a comment line "# settings: "
+ * (tables of earlier versions held their metadata so) into *SETTINGS (malloc'd, NULL when
+ * absent); other '#' lines are skipped. */
 int sweep_read_rows(const char *path, sweep_table *t, char **settings, plm_err *err);
 
 /* The summary over repetitions: one line per (kind, couplings, P), in that order, with the mean and spread
  * (standard deviation over repetitions) of the mean overlap, and the means of the other
  * fractions and of the fit time; only the sizes and repetitions of O. */
-int sweep_write_summary(FILE *fp, const char *header, const sweep_table *t, const sweep_opts *o, size_t L);
+int sweep_write_summary(FILE *fp, const sweep_table *t, const sweep_opts *o, size_t L);
 
 /* A gnuplot script plotting SUMMARY_PATH (mean overlap against alpha = P / L, log x, one
  * curve per start kind and couplings, error bars = spread over repetitions) with the

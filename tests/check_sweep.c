@@ -185,12 +185,12 @@ START_TEST(test_threads_resume_roundtrip)
 	char path[256];
 	tmp_text_file("check_sweep_rows", "", path, sizeof path);
 	FILE *fp = fopen(path, "w");
-	ck_assert_int_eq(sweep_write_rows(fp, "test\nsettings: x=1", &t1, m->L), PLM_OK);
+	ck_assert_int_eq(sweep_write_rows(fp, &t1, m->L), PLM_OK);
 	fclose(fp);
 	sweep_table back = { 0 };
 	char *settings = NULL;
 	ck_assert_msg(sweep_read_rows(path, &back, &settings, &err) == PLM_OK, "%s", err.msg);
-	ck_assert_str_eq(settings, "x=1");
+	ck_assert_ptr_null(settings); /* the settings live in PREFIX.meta.txt now */
 	ck_assert_uint_eq(back.n, t1.n);
 	for (size_t k = 0; k < t1.n; k++) {
 		const sweep_row *a = &t1.rows[k];
@@ -387,7 +387,10 @@ START_TEST(test_settings_key_and_resume)
 	sweep_table t = { 0 };
 	int found = 1;
 	unlink(path);
-	ck_assert_int_eq(sweep_resume(path, key, &t, &found, &err), PLM_OK);
+	char meta[300];
+	snprintf(meta, sizeof meta, "%s.meta.txt", path);
+	unlink(meta);
+	ck_assert_int_eq(sweep_resume(path, meta, key, &t, &found, &err), PLM_OK);
 	ck_assert_int_eq(found, 0);
 	ck_assert_uint_eq(t.n, 0);
 	sweep_row row = { .P = 2, .rep = 1, .kind = SWEEP_TRAIN, .coup = SWEEP_ASYM, .starts = 4, .runs = 2,
@@ -397,9 +400,23 @@ START_TEST(test_settings_key_and_resume)
 	snprintf(header, sizeof header, "a sweep\nsettings: %s", key);
 	FILE *fp = fopen(path, "w");
 	ck_assert_ptr_nonnull(fp);
-	ck_assert_int_eq(sweep_write_rows(fp, header, &w, 6), PLM_OK);
+	ck_assert_int_eq(sweep_write_rows(fp, &w, 6), PLM_OK);
 	fclose(fp);
-	ck_assert_int_eq(sweep_resume(path, key, &t, &found, &err), PLM_OK);
+	/* the table alone: no settings to compare */
+	ck_assert_int_eq(sweep_resume(path, meta, key, &t, &found, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "(none)"));
+	sweep_table_free(&t);
+	fp = fopen(meta, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(sweep_write_meta(fp, header), PLM_OK);
+	fclose(fp);
+	/* the table starts with its column names: no comment line */
+	fp = fopen(path, "r");
+	char first[8] = "";
+	ck_assert_ptr_nonnull(fgets(first, sizeof first, fp));
+	fclose(fp);
+	ck_assert_str_eq(first, "P\talpha");
+	ck_assert_int_eq(sweep_resume(path, meta, key, &t, &found, &err), PLM_OK);
 	ck_assert_int_eq(found, 1);
 	ck_assert_uint_eq(t.n, 1);
 	ck_assert(t.rows[0].overlap == 0.75);
@@ -418,10 +435,11 @@ START_TEST(test_settings_key_and_resume)
 	ck_assert_uint_eq(sweep_points_done(&t, &o), 0);
 	sweep_table_free(&t);
 	key[0] = 'F';
-	ck_assert_int_eq(sweep_resume(path, key, &t, &found, &err), PLM_EINVAL);
+	ck_assert_int_eq(sweep_resume(path, meta, key, &t, &found, &err), PLM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "was made with other settings"));
 	sweep_table_free(&t);
 	unlink(path);
+	unlink(meta);
 	free(key);
 }
 END_TEST

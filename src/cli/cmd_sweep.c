@@ -49,7 +49,8 @@ enum {
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "PREFIX", "NAME.sweep for MSA NAME.EXT",
-	  "write PREFIX.tsv (rows), PREFIX.summary.tsv, PREFIX.gp and PREFIX.png" },
+	  "write PREFIX.tsv (rows), PREFIX.summary.tsv, PREFIX.meta.txt (version, command, settings), "
+	  "PREFIX.gp and PREFIX.png" },
 	{ "sizes", OPT_SIZES, "LIST", NULL, "training sizes P, comma-separated" },
 	{ "alphas", OPT_ALPHAS, "LIST", NULL, "training sizes as alpha = P / L, comma-separated" },
 	{ "points", OPT_POINTS, "N", PLM_STR(SWEEP_DEFAULT_POINTS),
@@ -119,7 +120,7 @@ static int on_point(void *ctx, const sweep_table *t, size_t done, size_t total, 
 	plm_outfile f;
 	int rc = outfile_open(&f, p->tsv, err);
 	if (rc == PLM_OK)
-		rc = sweep_write_rows(f.fp, p->header, t, p->L);
+		rc = sweep_write_rows(f.fp, t, p->L);
 	if (rc == PLM_OK)
 		rc = outfile_commit(&f, err);
 	else
@@ -348,7 +349,7 @@ int cmd_sweep_main(int argc, char **argv)
 	size_t *sizes = NULL, nsizes = 0;
 	uint8_t *test = NULL;
 	char *pbuf = NULL, *tsv = NULL, *sum = NULL, *gp = NULL, *png = NULL, *header = NULL, *settings = NULL,
-	     *joined = NULL;
+	     *joined = NULL, *meta = NULL;
 	sweep_table tab = { 0 };
 	plm_err err = { 0 };
 	plm_outfile f = { 0 };
@@ -360,7 +361,8 @@ int cmd_sweep_main(int argc, char **argv)
 		prefix = pbuf;
 	}
 	if ((tsv = concat(prefix, ".tsv")) == NULL || (sum = concat(prefix, ".summary.tsv")) == NULL ||
-	    (gp = concat(prefix, ".gp")) == NULL || (png = concat(prefix, ".png")) == NULL)
+	    (gp = concat(prefix, ".gp")) == NULL || (png = concat(prefix, ".png")) == NULL ||
+	    (meta = concat(prefix, ".meta.txt")) == NULL)
 		goto oom;
 
 	if ((rc = cmd_input_load(spec, path, &in, &m, &w, &meff)) != CMD_EXIT_OK)
@@ -399,7 +401,7 @@ int cmd_sweep_main(int argc, char **argv)
 	if (sweep_settings_key(&so, m, &in.msa, in.weights_file, test_path, &settings, &err) != PLM_OK ||
 	    (no_run && access(tsv, F_OK) != 0 &&
 	     plm_fail(&err, PLM_EINVAL, "--no-run: %s: no table to summarise", tsv) != PLM_OK) ||
-	    sweep_resume(tsv, settings, &tab, &found, &err) != PLM_OK) {
+	    sweep_resume(tsv, meta, settings, &tab, &found, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
@@ -416,6 +418,11 @@ int cmd_sweep_main(int argc, char **argv)
 	         "settings: %s",
 	         plm_version(), path, m->n, L, m->abc.q, meff, joined, nat_u, nat_w, settings);
 
+	if (outfile_open(&f, meta, &err) != PLM_OK || sweep_write_meta(f.fp, header) != PLM_OK ||
+	    outfile_commit(&f, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
 	size_t already = sweep_points_done(&tab, &so), npoints_all = nsizes * (so.reps - so.first_rep + 1);
 	prog pr = { tsv, header, L, plm_now(), already, !quiet && isatty(STDERR_FILENO), 0, 0.0 };
 	if (!quiet) {
@@ -442,7 +449,7 @@ int cmd_sweep_main(int argc, char **argv)
 		goto done;
 	}
 
-	if (outfile_open(&f, sum, &err) != PLM_OK || sweep_write_summary(f.fp, header, &tab, &so, L) != PLM_OK ||
+	if (outfile_open(&f, sum, &err) != PLM_OK || sweep_write_summary(f.fp, &tab, &so, L) != PLM_OK ||
 	    outfile_commit(&f, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
@@ -487,6 +494,7 @@ done:
 	free(sum);
 	free(gp);
 	free(png);
+	free(meta);
 	free(header);
 	free(settings);
 	free(joined);
