@@ -738,19 +738,12 @@ static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *pat
 int model_read(const char *path, plm_model **out, plm_err *err)
 {
 	*out = NULL;
-	FILE *fp = fopen(path, "rb");
-	if (fp == NULL)
-		return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
-	struct stat st;
-	if (fstat(fileno(fp), &st) != 0) {
-		fclose(fp);
-		return plm_fail_errno(err, PLM_EIO, "%s: cannot stat", path);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		fclose(fp);
-		return plm_fail(err, PLM_EIO, "%s: not a regular file", path);
-	}
-	uint64_t size = (uint64_t)st.st_size;
+	FILE *fp;
+	uint64_t size;
+	/* '-' (standard input), gzip and pipes arrive as a regular temporary file */
+	int orc = plm_open_regular(path, &fp, &size, err);
+	if (orc != PLM_OK)
+		return orc;
 	uint8_t head[MODEL_HEADER_LEN];
 	size_t got = fread(head, 1, sizeof head, fp);
 	int rc = PLM_OK;

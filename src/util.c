@@ -4,11 +4,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -142,6 +144,120 @@ int outfile_open(plm_outfile *o, const char *path, plm_err *err)
 	return PLM_OK;
 }
 
+int plm_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* PATH (a name ending in .gz) written from the finished plain file PLAIN: compressed into a
+ * second temporary file beside PATH, then renamed into place.  PLAIN is left to the caller. */
+static int gzip_into_place(const char *plain, const char *path, plm_err *err)
+{
+	size_t len = strlen(path) + 16;
+	char *tmp = malloc(len);
+	unsigned char *buf = malloc(1 << 16);
+	if (tmp == NULL || buf == NULL) {
+		free(tmp);
+		free(buf);
+		return plm_fail(err, PLM_ENOMEM, "out of memory");
+	}
+	snprintf(tmp, len, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int rc = plm_fail_errno(err, PLM_EIO, "%s: cannot create a temporary file", path);
+		free(tmp);
+		free(buf);
+		return rc;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	gzFile gz = gzdopen(fd, "wb6");
+	FILE *in = fopen(plain, "rb");
+	int bad = gz == NULL || in == NULL;
+	size_t n;
+	while (!bad && (n = fread(buf, 1, 1 << 16, in)) > 0)
+		bad = gzwrite(gz, buf, (unsigned)n) != (int)n;
+	if (in != NULL) {
+		bad |= ferror(in);
+		fclose(in);
+	}
+	if (gz != NULL)
+		bad |= gzclose(gz) != Z_OK;
+	else
+		close(fd);
+	int rc = PLM_OK;
+	if (bad)
+		rc = plm_fail_errno(err, PLM_EIO, "%s: write error (compressing)", path);
+	else if (rename(tmp, path) != 0)
+		rc = plm_fail_errno(err, PLM_EIO, "%s: cannot rename %s into place", path, tmp);
+	if (rc != PLM_OK)
+		unlink(tmp);
+	free(tmp);
+	free(buf);
+	return rc;
+}
+
+/* Open PATH ('-': standard input) for reading as a regular file whose size is known: a plain
+ * regular file as it is, a gzip file, a pipe or standard input inflated into an anonymous
+ * temporary file first (zlib reads a plain stream unchanged). */
+int plm_open_regular(const char *path, FILE **out, uint64_t *size, plm_err *err)
+{
+	*out = NULL;
+	int std = strcmp(path, "-") == 0;
+	FILE *fp = std ? NULL : fopen(path, "rb");
+	if (!std && fp == NULL)
+		return plm_fail_errno(err, PLM_EIO, "%s: cannot open", path);
+	struct stat st;
+	if (!std && fstat(fileno(fp), &st) != 0) {
+		fclose(fp);
+		return plm_fail_errno(err, PLM_EIO, "%s: cannot stat", path);
+	}
+	if (!std && S_ISREG(st.st_mode)) {
+		unsigned char magic[2] = { 0, 0 };
+		size_t got = fread(magic, 1, 2, fp);
+		if (!(got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+			rewind(fp);
+			*out = fp;
+			*size = (uint64_t)st.st_size;
+			return PLM_OK;
+		}
+		rewind(fp);
+	}
+	int fd = dup(std ? STDIN_FILENO : fileno(fp));
+	if (fp != NULL)
+		fclose(fp);
+	gzFile gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+	FILE *tmp = gz != NULL ? tmpfile() : NULL;
+	unsigned char *buf = tmp != NULL ? malloc(1 << 16) : NULL;
+	int n = 0, bad = buf == NULL;
+	while (!bad && (n = gzread(gz, buf, 1 << 16)) > 0)
+		bad = fwrite(buf, 1, (size_t)n, tmp) != (size_t)n;
+	int zerr = Z_OK;
+	if (gz != NULL)
+		gzerror(gz, &zerr); /* a truncated stream ends with Z_BUF_ERROR, not a -1 */
+	if (zerr != Z_OK && zerr != Z_ERRNO && n == 0)
+		n = -1;
+	free(buf);
+	if (gz != NULL)
+		gzclose(gz);
+	else if (fd >= 0)
+		close(fd);
+	if (bad || n < 0 || tmp == NULL || fflush(tmp) != 0) {
+		if (tmp != NULL)
+			fclose(tmp);
+		if (n < 0 && zerr != Z_ERRNO)
+			return plm_fail(err, PLM_EFORMAT, "%s: damaged gzip stream (truncated or corrupt)", path);
+		return plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+	}
+	long end = ftell(tmp);
+	rewind(tmp);
+	*out = tmp;
+	*size = end < 0 ? 0 : (uint64_t)end;
+	return PLM_OK;
+}
+
 int outfile_commit(plm_outfile *o, plm_err *err)
 {
 	int status = PLM_OK;
@@ -158,6 +274,9 @@ int outfile_commit(plm_outfile *o, plm_err *err)
 		int bad = ferror(o->fp);
 		if (fclose(o->fp) != 0 || bad) {
 			status = plm_fail_errno(err, PLM_EIO, "%s: write error", o->path);
+			unlink(o->tmp);
+		} else if (plm_ends_with(o->path, ".gz")) {
+			status = gzip_into_place(o->tmp, o->path, err);
 			unlink(o->tmp);
 		} else if (rename(o->tmp, o->path) != 0) {
 			status = plm_fail_errno(err, PLM_EIO, "%s: cannot rename %s into place", o->path, o->tmp);

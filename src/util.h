@@ -56,6 +56,14 @@ int outfile_commit(plm_outfile *o, plm_err *err);
 /* Close and remove the temporary file; a no-op on a released outfile. */
 void outfile_abort(plm_outfile *o);
 
+/* Whether S ends with SUFFIX. */
+int plm_ends_with(const char *s, const char *suffix);
+
+/* Open PATH ('-': standard input) for reading as a regular file of known size *SIZE: a plain
+ * file as it is; gzip, a pipe or standard input inflated into an anonymous temporary file.
+ * (An output PATH ending in .gz is compressed by outfile_commit.) */
+int plm_open_regular(const char *path, FILE **out, uint64_t *size, plm_err *err);
+
 /* The little-endian IEEE-754 bytes of X[0..N) into DST (4 N bytes), for binary outputs. */
 void put_f32le(uint8_t *dst, const float *x, size_t n);
 

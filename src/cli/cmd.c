@@ -19,6 +19,10 @@ int cmd_parse_only = 0;
 
 void cmd_usage(const cmd_spec *spec, FILE *fp)
 {
+	if (spec->groups != NULL) {
+		cmd_usage_table(spec, fp);
+		return;
+	}
 	fprintf(fp, "Usage: plmem %s %s\n%s\n\nOptions:\n", spec->name, spec->synopsis, spec->summary);
 	for (const cmd_opt *o = spec->opts; o->lname != NULL; o++) {
 		char left[96];

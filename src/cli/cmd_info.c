@@ -3,29 +3,39 @@
  * reads and summarises; this file formats. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "model.h"
 
-enum { OPT_SITES = CMD_LONG + 1 };
+typedef struct info_args {
+	cmd_common com;
+	int sites;
+} info_args;
 
-static const cmd_opt opts[] = {
-	{ "sites", OPT_SITES, NULL, NULL, "also print the per-site convergence table" },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+static const cmd_row rows[] = {
+	{ "sites", 0, CMD_FLAG, NULL, NULL, offsetof(info_args, sites), "also print the per-site convergence table" },
+	CMD_ROW_END
 };
 
+static const cmd_group groups[] = { CMD_OWN(rows), CMD_GROUP_END };
+
 const cmd_spec cmd_info_spec = {
-	"info",
-	"[options] MODEL",
-	"Print a model file's header, training settings and convergence summary.",
+	.name = "info",
+	.synopsis = "[options] MODEL",
+	.summary = "Print a model file's header, training settings and convergence summary.",
+	.details = "MODEL may be gzip-compressed, or '-' for standard input.\n"
 	"One 'key  value' line per item (keys have no spaces: awk '$1 == \"M_eff\"' finds one).\n"
 	"--sites adds a table, one line per position: pos (1-based model position), the\n"
 	"position in the user's numbering, the reference residue, status, iterations,\n"
 	"evaluations, final gradient norm and final objective.",
-	opts
+	.groups = groups,
+	.common = offsetof(info_args, com),
+	.nops = 1,
+	.operands = "the model file MODEL",
+	.serial = "reads one file and runs on one thread",
 };
 
 static const char *str_or(const char *s, const char *dflt)
@@ -110,26 +120,14 @@ static void print_sites(const plm_model *m)
 int cmd_info_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_info_spec;
-	int sites = 0;
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case OPT_SITES:
-			sites = 1;
-			break;
-		default:
-			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
+	info_args a = { 0 };
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
-	const char *path = arg[0];
+	const char *path = ops.v[0];
 	plm_model *m = cmd_load_model(spec, path);
 	if (m == NULL)
 		return CMD_EXIT_FAIL;
@@ -139,7 +137,7 @@ int cmd_info_main(int argc, char **argv)
 	if (rc == PLM_OK) {
 		print_header(m, path);
 		print_conv(&s, m);
-		if (sites)
+		if (a.sites)
 			print_sites(m);
 	}
 	model_destroy(m);

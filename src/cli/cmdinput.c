@@ -11,6 +11,75 @@
 
 /* ---- the shared alignment options -------------------------------------------------- */
 
+static int call_format(const char *arg, void *field, char *msg, size_t len)
+{
+	if (msa_format_parse(arg, field) == 0)
+		return 0;
+	snprintf(msg, len, "unknown format '%s' (fasta, a2m, a3m, stockholm, lines, numbers or auto)", arg);
+	return -1;
+}
+
+static int call_alphabet(const char *arg, void *field, char *msg, size_t len)
+{
+	plm_alphabet a;
+	plm_err err = { 0 };
+	if (alphabet_init(&a, arg, &err) != PLM_OK) {
+		snprintf(msg, len, "%s", err.msg);
+		return -1;
+	}
+	*(const char **)field = arg;
+	return 0;
+}
+
+static int call_unknown(const char *arg, void *field, char *msg, size_t len)
+{
+	if (msa_unknown_parse(arg, field) == 0)
+		return 0;
+	snprintf(msg, len, "'%s' is not gap, drop or reject", arg);
+	return -1;
+}
+
+static int call_focus(const char *arg, void *field, char *msg, size_t len)
+{
+	if (arg[0] == '\0') {
+		snprintf(msg, len, "empty sequence name");
+		return -1;
+	}
+	*(const char **)field = arg;
+	return 0;
+}
+
+#define IN(f) offsetof(cmd_input, f)
+#define FORMAT_ROW \
+	{ "format", 0, CMD_CALL, "FMT", "detected", IN(msa.format), \
+	  "input format: fasta, a2m, a3m, stockholm, lines or numbers", .call = call_format }
+
+const cmd_row cmd_input_format_rows[] = { FORMAT_ROW, CMD_ROW_END };
+
+const cmd_row cmd_input_read_rows[] = {
+	FORMAT_ROW,
+	{ "alphabet", 0, CMD_CALL, "A", "protein", IN(msa.alphabet),
+	  "protein, rna, dna, binary or custom letters (0/1 input: binary)", .call = call_alphabet },
+	{ "unknown", 0, CMD_CALL, "P", PLM_STR(MSA_DEFAULT_UNKNOWN), IN(msa.unknown),
+	  "ambiguous letters (X, B...): gap, drop (the sequence) or reject", .call = call_unknown },
+	CMD_ROW_END
+};
+
+const cmd_row cmd_input_filter_rows[] = {
+	{ "focus", 0, CMD_CALL, "NAME", NULL, IN(msa.focus), "keep the columns where sequence NAME is uppercase",
+	  .call = call_focus },
+	{ "max-gap-seq", 0, CMD_DOUBLE, "F", PLM_STR(MSA_DEFAULT_MAX_GAP_SEQ), IN(msa.max_gap_seq),
+	  "drop sequences with a gap fraction above F", .lo = 0, .hi = 1 },
+	{ "max-gap-col", 0, CMD_DOUBLE, "F", PLM_STR(MSA_DEFAULT_MAX_GAP_COL), IN(msa.max_gap_col),
+	  "drop columns with a gap fraction above F", .lo = 0, .hi = 1 },
+	{ "theta", 0, CMD_DOUBLE, "T", PLM_STR(WEIGHTS_DEFAULT_THETA), IN(theta),
+	  "neighbours share >= 1-T of the columns (0: no weights)", .lo = 0, .hi = 1 },
+	{ "no-weights", 0, CMD_FLAG, NULL, NULL, IN(no_weights), "give every sequence weight 1" },
+	{ "weights", 0, CMD_STRING, "FILE", NULL, IN(weights_file), "read the weights from FILE (one per input sequence)",
+	  .excludes = "no-weights" },
+	CMD_ROW_END
+};
+
 void cmd_input_default(cmd_input *in)
 {
 	memset(in, 0, sizeof *in);

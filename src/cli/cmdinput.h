@@ -59,6 +59,14 @@ enum {
 	{ "weights", CMD_INPUT_WEIGHTS, "FILE", NULL, \
 	  "read the weights from FILE (one per input sequence)" }
 
+/* The typed groups (cmd.h) over a cmd_input: include them with
+ * CMD_GROUP(cmd_input_read_rows, my_args, in).  read: --format --alphabet --unknown;
+ * format: --format alone (for commands that take the alphabet from a model); filter:
+ * --focus --max-gap-seq --max-gap-col --theta --no-weights --weights. */
+extern const cmd_row cmd_input_read_rows[];
+extern const cmd_row cmd_input_format_rows[];
+extern const cmd_row cmd_input_filter_rows[];
+
 void cmd_input_default(cmd_input *in);
 
 /* The default branch of the option loops of weights and fit: an input option is stored in
