@@ -290,20 +290,19 @@ static inline __attribute__((always_inline)) double softmax(size_t nv, size_t q,
 	return f;
 }
 
-/* The kernel proper: XD the double parameters (h read as 0 when NO_FIELDS); writes the data
- * term's gradient plus LJ2 J to G's coupling blocks (G's field part and column i untouched)
- * and sets *RJ = |J|^2; returns the data term. */
-static inline __attribute__((always_inline)) double kernel_body(size_t nv, const pl_data *d,
-                                                                size_t i, pl_work *ws, const double *xd,
-                                                                int no_fields, double lj2, double *g,
-                                                                double *rj)
+/* The kernel's steps, each inlined into kernel_body (one copy per NV, as before the split):
+ * prepare, then per block of sequences gather, softmax, scatter and, every PL_FLUSH blocks,
+ * flush. */
+
+/* base = h + sum_j J_ij(., mode_j); dw_j[b] = J_ij(., b) - J_ij(., mode_j), from the
+ * parameters XD rounded to float (h read as 0 when NO_FIELDS). */
+static inline __attribute__((always_inline)) void kernel_prepare(size_t nv, const pl_data *d, size_t i,
+                                                                 pl_work *ws, const double *xd,
+                                                                 int no_fields)
 {
-	const size_t n = d->n, L = d->L, q = d->q, Q = d->Q;
+	const size_t L = d->L, q = d->q;
 	const v8df *x = (const v8df *)xd;
-	v8sf *dw = (v8sf *)ws->dw, *gf = (v8sf *)ws->gf, *E = (v8sf *)ws->e, *base = (v8sf *)ws->base;
-	double *gh = ws->gh, *dsum = ws->dsum;
-	/* base = h + sum_j J_ij(., mode_j); dw_j[b] = J_ij(., b) - J_ij(., mode_j), from the
-	 * parameters rounded to float */
+	v8sf *dw = (v8sf *)ws->dw, *base = (v8sf *)ws->base;
 	for (size_t v = 0; v < nv; v++)
 		base[v] = no_fields ? (v8sf){ 0 } : __builtin_convertvector(x[v], v8sf);
 	memset(dw + i * q * nv, 0, q * nv * sizeof *dw); /* column i's entries add nothing */
@@ -322,93 +321,132 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 			for (size_t v = 0; v < nv; v++)
 				Dj[b * nv + v] = __builtin_convertvector(Jj[b * nv + v], v8sf) - Jm[v];
 	}
+}
+
+/* gather: E[s] = base + sum over the non-mode entries of sequence s0 + s, s < NB. */
+static inline __attribute__((always_inline)) void kernel_gather(size_t nv, const pl_data *d, size_t s0,
+                                                                size_t nb, pl_work *ws)
+{
+	const v8sf *dw = (const v8sf *)ws->dw, *base = (const v8sf *)ws->base;
+	v8sf *E = (v8sf *)ws->e;
+	for (size_t s = 0; s < nb; s++) {
+		v8sf acc[8] = { 0 };
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			acc[v] = base[v];
+		const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
+		for (; off < end; off++) {
+			const v8sf *r = (const v8sf *)((const char *)dw + *off);
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				acc[v] += r[v];
+		}
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			E[s * nv + v] = acc[v];
+	}
+}
+
+/* scatter: gf_j[state] += residual of s, over the non-mode entries of sequence s0 + s. */
+static inline __attribute__((always_inline)) void kernel_scatter(size_t nv, const pl_data *d, size_t s0,
+                                                                 size_t nb, pl_work *ws)
+{
+	const v8sf *E = (const v8sf *)ws->e;
+	v8sf *gf = (v8sf *)ws->gf;
+	for (size_t s = 0; s < nb; s++) {
+		v8sf e[8] = { 0 };
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			e[v] = E[s * nv + v];
+		const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
+		for (; off < end; off++) {
+			v8sf *r = (v8sf *)((char *)gf + *off);
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				r[v] += e[v];
+		}
+	}
+}
+
+/* flush the float sums gf into the doubles of G; the mode's row is the block total (dsum)
+ * minus the other rows.  FIRST writes G, LAST adds the penalty's gradient LJ2 J and adds
+ * |J|^2 to *R0. */
+static inline __attribute__((always_inline)) void kernel_flush(size_t nv, const pl_data *d, size_t i,
+                                                               pl_work *ws, const double *xd, double lj2,
+                                                               double *g, int first, int last, v4df *r0)
+{
+	const size_t L = d->L, q = d->q, Q = d->Q;
+	v8sf *gf = (v8sf *)ws->gf;
+	double *dsum = ws->dsum;
+	for (size_t j = 0; j < L; j++) {
+		if (j == i)
+			continue;
+		size_t m = d->mode[j];
+		v4df *gj = (v4df *)(g + Q + j * q * Q);
+		const v4df *xj = (const v4df *)(xd + Q + j * q * Q);
+		v4sf *fj = (v4sf *)(gf + j * q * nv);
+		v4df rest[16] = { 0 };
+		const v4sf zero = { 0 };
+		for (size_t b = 0; b < q; b++) {
+			if (b == m)
+				continue;
+			for (size_t u = 0; u < 2 * nv; u++) {
+				size_t k4 = b * 2 * nv + u;
+				v4df t = __builtin_convertvector(fj[k4], v4df);
+				v4df gn = first ? t : gj[k4] + t;
+				if (last) {
+					gn = gn + lj2 * xj[k4];
+					*r0 += xj[k4] * xj[k4];
+				}
+				gj[k4] = gn;
+				rest[u] += t;
+				fj[k4] = zero;
+			}
+		}
+		for (size_t u = 0; u < 2 * nv; u++) {
+			size_t k4 = m * 2 * nv + u;
+			v4df ds;
+			memcpy(&ds, dsum + 4 * u, sizeof ds);
+			v4df gn = first ? ds - rest[u] : gj[k4] + (ds - rest[u]);
+			if (last) {
+				gn = gn + lj2 * xj[k4];
+				*r0 += xj[k4] * xj[k4];
+			}
+			gj[k4] = gn;
+		}
+	}
+	for (size_t a = 0; a < q; a++)
+		dsum[a] = 0.0;
+}
+
+/* The kernel proper: XD the double parameters (h read as 0 when NO_FIELDS); writes the data
+ * term's gradient plus LJ2 J to G's coupling blocks (G's field part and column i untouched)
+ * and sets *RJ = |J|^2; returns the data term. */
+static inline __attribute__((always_inline)) double kernel_body(size_t nv, const pl_data *d,
+                                                                size_t i, pl_work *ws, const double *xd,
+                                                                int no_fields, double lj2, double *g,
+                                                                double *rj)
+{
+	const size_t n = d->n, q = d->q;
+	kernel_prepare(nv, d, i, ws, xd, no_fields);
 	double f = 0.0;
 	size_t since_flush = 0;
 	int first = 1;
 	v4df r0 = { 0 };
 	for (size_t k = 0; k < d->nblk; k++) {
 		size_t s0 = k * PL_BLOCK, nb = n - s0 < PL_BLOCK ? n - s0 : PL_BLOCK;
-		/* gather: E[s] = base + sum over the non-mode entries of s */
-		for (size_t s = 0; s < nb; s++) {
-			v8sf acc[8] = { 0 };
-#pragma GCC unroll 8
-			for (size_t v = 0; v < nv; v++)
-				acc[v] = base[v];
-			const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
-			for (; off < end; off++) {
-				const v8sf *r = (const v8sf *)((const char *)dw + *off);
-#pragma GCC unroll 8
-				for (size_t v = 0; v < nv; v++)
-					acc[v] += r[v];
-			}
-#pragma GCC unroll 8
-			for (size_t v = 0; v < nv; v++)
-				E[s * nv + v] = acc[v];
-		}
-		f += softmax(nv, q, nb, d->seqT + i * n + s0, d->w + s0, E, gh, dsum);
-		/* scatter: gf_j[state] += residual of s, over the non-mode entries of s */
-		for (size_t s = 0; s < nb; s++) {
-			v8sf e[8] = { 0 };
-#pragma GCC unroll 8
-			for (size_t v = 0; v < nv; v++)
-				e[v] = E[s * nv + v];
-			const uint32_t *off = d->soff + d->sptr[s0 + s], *end = d->soff + d->sptr[s0 + s + 1];
-			for (; off < end; off++) {
-				v8sf *r = (v8sf *)((char *)gf + *off);
-#pragma GCC unroll 8
-				for (size_t v = 0; v < nv; v++)
-					r[v] += e[v];
-			}
-		}
-		/* flush into doubles; the mode's row is the block total minus the other rows.  The
-		 * first flush writes G, the last adds the penalty's gradient (and sums |J|^2). */
+		kernel_gather(nv, d, s0, nb, ws);
+		f += softmax(nv, q, nb, d->seqT + i * n + s0, d->w + s0, (v8sf *)ws->e, ws->gh, ws->dsum);
+		kernel_scatter(nv, d, s0, nb, ws);
 		int last = k + 1 == d->nblk;
 		if (++since_flush == PL_FLUSH || last) {
 			since_flush = 0;
-			for (size_t j = 0; j < L; j++) {
-				if (j == i)
-					continue;
-				size_t m = d->mode[j];
-				v4df *gj = (v4df *)(g + Q + j * q * Q);
-				const v4df *xj = (const v4df *)(xd + Q + j * q * Q);
-				v4sf *fj = (v4sf *)(gf + j * q * nv);
-				v4df rest[16] = { 0 };
-				const v4sf zero = { 0 };
-				for (size_t b = 0; b < q; b++) {
-					if (b == m)
-						continue;
-					for (size_t u = 0; u < 2 * nv; u++) {
-						size_t k4 = b * 2 * nv + u;
-						v4df t = __builtin_convertvector(fj[k4], v4df);
-						v4df gn = first ? t : gj[k4] + t;
-						if (last) {
-							gn = gn + lj2 * xj[k4];
-							r0 += xj[k4] * xj[k4];
-						}
-						gj[k4] = gn;
-						rest[u] += t;
-						fj[k4] = zero;
-					}
-				}
-				for (size_t u = 0; u < 2 * nv; u++) {
-					size_t k4 = m * 2 * nv + u;
-					v4df ds;
-					memcpy(&ds, dsum + 4 * u, sizeof ds);
-					v4df gn = first ? ds - rest[u] : gj[k4] + (ds - rest[u]);
-					if (last) {
-						gn = gn + lj2 * xj[k4];
-						r0 += xj[k4] * xj[k4];
-					}
-					gj[k4] = gn;
-				}
-			}
-			for (size_t a = 0; a < q; a++)
-				dsum[a] = 0.0;
+			kernel_flush(nv, d, i, ws, xd, lj2, g, first, last, &r0);
 			first = 0;
 		}
 	}
 	*rj = (r0[0] + r0[1]) + (r0[2] + r0[3]);
-	memset(gf + i * q * nv, 0, q * nv * sizeof *gf); /* column i's entries, unused */
+	memset((v8sf *)ws->gf + i * q * nv, 0, q * nv * sizeof(v8sf)); /* column i's entries, unused */
 	return f;
 }
 

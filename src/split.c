@@ -241,6 +241,97 @@ static size_t name_lookup(const name_ix *tab, size_t nt, const char *p, size_t n
 /* Which file a line goes to: 0 train, 1 test, 2 both. */
 enum { TO_TRAIN = 0, TO_TEST = 1, TO_BOTH = 2 };
 
+/* Where each line of the input file goes, read line by line. */
+typedef struct line_router {
+	const msa *m;
+	const unsigned char *train_in;
+	const name_ix *tab;   /* Stockholm: the input names sorted */
+	int fasta, sto;
+	size_t rec;           /* records seen so far (FASTA, lines, numbers) */
+	int dest;             /* FASTA: where the current record's lines go */
+	int sto_ended;
+} line_router;
+
+/* FASTA: a header starts the next record, which must be the one read; its lines follow it. */
+static int route_fasta(line_router *r, const char *p, const char *e, size_t lineno, plm_err *err)
+{
+	if (*p == '>') {
+		const msa *m = r->m;
+		const char *n0 = msa_reader_skip_ws(p + 1, e), *n1 = msa_reader_skip_word(n0, e);
+		if (r->rec >= m->nin || strlen(m->in_names[r->rec]) != (size_t)(n1 - n0) ||
+		    strncmp(m->in_names[r->rec], n0, (size_t)(n1 - n0)) != 0)
+			return plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read (record %zu)",
+			                m->path, lineno, r->rec + 1);
+		r->dest = r->train_in[r->rec++] ? TO_TRAIN : TO_TEST;
+	}
+	return PLM_OK;
+}
+
+/* Stockholm: a sequence line, or a #=GS / #=GR annotation, goes with its sequence's name;
+ * everything else (headers, #=GC, blank lines, the end) to both files. */
+static int route_sto(line_router *r, const char *p, const char *e, size_t lineno, int *to, plm_err *err)
+{
+	const msa *m = r->m;
+	if (!r->sto_ended && !msa_reader_blank(p, e) && *p != '#' && !(e - p >= 2 && p[0] == '/' && p[1] == '/')) {
+		const char *n1 = msa_reader_skip_word(p, e);
+		size_t k = name_lookup(r->tab, m->nin, p, (size_t)(n1 - p));
+		if (k == SIZE_MAX)
+			return plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read", m->path, lineno);
+		*to = r->train_in[k] ? TO_TRAIN : TO_TEST;
+	} else if (e - p >= 5 && (strncmp(p, "#=GS", 4) == 0 || strncmp(p, "#=GR", 4) == 0)) {
+		const char *n0 = msa_reader_skip_ws(p + 4, e), *n1 = msa_reader_skip_word(n0, e);
+		size_t k = name_lookup(r->tab, m->nin, n0, (size_t)(n1 - n0));
+		if (k != SIZE_MAX) /* annotation of an unknown name goes to both */
+			*to = r->train_in[k] ? TO_TRAIN : TO_TEST;
+	} else if (e - p >= 2 && p[0] == '/' && p[1] == '/')
+		r->sto_ended = 1;
+	return PLM_OK;
+}
+
+/* The file of the line P..E (TO_TRAIN, TO_TEST or TO_BOTH) into *TO. */
+static int route_line(line_router *r, const char *p, const char *e, size_t lineno, int *to, plm_err *err)
+{
+	*to = TO_BOTH;
+	int rc = PLM_OK;
+	if (r->fasta) {
+		rc = route_fasta(r, p, e, lineno, err);
+		*to = r->dest;
+	} else if (r->sto) {
+		rc = route_sto(r, p, e, lineno, to, err);
+	} else if (!msa_reader_blank(p, e) && *p != '#') { /* lines, numbers: one record a line */
+		if (r->rec >= r->m->nin)
+			return plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read", r->m->path, lineno);
+		*to = r->train_in[r->rec++] ? TO_TRAIN : TO_TEST;
+	}
+	return rc;
+}
+
+/* Every line of BUF (LEN bytes) to the train or the test file, or both. */
+static int route_all(line_router *r, const char *buf, size_t len, plm_outfile *out, plm_err *err)
+{
+	size_t lineno = 1;
+	for (const char *p = buf, *end = buf + len; p < end; lineno++) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		const char *next = e ? e + 1 : end;
+		if (e == NULL)
+			e = end;
+		int to, rc = route_line(r, p, e, lineno, &to, err);
+		if (rc != PLM_OK)
+			return rc;
+		for (int f = 0; f < 2; f++)
+			if (to == TO_BOTH || to == f) {
+				fwrite(p, 1, (size_t)(next - p), out[f].fp);
+				if (next == end && e == end && p < e) /* a last line without its newline */
+					fputc('\n', out[f].fp);
+			}
+		p = next;
+	}
+	if (!r->sto && r->rec != r->m->nin)
+		return plm_fail(err, PLM_EFORMAT, "%s: the file changed since it was read (%zu sequences, now %zu)",
+		                r->m->path, r->m->nin, r->rec);
+	return PLM_OK;
+}
+
 int split_write(const msa *m, const unsigned char *train_in, const char *train_path,
                 const char *test_path, plm_err *err)
 {
@@ -259,9 +350,10 @@ int split_write(const msa *m, const unsigned char *train_in, const char *train_p
 		return rc;
 	name_ix *tab = NULL;
 	plm_outfile out[2] = { { 0 }, { 0 } };
-	int fasta = m->format == MSA_FORMAT_FASTA || m->format == MSA_FORMAT_A2M || m->format == MSA_FORMAT_A3M;
-	int sto = m->format == MSA_FORMAT_STOCKHOLM;
-	if (sto) {
+	line_router r = { m, train_in, NULL, 0, 0, 0, TO_BOTH, 0 };
+	r.fasta = m->format == MSA_FORMAT_FASTA || m->format == MSA_FORMAT_A2M || m->format == MSA_FORMAT_A3M;
+	r.sto = m->format == MSA_FORMAT_STOCKHOLM;
+	if (r.sto) {
 		tab = plm_calloc(m->nin ? m->nin : 1, sizeof *tab, "name table", err);
 		if (tab == NULL) {
 			rc = PLM_ENOMEM;
@@ -270,68 +362,12 @@ int split_write(const msa *m, const unsigned char *train_in, const char *train_p
 		for (size_t k = 0; k < m->nin; k++)
 			tab[k] = (name_ix){ m->in_names[k], k };
 		qsort(tab, m->nin, sizeof *tab, name_cmp);
+		r.tab = tab;
 	}
 	if ((rc = outfile_open(&out[0], train_path, err)) != PLM_OK ||
-	    (rc = outfile_open(&out[1], test_path, err)) != PLM_OK)
+	    (rc = outfile_open(&out[1], test_path, err)) != PLM_OK ||
+	    (rc = route_all(&r, buf, len, out, err)) != PLM_OK)
 		goto done;
-
-	size_t rec = 0, lineno = 1; /* records seen so far (FASTA, lines, numbers) */
-	int dest = TO_BOTH;         /* FASTA: where the current record's lines go */
-	int sto_ended = 0;
-	for (const char *p = buf, *end = buf + len; p < end; lineno++) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		const char *next = e ? e + 1 : end;
-		if (e == NULL)
-			e = end;
-		int to = TO_BOTH;
-		if (fasta) {
-			if (*p == '>') {
-				const char *n0 = msa_reader_skip_ws(p + 1, e), *n1 = msa_reader_skip_word(n0, e);
-				if (rec >= m->nin || strlen(m->in_names[rec]) != (size_t)(n1 - n0) ||
-				    strncmp(m->in_names[rec], n0, (size_t)(n1 - n0)) != 0) {
-					rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read (record %zu)",
-					              m->path, lineno, rec + 1);
-					goto done;
-				}
-				dest = train_in[rec++] ? TO_TRAIN : TO_TEST;
-			}
-			to = dest;
-		} else if (sto) {
-			if (!sto_ended && !msa_reader_blank(p, e) && *p != '#' && !(e - p >= 2 && p[0] == '/' && p[1] == '/')) {
-				const char *n1 = msa_reader_skip_word(p, e);
-				size_t k = name_lookup(tab, m->nin, p, (size_t)(n1 - p));
-				if (k == SIZE_MAX) {
-					rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read", m->path, lineno);
-					goto done;
-				}
-				to = train_in[k] ? TO_TRAIN : TO_TEST;
-			} else if (e - p >= 5 && (strncmp(p, "#=GS", 4) == 0 || strncmp(p, "#=GR", 4) == 0)) {
-				const char *n0 = msa_reader_skip_ws(p + 4, e), *n1 = msa_reader_skip_word(n0, e);
-				size_t k = name_lookup(tab, m->nin, n0, (size_t)(n1 - n0));
-				if (k != SIZE_MAX) /* annotation of an unknown name goes to both */
-					to = train_in[k] ? TO_TRAIN : TO_TEST;
-			} else if (e - p >= 2 && p[0] == '/' && p[1] == '/')
-				sto_ended = 1;
-		} else if (!msa_reader_blank(p, e) && *p != '#') {
-			if (rec >= m->nin) {
-				rc = plm_fail(err, PLM_EFORMAT, "%s:%zu: the file changed since it was read", m->path, lineno);
-				goto done;
-			}
-			to = train_in[rec++] ? TO_TRAIN : TO_TEST;
-		}
-		for (int f = 0; f < 2; f++)
-			if (to == TO_BOTH || to == f) {
-				fwrite(p, 1, (size_t)(next - p), out[f].fp);
-				if (next == end && e == end && p < e) /* a last line without its newline */
-					fputc('\n', out[f].fp);
-			}
-		p = next;
-	}
-	if (!sto && rec != m->nin) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: the file changed since it was read (%zu sequences, now %zu)",
-		              m->path, m->nin, rec);
-		goto done;
-	}
 	int renamed = out[0].tmp != NULL; /* a regular file, not stdout or /dev/null */
 	if ((rc = outfile_commit(&out[0], err)) != PLM_OK)
 		goto done;

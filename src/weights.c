@@ -214,6 +214,51 @@ static scan_fn pick_scan(void)
 #endif
 }
 
+/* near[u] = sum over the distinct rows v != u with at most MAXMIS mismatches of cnt[v], for
+ * the NU rows ROWS (L columns, stride LP); PART: NT x VSTRIPE zeroed counters. */
+static void count_neighbours(const uint8_t *rows, size_t nu, size_t L, size_t Lp, size_t maxmis,
+                             const size_t *cnt, size_t *near, size_t *part, size_t vstripe, int nt,
+                             scan_fn scan)
+{
+	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once.
+	 * The counts are integers, so the sums are exact in any order and for any thread count. */
+#pragma omp parallel num_threads(nt)
+	{
+		int t = 0;
+#ifdef _OPENMP
+		t = omp_get_thread_num();
+#endif
+		size_t *my = part + (size_t)t * vstripe;
+		/* tiles: TILE_U rows u against stripes of about TILE_BYTES of rows v > u, so that a
+		 * stripe is read from memory once per tile rather than once per row */
+#pragma omp for schedule(dynamic, 1)
+		for (size_t ub = 0; ub < nu; ub += TILE_U) {
+			size_t ue = ub + TILE_U < nu ? ub + TILE_U : nu;
+			for (size_t vb = ub + 1; vb < nu; vb += vstripe) {
+				size_t ve = vb + vstripe < nu ? vb + vstripe : nu;
+				size_t found = 0;
+				for (size_t u = ub; u < ue; u++) {
+					size_t v0 = u + 1 > vb ? u + 1 : vb;
+					if (v0 < ve) {
+						size_t k = scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my, vb);
+						if (k != 0) {
+#pragma omp atomic
+							near[u] += k;
+							found = 1;
+						}
+					}
+				}
+				for (size_t v = vb; found && v < ve; v++) /* added, and cleared for the next stripe */
+					if (my[v - vb] != 0) {
+#pragma omp atomic
+						near[v] += my[v - vb];
+						my[v - vb] = 0;
+					}
+			}
+		}
+}
+}
+
 int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 {
 	size_t n = m->n, L = m->L;
@@ -270,43 +315,7 @@ int weights_compute(const msa *m, double theta, double *w, plm_err *err)
 	for (size_t u = 0; u < nu; u++)
 		memcpy(rows + u * Lp, m->seq + g.rep[u] * L, L);
 
-	/* n_u = cnt[u] + sum over distinct v != u within the threshold of cnt[v]; each pair once.
-	 * The counts are integers, so the sums are exact in any order and for any thread count. */
-#pragma omp parallel num_threads(nt)
-	{
-		int t = 0;
-#ifdef _OPENMP
-		t = omp_get_thread_num();
-#endif
-		size_t *my = part + (size_t)t * vstripe;
-		/* tiles: TILE_U rows u against stripes of about TILE_BYTES of rows v > u, so that a
-		 * stripe is read from memory once per tile rather than once per row */
-#pragma omp for schedule(dynamic, 1)
-		for (size_t ub = 0; ub < nu; ub += TILE_U) {
-			size_t ue = ub + TILE_U < nu ? ub + TILE_U : nu;
-			for (size_t vb = ub + 1; vb < nu; vb += vstripe) {
-				size_t ve = vb + vstripe < nu ? vb + vstripe : nu;
-				size_t found = 0;
-				for (size_t u = ub; u < ue; u++) {
-					size_t v0 = u + 1 > vb ? u + 1 : vb;
-					if (v0 < ve) {
-						size_t k = scan(rows + u * Lp, rows, v0, ve, L, Lp, maxmis, cnt, cnt[u], my, vb);
-						if (k != 0) {
-#pragma omp atomic
-							near[u] += k;
-							found = 1;
-						}
-					}
-				}
-				for (size_t v = vb; found && v < ve; v++) /* added, and cleared for the next stripe */
-					if (my[v - vb] != 0) {
-#pragma omp atomic
-						near[v] += my[v - vb];
-						my[v - vb] = 0;
-					}
-			}
-		}
-	}
+	count_neighbours(rows, nu, L, Lp, maxmis, cnt, near, part, vstripe, nt, scan);
 	for (size_t u = 0; u < nu; u++)
 		cnt[u] += near[u];
 	for (size_t s = 0; s < n; s++)
