@@ -45,10 +45,20 @@ struct dyn_work {
 	size_t base_id;
 };
 
+/* The index of NAME in NAMES (NULL-terminated); 0 when absent (check_dynamics checks that the
+ * default names are present). */
+static int name_index(const char *const *names, const char *name)
+{
+	for (int k = 0; names[k] != NULL; k++)
+		if (strcmp(names[k], name) == 0)
+			return k;
+	return 0;
+}
+
 void dyn_opts_default(dyn_opts *o)
 {
-	o->update = DYN_UPDATE_SEQUENTIAL;
-	o->order = DYN_ORDER_ASCENDING;
+	o->update = (dyn_update)name_index(dyn_update_names, PLM_STR(DYN_DEFAULT_UPDATE));
+	o->order = (dyn_order)name_index(dyn_order_names, PLM_STR(DYN_DEFAULT_ORDER));
 	o->max_sweeps = DYN_MAX_SWEEPS_DEFAULT;
 	o->one_by_one = 0;
 }

@@ -41,6 +41,11 @@ extern const char *const dyn_update_names[];
 extern const char *const dyn_order_names[];
 
 #define DYN_MAX_SWEEPS_DEFAULT 1000
+/* The default update and order of every command that runs dynamics (relax, sample, sweep),
+ * as names of dyn_update_names and dyn_order_names: dyn_opts_default and sample_opts_default
+ * take their values from these, and -h shows them through PLM_STR (util.h). */
+#define DYN_DEFAULT_UPDATE sequential
+#define DYN_DEFAULT_ORDER ascending
 
 typedef struct dyn_opts {
 	dyn_update update;  /* sequential (default) or parallel (all sites from the previous state) */

@@ -204,3 +204,27 @@ int mnist_binarize(const mnist_images *im, size_t first, size_t n, int deskew, s
 	free(buf);
 	return PLM_OK;
 }
+
+int mnist_patterns(const mnist_images *im, const char *path, size_t skip, size_t *P, size_t P_test,
+                   int deskew, size_t crop, double threshold, int8_t **spins, plm_err *err)
+{
+	*spins = NULL;
+	if (skip + P_test > im->n)
+		return plm_fail(err, PLM_EINVAL, "%s: %zu images, fewer than --skip %zu + --test %zu", path, im->n,
+		                skip, P_test);
+	if (*P == 0)
+		*P = im->n - skip - P_test;
+	if (*P == 0 || skip + P_test + *P > im->n)
+		return plm_fail(err, PLM_EINVAL, "%s: %zu images, fewer than --skip %zu + -P %zu + --test %zu", path,
+		                im->n, skip, *P, P_test);
+	int8_t *x = plm_calloc(*P + P_test, crop * crop, "patterns", err);
+	if (x == NULL)
+		return PLM_ENOMEM;
+	int rc = mnist_binarize(im, skip, *P + P_test, deskew, crop, threshold, x, err);
+	if (rc != PLM_OK) {
+		free(x);
+		return rc;
+	}
+	*spins = x;
+	return PLM_OK;
+}

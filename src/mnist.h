@@ -39,4 +39,11 @@ void mnist_deskew(const uint8_t *img, size_t rows, size_t cols, float *out);
 int mnist_binarize(const mnist_images *im, size_t first, size_t n, int deskew, size_t crop,
                    double threshold, int8_t *out, plm_err *err);
 
+/* The patterns of `plmem generate mnist` from the images IM of the file PATH (named in the
+ * messages): after the first SKIP images, *P training images (*P = 0 on entry: all that remain
+ * after the P_TEST test images) and then P_TEST test images, binarized as mnist_binarize does.
+ * *SPINS ((*P + P_TEST) x CROP^2) is malloc'd.  PLM_EINVAL when the file has too few images. */
+int mnist_patterns(const mnist_images *im, const char *path, size_t skip, size_t *P, size_t P_test,
+                   int deskew, size_t crop, double threshold, int8_t **spins, plm_err *err);
+
 #endif

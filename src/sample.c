@@ -1,6 +1,7 @@
 /* sample: heat-bath chains on the dynamics' local fields (dyn_work_set / dyn_work_flip),
  * one rng stream per chain, per-thread workspaces; and the frequency statistics that compare
- * samples with an alignment.  States in memory only: no files, no printing. */
+ * samples with an alignment; the run of `plmem sample` writing samples and statistics rows to
+ * open streams, and its plot script.  No printing to the terminal, no files opened. */
 #include "sample.h"
 
 #include <math.h>
@@ -13,13 +14,16 @@
 
 #include "rng.h"
 #include "util.h"
+#include "weights.h"
 
 void sample_opts_default(sample_opts *o)
 {
+	dyn_opts d;
+	dyn_opts_default(&d);
 	o->beta = SAMPLE_DEFAULT_BETA;
-	o->update = DYN_UPDATE_SEQUENTIAL;
-	o->order = DYN_ORDER_ASCENDING;
-	o->seed = 1;
+	o->update = d.update;
+	o->order = d.order;
+	o->seed = SAMPLE_DEFAULT_SEED;
 }
 
 struct sample_chains {
@@ -413,4 +417,78 @@ int sample_write_gnuplot(FILE *fp, const char *tsv_path, const char *png_path)
 	        "plot '%s' every ::0 using 1:3 with linespoints, '' using 1:4 with linespoints, "
 	        "'' using 1:5 with linespoints, '' using 1:6 with linespoints\n", png_path, tsv_path);
 	return ferror(fp) ? PLM_EIO : PLM_OK;
+}
+
+/* The states of every chain, in ABC's letters. */
+static int write_states(FILE *fp, const plm_alphabet *abc, const sample_chains *ch, int lines)
+{
+	size_t L = ch->L, n = ch->n, t = ch->sweeps;
+	for (size_t c = 0; c < n; c++) {
+		if (!lines)
+			fprintf(fp, ">chain%zu_sweep%zu chain=%zu sweep=%zu energy=%.6f\n", c + 1, t, c + 1, t,
+			        sample_chains_energy(ch, c));
+		for (size_t i = 0; i < L; i++)
+			fputc(alphabet_letter(abc, ch->a[c * L + i]), fp);
+		fputc('\n', fp);
+	}
+	return ferror(fp) ? PLM_EIO : PLM_OK;
+}
+
+static int compare(const sample_run_opts *o, const uint8_t *a, size_t n, size_t sweep, int pooled,
+                   plm_err *err)
+{
+	sample_stats st;
+	int rc = sample_ref_compare(o->ref, a, n, &st, err);
+	if (rc == PLM_OK && o->stats != NULL)
+		o->stats(o->stats_ctx, sweep, pooled, n, &st);
+	return rc;
+}
+
+int sample_run(sample_chains *ch, const plm_alphabet *abc, const sample_run_opts *o, FILE *out,
+               double *run_s, plm_err *err)
+{
+	size_t n = ch->n, L = ch->L, every = o->every;
+	/* the samples kept for the pooled statistics */
+	size_t nrec = o->sweeps > o->burn_in ? o->sweeps / every - o->burn_in / every : 0, npool = 0;
+	uint8_t *pool = NULL;
+	if (o->ref != NULL && nrec > 0 && n <= o->pool_bytes / L / nrec)
+		pool = plm_calloc(n * nrec, L, "pooled samples", err);
+	int rc = o->ref != NULL ? compare(o, ch->a, n, 0, 0, err) : PLM_OK;
+	*run_s = 0.0;
+	while (rc == PLM_OK && ch->sweeps + every <= o->sweeps) {
+		double t1 = plm_now();
+		if ((rc = sample_chains_run(ch, every, err)) != PLM_OK)
+			break;
+		*run_s += plm_now() - t1;
+		if (o->ref != NULL && (rc = compare(o, ch->a, n, ch->sweeps, 0, err)) != PLM_OK)
+			break;
+		if (ch->sweeps <= o->burn_in)
+			continue;
+		if ((rc = write_states(out, abc, ch, o->lines)) != PLM_OK) {
+			plm_fail(err, rc, "write error");
+			break;
+		}
+		if (pool != NULL && npool < n * nrec) {
+			memcpy(pool + npool * L, ch->a, n * L);
+			npool += n;
+		}
+	}
+	if (rc == PLM_OK && pool != NULL && npool > 0)
+		rc = compare(o, pool, npool, 0, 1, err);
+	free(pool);
+	return rc;
+}
+
+int sample_ref_weighted(const msa *s, const uint8_t *seqs, double theta, size_t L, size_t q,
+                        sample_ref **out, plm_err *err)
+{
+	*out = NULL;
+	double *w = plm_calloc(s->n ? s->n : 1, sizeof *w, "weights", err);
+	if (w == NULL)
+		return PLM_ENOMEM;
+	int rc = weights_compute(s, theta, w, err);
+	if (rc == PLM_OK)
+		rc = sample_ref_create(seqs, w, s->n, L, q, out, err);
+	free(w);
+	return rc;
 }

@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alphabet.h"
 #include "dynamics.h"
 #include "err.h"
+#include "msa.h"
 
 /* The heat bath at inverse temperature beta: site i takes state a with probability
  *   P(a_i = a | rest) = exp(beta field_i(a)) / sum_b exp(beta field_i(b)),
@@ -24,12 +26,13 @@
  * run as `relax` from the same start. */
 typedef struct sample_opts {
 	double beta;          /* inverse temperature, > 0, or INFINITY */
-	dyn_update update;    /* sequential (default) or parallel */
+	dyn_update update;    /* sequential (DYN_DEFAULT_UPDATE) or parallel */
 	dyn_order order;      /* sequential: ascending, or random each sweep */
 	uint64_t seed;
 } sample_opts;
 
 #define SAMPLE_DEFAULT_BETA 1.0
+#define SAMPLE_DEFAULT_SEED 1
 
 void sample_opts_default(sample_opts *o);
 
@@ -60,6 +63,10 @@ typedef struct sample_ref sample_ref;
 int sample_ref_create(const uint8_t *seqs, const double *w, size_t n, size_t L, size_t q,
                       sample_ref **out, plm_err *err);
 void sample_ref_destroy(sample_ref *r);
+/* The reference of alignment S, its kept sequences SEQS on the model's L positions (S->n x L),
+ * weighted as fit weighs them (weights.h, threshold THETA; 0: every weight 1). */
+int sample_ref_weighted(const msa *s, const uint8_t *seqs, double theta, size_t L, size_t q,
+                        sample_ref **out, plm_err *err);
 
 typedef struct sample_stats {
 	double r_f1;      /* Pearson r of the one-site frequencies f_i(a), all i, a */
@@ -81,6 +88,32 @@ int sample_ref_compare(const sample_ref *r, const uint8_t *samples, size_t n, sa
  * column holds one type. */
 extern const char sample_stats_header[];
 void sample_write_stats(FILE *fp, size_t sweep, int pooled, size_t n, const sample_stats *st);
+
+/* ---- the run of `plmem sample` ---------------------------------------------------------- */
+
+/* Called with each comparison: at sweep SWEEP (0: the starts), or POOLED over every written
+ * sample; N the samples compared. */
+typedef void (*sample_stats_fn)(void *ctx, size_t sweep, int pooled, size_t n, const sample_stats *st);
+
+typedef struct sample_run_opts {
+	size_t sweeps;        /* sweeps per chain, burn-in included */
+	size_t burn_in;       /* no sample written at or before this sweep */
+	size_t every;         /* a sample (and a comparison) every EVERY sweeps, >= 1 */
+	int lines;            /* samples one per line instead of FASTA (chain, sweep, energy) */
+	const sample_ref *ref; /* compare with this alignment, or NULL */
+	size_t pool_bytes;    /* the pooled comparison only while the written samples fit */
+	sample_stats_fn stats;
+	void *stats_ctx;
+} sample_run_opts;
+
+#define SAMPLE_POOL_BYTES ((size_t)256 << 20)
+
+/* Advance CH by O->every sweeps at a time while the total stays <= O->sweeps, writing every
+ * chain's state after the burn-in to OUT in ABC's letters, and, with O->ref, the comparisons at
+ * sweep 0, at each step and over the pooled samples (when they fit in O->pool_bytes) through
+ * O->stats.  *RUN_S: the seconds spent in the chains. */
+int sample_run(sample_chains *ch, const plm_alphabet *abc, const sample_run_opts *o, FILE *out,
+               double *run_s, plm_err *err);
 
 /* A gnuplot script drawing the correlations and the mean overlap of the statistics' TSV
  * TSV_PATH against the sweeps, to PNG_PATH (plot.h runs it). */

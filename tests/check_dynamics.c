@@ -17,6 +17,8 @@
 #include "model.h"
 #include "msa.h"
 #include "rng.h"
+#include "sample.h"
+#include "util.h"
 
 /* dyn_is_fixed's answer, failing the test if it cannot allocate. */
 static int is_fixed(const dyn_model *d, const uint8_t *a)
@@ -831,6 +833,24 @@ START_TEST(test_memorization)
 }
 END_TEST
 
+/* The default update and order are defined once, by name (dynamics.h): the names must be
+ * among the options', and the defaults of dyn_opts and sample_opts must be them. */
+START_TEST(test_default_names)
+{
+	dyn_opts o;
+	dyn_opts_default(&o);
+	ck_assert_str_eq(dyn_update_names[o.update], PLM_STR(DYN_DEFAULT_UPDATE));
+	ck_assert_str_eq(dyn_order_names[o.order], PLM_STR(DYN_DEFAULT_ORDER));
+	ck_assert_int_eq(o.update, DYN_UPDATE_SEQUENTIAL);
+	ck_assert_int_eq(o.order, DYN_ORDER_ASCENDING);
+	ck_assert_uint_eq(o.max_sweeps, DYN_MAX_SWEEPS_DEFAULT);
+	sample_opts so;
+	sample_opts_default(&so);
+	ck_assert_int_eq(so.update, o.update);
+	ck_assert_int_eq(so.order, o.order);
+}
+END_TEST
+
 static Suite *dynamics_suite(void)
 {
 	Suite *s = suite_create("dynamics");
@@ -849,6 +869,7 @@ static Suite *dynamics_suite(void)
 	tcase_add_test(tc, test_batch_knife_edge);
 	tcase_add_test(tc, test_symmetric_descends);
 	tcase_add_test(tc, test_memorization);
+	tcase_add_test(tc, test_default_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -164,6 +164,34 @@ START_TEST(test_binarize)
 }
 END_TEST
 
+/* The generate mnist patterns: the training count by default (what remains after --skip and
+ * --test), the same spins as mnist_binarize of the same range, and the refusals. */
+START_TEST(test_patterns)
+{
+	uint8_t px[5 * 16];
+	for (size_t k = 0; k < sizeof px; k++)
+		px[k] = (uint8_t)((k * 37) % 256);
+	mnist_images im = { 5, 4, 4, px };
+	plm_err err = { 0 };
+	int8_t *spins = NULL, ref[5 * 4];
+	size_t P = 0;
+	ck_assert_int_eq(mnist_patterns(&im, "x.idx", 1, &P, 2, 0, 2, 100, &spins, &err), PLM_OK);
+	ck_assert_uint_eq(P, 2);
+	ck_assert_int_eq(mnist_binarize(&im, 1, 4, 0, 2, 100, ref, &err), PLM_OK);
+	ck_assert_int_eq(memcmp(spins, ref, 4 * 4), 0);
+	free(spins);
+	P = 3; /* 1 + 3 + 2 > 5 */
+	ck_assert_int_eq(mnist_patterns(&im, "x.idx", 1, &P, 2, 0, 2, 100, &spins, &err), PLM_EINVAL);
+	ck_assert_ptr_null(spins);
+	ck_assert_str_eq(err.msg, "x.idx: 5 images, fewer than --skip 1 + -P 3 + --test 2");
+	P = 0; /* nothing left to train on */
+	ck_assert_int_eq(mnist_patterns(&im, "x.idx", 3, &P, 2, 0, 2, 100, &spins, &err), PLM_EINVAL);
+	P = 1;
+	ck_assert_int_eq(mnist_patterns(&im, "x.idx", 4, &P, 2, 0, 2, 100, &spins, &err), PLM_EINVAL);
+	ck_assert_str_eq(err.msg, "x.idx: 5 images, fewer than --skip 4 + --test 2");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("mnist");
@@ -171,6 +199,7 @@ int main(void)
 	tcase_add_test(tc, test_idx_reader);
 	tcase_add_test(tc, test_deskew);
 	tcase_add_test(tc, test_binarize);
+	tcase_add_test(tc, test_patterns);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

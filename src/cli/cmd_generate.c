@@ -415,19 +415,10 @@ int cmd_generate_main(int argc, char **argv)
 		}
 	} else if (is_mnist) {
 		rc = mnist_read_idx(idx, &im, &err);
-		if (rc == PLM_OK && skip + o.P_test > im->n)
-			rc = plm_fail(&err, PLM_EINVAL, "%s: %zu images, fewer than --skip %zu + --test %zu", idx,
-			              im->n, skip, o.P_test);
-		if (rc == PLM_OK && !have_P)
-			d.P = im->n - skip - o.P_test;
-		if (rc == PLM_OK && (d.P == 0 || skip + o.P_test + d.P > im->n))
-			rc = plm_fail(&err, PLM_EINVAL, "%s: %zu images, fewer than --skip %zu + -P %zu + --test %zu",
-			              idx, im->n, skip, d.P, o.P_test);
+		d.P = have_P ? o.P : 0;
 		d.N = crop * crop;
-		if (rc == PLM_OK && (spins = plm_calloc(d.P + o.P_test, d.N, "patterns", &err)) == NULL)
-			rc = PLM_ENOMEM;
 		if (rc == PLM_OK)
-			rc = mnist_binarize(im, skip, d.P + o.P_test, deskew, crop, threshold, spins, &err);
+			rc = mnist_patterns(im, idx, skip, &d.P, o.P_test, deskew, crop, threshold, &spins, &err);
 		if (rc == PLM_OK) {
 			d.train = spins;
 			d.test = spins + d.P * d.N;

@@ -12,6 +12,7 @@
 #include "dynamics.h"
 #include "model.h"
 #include "msa.h"
+#include "relax.h"
 #include "util.h"
 
 enum {
@@ -29,29 +30,22 @@ enum {
 };
 
 #define DEF_OUTPUT "-"
-#define DEF_NOISE 0
-#define DEF_REPEATS 1
-#define DEF_SEED 1
-#define DEF_ORDER ascending
-#define DEF_UPDATE sequential
 #define DEF_OUT_FORMAT fasta
-/* Runs per batch handed to the dynamics (bounds the memory of the end states). */
-#define RELAX_BATCH_RUNS 4096
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT, "end states ('-': standard output)" },
 	{ "out-format", OPT_OUT_FORMAT, "FMT", PLM_STR(DEF_OUT_FORMAT),
 	  "end states as fasta (headers: overlap, sweeps, status) or lines (one per line, as .aln or 0/1 patterns)" },
 	{ "tsv", OPT_TSV, "FILE", NULL, "also write one TSV row per run to FILE" },
-	{ "noise", OPT_NOISE, "F", PLM_STR(DEF_NOISE),
+	{ "noise", OPT_NOISE, "F", PLM_STR(RELAX_DEFAULT_NOISE),
 	  "replace round(F*L) random sites of each start" },
-	{ "repeats", OPT_REPEATS, "K", PLM_STR(DEF_REPEATS), "noisy starts per input sequence" },
-	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed (noise, random order)" },
+	{ "repeats", OPT_REPEATS, "K", PLM_STR(RELAX_DEFAULT_REPEATS), "noisy starts per input sequence" },
+	{ "seed", OPT_SEED, "S", PLM_STR(RELAX_DEFAULT_SEED), "random seed (noise, random order)" },
 	{ "max-sweeps", OPT_MAX_SWEEPS, "N", PLM_STR(DYN_MAX_SWEEPS_DEFAULT),
 	  "stop a run after N sweeps (status max-sweeps)" },
-	{ "order", OPT_ORDER, "ORDER", PLM_STR(DEF_ORDER),
+	{ "order", OPT_ORDER, "ORDER", PLM_STR(DYN_DEFAULT_ORDER),
 	  "site order of a sweep: ascending (1..L) or random (new each sweep)" },
-	{ "update", OPT_UPDATE, "MODE", PLM_STR(DEF_UPDATE),
+	{ "update", OPT_UPDATE, "MODE", PLM_STR(DYN_DEFAULT_UPDATE),
 	  "sequential (one site at a time) or parallel (all at once)" },
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "run with (J_ij + J_ji^T)/2" },
 	{ "skip-bad", OPT_SKIP_BAD, NULL, NULL,
@@ -78,66 +72,108 @@ const cmd_spec cmd_relax_spec = {
 };
 
 
-static void print_num(FILE *fp, double x)
-{
-	if (isnan(x))
-		fputs("NA", fp);
-	else
-		fprintf(fp, "%.6f", x);
-}
+/* One run of relax on this rank: the model, the sequences, the dynamics and the outputs (rank 0
+ * writes the files; the other ranks format theirs in memory, appended by rank 0 in rank order,
+ * so that the files are those of one process). */
+typedef struct relax_job {
+	plm_model *m;
+	msa *s;
+	uint8_t *starts;
+	dyn_model *d;
+	size_t nbad;
+	plm_outfile fa, ts;
+	char *part[2];       /* ranks > 0: their end states and TSV rows */
+	size_t part_len[2];
+	FILE *part_fp[2];
+	FILE *out, *tsv;     /* where this rank writes */
+} relax_job;
 
-static void write_fasta(FILE *fp, const plm_model *m, const char *name, size_t rep, size_t nrep,
-                        const uint8_t *orig, const uint8_t *end, const dyn_result *r)
+static void job_free(relax_job *j)
 {
-	size_t L = m->L;
-	fprintf(fp, ">%s", name);
-	if (nrep > 1)
-		fprintf(fp, " repeat=%zu", rep + 1);
-	fprintf(fp, " overlap=%.4f sweeps=%zu flips=%zu status=%s", dyn_overlap(end, orig, L), r->sweeps,
-	        r->flips, dyn_status_name(r->status));
-	if (r->status == DYN_CYCLE)
-		fprintf(fp, " cycle=%zu", r->cycle);
-	if (!isnan(r->energy))
-		fprintf(fp, " energy=%.6f", r->energy);
-	fputc('\n', fp);
-	char buf[4096];
-	for (size_t i = 0; i < L;) {
-		size_t n = 0;
-		for (; i < L && n < sizeof buf; i++)
-			buf[n++] = alphabet_letter(&m->abc, end[i]);
-		fwrite(buf, 1, n, fp);
+	outfile_abort(&j->ts);
+	outfile_abort(&j->fa);
+	for (int f = 0; f < 2; f++) {
+		if (j->part_fp[f] != NULL)
+			fclose(j->part_fp[f]);
+		free(j->part[f]);
 	}
-	fputc('\n', fp);
+	free(j->starts);
+	dyn_model_destroy(j->d);
+	msa_destroy(j->s);
+	model_destroy(j->m);
 }
 
-/* --out-format lines: the end state alone, one per line (PSICOV/.aln, or 0/1 patterns). */
-static void write_line(FILE *fp, const plm_model *m, const uint8_t *end)
+/* Read the model and the sequences, take the dynamics, open the outputs; 0, or -1 after the
+ * message. */
+static int job_setup(const cmd_spec *spec, relax_job *j, const char *model_path, const char *seqs_path,
+                     msa_format fmt, msa_unknown_policy unknown, int symmetrize, const char *output,
+                     const char *tsv)
 {
-	for (size_t i = 0; i < m->L; i++)
-		fputc(alphabet_letter(&m->abc, end[i]), fp);
-	fputc('\n', fp);
+	plm_err err;
+	const int root = cluster_rank() == 0;
+	if ((j->m = cmd_load_model(spec, model_path)) == NULL)
+		return -1;
+	if (relax_read(j->m, seqs_path, fmt, unknown, &j->s, &j->starts, &j->nbad, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		return -1;
+	}
+	/* the dynamics take the model's couplings (rearranged in place: one copy of J) */
+	if (dyn_model_take(j->m, symmetrize, &j->d, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", model_path, err.msg);
+		return -1;
+	}
+	if (root && (outfile_open(&j->fa, output, &err) != PLM_OK ||
+	             (tsv != NULL && outfile_open(&j->ts, tsv, &err) != PLM_OK))) {
+		cmd_error(spec, "%s", err.msg);
+		return -1;
+	}
+	if (j->ts.fp != NULL)
+		fputs(relax_tsv_header, j->ts.fp);
+	for (int f = 0; !root && f < 2; f++)
+		if ((j->part_fp[f] = open_memstream(&j->part[f], &j->part_len[f])) == NULL) {
+			cmd_error(spec, "out of memory");
+			return -1;
+		}
+	j->out = root ? j->fa.fp : j->part_fp[0];
+	j->tsv = tsv == NULL ? NULL : root ? j->ts.fp : j->part_fp[1];
+	return 0;
 }
 
-static void write_tsv(FILE *fp, const char *name, size_t rep, size_t L, const uint8_t *orig,
-                      const uint8_t *noisy, const uint8_t *end, const dyn_result *r)
+/* After the runs (status ST): the other ranks' outputs after rank 0's, the files in place, the
+ * counts summed over the ranks.  Returns the status agreed by all ranks. */
+static int job_finish(relax_job *j, int st, relax_counts *c, plm_err *err)
 {
-	fprintf(fp, "%s\t%zu\t%.6f\t%.6f\t%.6f\t%zu\t%zu\t%s\t%zu\t", name, rep + 1,
-	        dyn_overlap(noisy, orig, L), dyn_overlap(end, orig, L), dyn_overlap(end, noisy, L),
-	        r->sweeps, r->flips, dyn_status_name(r->status), r->cycle);
-	print_num(fp, r->energy);
-	fputc('\n', fp);
+	const int root = cluster_rank() == 0;
+	for (int f = 0; !root && f < 2; f++) {
+		if (fclose(j->part_fp[f]) != 0 && st == PLM_OK)
+			st = plm_fail(err, PLM_ENOMEM, "out of memory for this rank's output");
+		j->part_fp[f] = NULL;
+	}
+	if ((st = cluster_agree(st, err)) == PLM_OK)
+		st = cluster_append(j->out, j->part[0], j->part_len[0], err);
+	if (st == PLM_OK && j->tsv != NULL)
+		st = cluster_append(j->tsv, j->part[1], j->part_len[1], err);
+	if (st == PLM_OK && root && j->ts.fp != NULL)
+		st = outfile_commit(&j->ts, err);
+	if (st == PLM_OK && root && j->fa.fp != NULL)
+		st = outfile_commit(&j->fa, err);
+	if ((st = cluster_agree(st, err)) == PLM_OK)
+		st = cluster_sum_sizes(c->status, 3, err);
+	if (st == PLM_OK)
+		st = cluster_sum_sizes(&c->runs, 1, err);
+	if (st == PLM_OK)
+		st = cluster_sum(&c->sum_overlap, 1, err);
+	return cluster_agree(st, err);
 }
 
 int cmd_relax_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_relax_spec;
 	const char *output = DEF_OUTPUT, *tsv = NULL;
-	double noise = DEF_NOISE;
-	size_t repeats = DEF_REPEATS;
-	unsigned long long seed = DEF_SEED;
-	dyn_opts dopt;
-	dyn_opts_default(&dopt);
-	int symmetrize = 0, skip_bad = 0, quiet = 0, threads = 0, order_set = 0, lines_out = 0;
+	unsigned long long seed;
+	relax_opts ro;
+	relax_opts_default(&ro);
+	int symmetrize = 0, skip_bad = 0, quiet = 0, threads = 0, order_set = 0;
 	cmd_input in;
 	cmd_input_default(&in);
 
@@ -149,36 +185,37 @@ int cmd_relax_main(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case OPT_TSV: tsv = optarg; break;
 		case OPT_NOISE:
-			if (cmd_parse_double(spec, "noise", optarg, 0.0, 1.0, &noise))
+			if (cmd_parse_double(spec, "noise", optarg, 0.0, 1.0, &ro.noise))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_REPEATS:
-			if (cmd_parse_size(spec, "repeats", optarg, 1, (size_t)UINT32_MAX, &repeats))
+			if (cmd_parse_size(spec, "repeats", optarg, 1, (size_t)UINT32_MAX, &ro.repeats))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_SEED:
 			if (cmd_parse_u64(spec, "seed", optarg, &seed))
 				return CMD_EXIT_USAGE;
+			ro.seed = seed;
 			break;
 		case OPT_MAX_SWEEPS:
-			if (cmd_parse_size(spec, "max-sweeps", optarg, 0, SIZE_MAX / 2, &dopt.max_sweeps))
+			if (cmd_parse_size(spec, "max-sweeps", optarg, 0, SIZE_MAX / 2, &ro.dyn.max_sweeps))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_ORDER:
 			if (cmd_parse_choice(spec, "order", optarg, dyn_order_names, &choice))
 				return CMD_EXIT_USAGE;
-			dopt.order = (dyn_order)choice;
+			ro.dyn.order = (dyn_order)choice;
 			order_set = 1;
 			break;
 		case OPT_UPDATE:
 			if (cmd_parse_choice(spec, "update", optarg, dyn_update_names, &choice))
 				return CMD_EXIT_USAGE;
-			dopt.update = (dyn_update)choice;
+			ro.dyn.update = (dyn_update)choice;
 			break;
 		case OPT_SYMMETRIZE: symmetrize = 1; break;
 		case OPT_SKIP_BAD: skip_bad = 1; break;
 		case OPT_OUT_FORMAT:
-			if (cmd_parse_choice(spec, "out-format", optarg, cmd_seq_formats, &lines_out))
+			if (cmd_parse_choice(spec, "out-format", optarg, cmd_seq_formats, &ro.lines))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_QUIET: quiet = 1; break;
@@ -190,7 +227,7 @@ int cmd_relax_main(int argc, char **argv)
 	char **arg = cmd_operands(spec, argc, argv, 2, "the model file MODEL and the sequence file SEQS");
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
-	if (order_set && cmd_check_order(spec, dopt.order, dopt.update))
+	if (order_set && cmd_check_order(spec, ro.dyn.order, ro.dyn.update))
 		return CMD_EXIT_USAGE;
 	if (tsv != NULL && strcmp(tsv, output) == 0)
 		return cmd_usage_error(spec, strcmp(tsv, "-") == 0 ? "only one output can be standard output"
@@ -203,172 +240,39 @@ int cmd_relax_main(int argc, char **argv)
 	plm_set_threads(threads);
 	double t0 = plm_now();
 	/* an MPI run (cluster.h): every rank loads the model and the sequences and runs its share of
-	 * the starts; rank 0 writes its own output, then the other ranks' (formatted in memory), in
-	 * rank order, so the files are those of one process */
+	 * the starts */
 	const int root = cluster_rank() == 0;
 	if (!root)
 		quiet = 1;
-	char *part[2] = { NULL, NULL }; /* ranks > 0: their end states and TSV rows */
-	size_t part_len[2] = { 0, 0 };
-	FILE *part_fp[2] = { NULL, NULL };
-
+	relax_job j = { 0 };
+	relax_counts cnt = { { 0 }, 0, 0.0 };
 	plm_err err;
-	plm_model *m = NULL;
-	msa *s = NULL;
-	dyn_model *d = NULL;
-	uint8_t *starts = NULL, *noisy = NULL, *ends = NULL;
-	dyn_result *res = NULL;
-	plm_outfile fa = { 0 }, ts = { 0 };
 	int status = CMD_EXIT_FAIL;
-	size_t nbad = 0, L = 0, n = 0, rchunk = 1, per = 1; /* set before any rank goes past setup */
-
-	if ((m = cmd_load_model(spec, model_path)) == NULL)
-		goto setup;
-	msa_opts mo;
-	msa_opts_default(&mo);
-	mo.format = in.msa.format;
-	mo.alphabet = m->abc.name;
-	mo.unknown = skip_bad ? MSA_UNKNOWN_DROP : in.msa.unknown;
-	mo.max_gap_seq = 1.0;
-	mo.max_gap_col = 1.0;
-	if (msa_read(seqs_path, &mo, &s, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto setup;
-	}
-	for (size_t k = 0; k < s->nin; k++) {
-		if (s->in_status[k] == MSA_KEPT)
-			continue;
-		nbad++; /* --unknown drop: an ambiguous or unknown letter */
-	}
-	if (model_map_sequences(m, s, &starts, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto setup;
-	}
-	/* the dynamics take the model's couplings (rearranged in place: one copy of J) */
-	if (dyn_model_take(m, symmetrize, &d, &err) != PLM_OK) {
-		cmd_error(spec, "%s: %s", model_path, err.msg);
-		goto setup;
-	}
-
-	/* batches of at most RELAX_BATCH_RUNS runs: several starts with all their repeats, or
-	 * one start and part of its repeats */
-	L = m->L;
-	n = s->n;
-	rchunk = repeats < RELAX_BATCH_RUNS ? repeats : RELAX_BATCH_RUNS;
-	per = rchunk == repeats ? RELAX_BATCH_RUNS / repeats : 1;
-	if (per > n)
-		per = n ? n : 1;
-	size_t cap = per * rchunk;
-	noisy = plm_calloc(cap, L, "noisy starts", &err);
-	ends = noisy ? plm_calloc(cap, L, "end states", &err) : NULL;
-	res = ends ? plm_calloc(cap, sizeof *res, "results", &err) : NULL;
-	if (res == NULL) {
-		cmd_error(spec, "%s", err.msg);
-		goto setup;
-	}
-	if (root && outfile_open(&fa, output, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto setup;
-	}
-	if (root && tsv != NULL) {
-		if (outfile_open(&ts, tsv, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto setup;
-		}
-		fprintf(ts.fp, "name\trepeat\toverlap_start\toverlap_end\toverlap_end_start\tsweeps\t"
-		                    "flips\tstatus\tcycle\tenergy\n");
-	}
-	for (int f = 0; !root && f < 2; f++)
-		if ((part_fp[f] = open_memstream(&part[f], &part_len[f])) == NULL) {
-			cmd_error(spec, "out of memory");
-			goto setup;
-		}
-	status = CMD_EXIT_OK;
-setup: /* every rank's setup done: all go on, or all stop (the rank that failed said why) */
-	if (cluster_agree(status == CMD_EXIT_OK ? PLM_OK : PLM_EINVAL, NULL) != PLM_OK) {
-		status = CMD_EXIT_FAIL;
+	int ok = job_setup(spec, &j, model_path, seqs_path, in.msa.format,
+	                   skip_bad ? MSA_UNKNOWN_DROP : in.msa.unknown, symmetrize, output, tsv) == 0;
+	/* every rank's setup done: all go on, or all stop (the rank that failed said why) */
+	if (cluster_agree(ok ? PLM_OK : PLM_EINVAL, NULL) != PLM_OK)
 		goto done;
-	}
-	status = CMD_EXIT_FAIL;
-	FILE *out_fp = root ? fa.fp : part_fp[0], *tsv_fp = root ? ts.fp : part_fp[1];
 	size_t lo, hi; /* this rank's starts */
-	cluster_share(n, &lo, &hi);
-
-	size_t count[4] = { 0, 0, 0, 0 }; /* runs per status, then runs */
-	double sum_overlap = 0.0;
-	int st = PLM_OK;
-	for (size_t first = lo; first < hi && st == PLM_OK; first += per)
-	for (size_t r0 = 0; r0 < repeats && st == PLM_OK; r0 += rchunk) {
-		dyn_batch b = { .n = hi - first < per ? hi - first : per, .first_index = first,
-		                .repeats = repeats - r0 < rchunk ? repeats - r0 : rchunk, .first_repeat = r0,
-		                .noise = noise, .seed = seed, .starts = starts + first * L, .noisy = noisy,
-		                .ends = ends, .res = res };
-		if ((st = dyn_run_batch(d, &dopt, &b, &err)) != PLM_OK)
-			break;
-		for (size_t k = 0; k < b.n * b.repeats; k++) {
-			size_t sk = first + k / b.repeats, rep = r0 + k % b.repeats;
-			const char *name = s->in_names[s->in_index[sk]];
-			const uint8_t *orig = starts + sk * L;
-			if (lines_out)
-				write_line(out_fp, m, ends + k * L);
-			else
-				write_fasta(out_fp, m, name, rep, repeats, orig, ends + k * L, &res[k]);
-			if (tsv != NULL)
-				write_tsv(tsv_fp, name, rep, L, orig, noisy + k * L, ends + k * L, &res[k]);
-			sum_overlap += dyn_overlap(ends + k * L, orig, L);
-			count[res[k].status]++;
-			count[3]++;
-		}
-	}
-	for (int f = 0; !root && f < 2; f++) {
-		if (fclose(part_fp[f]) != 0 && st == PLM_OK)
-			st = plm_fail(&err, PLM_ENOMEM, "out of memory for this rank's output");
-		part_fp[f] = NULL;
-	}
-	/* the other ranks' outputs after rank 0's, then the files in place */
-	if ((st = cluster_agree(st, &err)) == PLM_OK)
-		st = cluster_append(out_fp, part[0], part_len[0], &err);
-	if (st == PLM_OK && tsv != NULL)
-		st = cluster_append(tsv_fp, part[1], part_len[1], &err);
-	if (st == PLM_OK && root && ts.fp != NULL)
-		st = outfile_commit(&ts, &err);
-	if (st == PLM_OK && root && fa.fp != NULL)
-		st = outfile_commit(&fa, &err);
-	if ((st = cluster_agree(st, &err)) == PLM_OK)
-		st = cluster_sum_sizes(count, 4, &err);
-	if (st == PLM_OK)
-		st = cluster_sum(&sum_overlap, 1, &err);
-	if ((st = cluster_agree(st, &err)) != PLM_OK) {
+	cluster_share(j.s->n, &lo, &hi);
+	int st = relax_run(j.d, j.m, j.s, j.starts, lo, hi, &ro, j.out, j.tsv, &cnt, &err);
+	if (job_finish(&j, st, &cnt, &err) != PLM_OK) {
 		if (root)
 			cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	size_t runs = count[3];
 	if (!quiet) {
-		double dr = runs ? (double)runs : 1.0;
+		double dr = cnt.runs ? (double)cnt.runs : 1.0;
 		fprintf(stderr, "plmem relax: %zu runs (%zu sequences x %zu), mean final overlap %.4f; "
-		        "fixed %.4f, cycle %.4f, max-sweeps %.4f; %.2f s\n", runs, n, repeats,
-		        sum_overlap / dr, count[DYN_FIXED] / dr, count[DYN_CYCLE] / dr,
-		        count[DYN_MAX_SWEEPS] / dr, plm_now() - t0);
-		if (nbad)
+		        "fixed %.4f, cycle %.4f, max-sweeps %.4f; %.2f s\n", cnt.runs, j.s->n, ro.repeats,
+		        cnt.sum_overlap / dr, cnt.status[DYN_FIXED] / dr, cnt.status[DYN_CYCLE] / dr,
+		        cnt.status[DYN_MAX_SWEEPS] / dr, plm_now() - t0);
+		if (j.nbad)
 			fprintf(stderr, "plmem relax: %zu sequence%s dropped for ambiguous or unknown letters "
-			        "(--unknown drop)\n", nbad, nbad == 1 ? "" : "s");
+			        "(--unknown drop)\n", j.nbad, j.nbad == 1 ? "" : "s");
 	}
 	status = CMD_EXIT_OK;
 done:
-	outfile_abort(&ts);
-	outfile_abort(&fa);
-	for (int f = 0; f < 2; f++) {
-		if (part_fp[f] != NULL)
-			fclose(part_fp[f]);
-		free(part[f]);
-	}
-	free(starts);
-	free(noisy);
-	free(ends);
-	free(res);
-	dyn_model_destroy(d);
-	msa_destroy(s);
-	model_destroy(m);
+	job_free(&j);
 	return status;
 }

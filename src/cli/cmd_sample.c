@@ -30,11 +30,7 @@ enum {
 #define DEF_BURN_IN 100
 #define DEF_EVERY 10
 #define DEF_SEED 1
-#define DEF_ORDER ascending
-#define DEF_UPDATE sequential
 #define DEF_OUT_FORMAT fasta
-/* Pooled --stats over every written sample only up to this many bytes of samples. */
-#define SAMPLE_POOL_BYTES ((size_t)256 << 20)
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "FILE", DEF_OUTPUT, "samples ('-': standard output)" },
@@ -48,9 +44,9 @@ static const cmd_opt opts[] = {
 	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed (chain c uses stream c)" },
 	{ "start", OPT_START, "SEQS", NULL,
 	  "start chain c from sequence c mod n of SEQS (default: uniformly random sequences)" },
-	{ "order", OPT_ORDER, "ORDER", PLM_STR(DEF_ORDER),
+	{ "order", OPT_ORDER, "ORDER", PLM_STR(DYN_DEFAULT_ORDER),
 	  "site order of a sweep: ascending (1..L) or random (new each sweep)" },
-	{ "update", OPT_UPDATE, "MODE", PLM_STR(DEF_UPDATE),
+	{ "update", OPT_UPDATE, "MODE", PLM_STR(DYN_DEFAULT_UPDATE),
 	  "sequential (one site at a time) or parallel (all sites from the previous state)" },
 	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "sample with (J_ij + J_ji^T)/2" },
 	{ "stats", OPT_STATS, "MSA", NULL,
@@ -86,41 +82,21 @@ const cmd_spec cmd_sample_spec = {
 	opts
 };
 
-static int write_samples(FILE *fp, const plm_model *m, const sample_chains *ch, int lines)
-{
-	size_t L = m->L, n = sample_chains_count(ch), t = sample_chains_sweeps(ch);
-	const uint8_t *a = sample_chains_states(ch);
-	for (size_t c = 0; c < n; c++) {
-		if (!lines) {
-			fprintf(fp, ">chain%zu_sweep%zu chain=%zu sweep=%zu", c + 1, t, c + 1, t);
-			double e = sample_chains_energy(ch, c);
-			fprintf(fp, " energy=%.6f\n", e);
-		}
-		for (size_t i = 0; i < L; i++)
-			fputc(alphabet_letter(&m->abc, a[c * L + i]), fp);
-		fputc('\n', fp);
-	}
-	return ferror(fp) ? -1 : 0;
-}
+/* The comparisons, on stderr (unless --quiet) and in the --stats-tsv file. */
+typedef struct stats_out {
+	FILE *tsv;
+	int quiet;
+} stats_out;
 
-/* The comparison of the N samples A at sweep SWEEP (or POOLED over the sweeps), to stderr
- * and the TSV. */
-static int report_stats(const cmd_spec *spec, const sample_ref *ref, const uint8_t *a, size_t n,
-                        size_t sweep, int pooled, FILE *tsv, int quiet)
+static void on_stats(void *ctx, size_t sweep, int pooled, size_t n, const sample_stats *st)
 {
-	plm_err err;
-	sample_stats st;
-	if (sample_ref_compare(ref, a, n, &st, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		return -1;
-	}
-	if (!quiet) {
+	const stats_out *so = ctx;
+	if (!so->quiet) {
 		fputs("plmem sample: ", stderr);
-		sample_write_stats(stderr, sweep, pooled, n, &st);
+		sample_write_stats(stderr, sweep, pooled, n, st);
 	}
-	if (tsv != NULL)
-		sample_write_stats(tsv, sweep, pooled, n, &st);
-	return 0;
+	if (so->tsv != NULL)
+		sample_write_stats(so->tsv, sweep, pooled, n, st);
 }
 
 /* The script PNG.gp (sample_write_gnuplot) and gnuplot on it; without gnuplot, or when it
@@ -260,8 +236,7 @@ int cmd_sample_main(int argc, char **argv)
 	plm_err err;
 	plm_model *m = NULL;
 	msa *ss = NULL, *rs = NULL;
-	uint8_t *starts = NULL, *refseqs = NULL, *pool = NULL;
-	double *w = NULL;
+	uint8_t *starts = NULL, *refseqs = NULL;
 	dyn_model *d = NULL;
 	sample_chains *ch = NULL;
 	sample_ref *ref = NULL;
@@ -289,9 +264,7 @@ int cmd_sample_main(int argc, char **argv)
 			cmd_error(spec, "%s: no sequence that the model's alphabet reads", stats_path);
 			goto done;
 		}
-		w = plm_calloc(rs->n, sizeof *w, "weights", &err);
-		if (w == NULL || weights_compute(rs, theta, w, &err) != PLM_OK ||
-		    sample_ref_create(refseqs, w, rs->n, L, m->q, &ref, &err) != PLM_OK) {
+		if (sample_ref_weighted(rs, refseqs, theta, L, m->q, &ref, &err) != PLM_OK) {
 			cmd_error(spec, "%s: %s", stats_path, err.msg);
 			goto done;
 		}
@@ -302,10 +275,6 @@ int cmd_sample_main(int argc, char **argv)
 		cmd_error(spec, "%s: %s", model_path, err.msg);
 		goto done;
 	}
-	/* the samples kept for the pooled statistics */
-	size_t nrec = sweeps > burn_in ? sweeps / every - burn_in / every : 0, npool = 0;
-	if (ref != NULL && nrec > 0 && chains <= SAMPLE_POOL_BYTES / L / nrec)
-		pool = plm_calloc(chains * nrec, L, "pooled samples", &err);
 	if (outfile_open(&out, output, &err) != PLM_OK ||
 	    (stats_tsv != NULL && outfile_open(&ts, stats_tsv, &err) != PLM_OK)) {
 		cmd_error(spec, "%s", err.msg);
@@ -315,34 +284,17 @@ int cmd_sample_main(int argc, char **argv)
 		fputs(sample_stats_header, ts.fp);
 	if (ref != NULL && !quiet)
 		fprintf(stderr, "plmem sample: %s", sample_stats_header);
-	if (ref != NULL && report_stats(spec, ref, sample_chains_states(ch), chains, 0, 0, ts.fp, quiet) != 0)
-		goto done;
+	stats_out sto = { ts.fp, quiet };
+	sample_run_opts ro = { sweeps, burn_in, every, lines_out, ref, SAMPLE_POOL_BYTES, on_stats, &sto };
 	double trun = 0.0;
-	while (sample_chains_sweeps(ch) + every <= sweeps) {
-		double t1 = plm_now();
-		if (sample_chains_run(ch, every, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		trun += plm_now() - t1;
-		size_t t = sample_chains_sweeps(ch);
-		if (ref != NULL) {
-			if (report_stats(spec, ref, sample_chains_states(ch), chains, t, 0, ts.fp, quiet) != 0)
-				goto done;
-		}
-		if (t <= burn_in)
-			continue;
-		if (write_samples(out.fp, m, ch, lines_out) != 0) {
+	int rc = sample_run(ch, &m->abc, &ro, out.fp, &trun, &err);
+	if (rc != PLM_OK) {
+		if (rc == PLM_EIO)
 			cmd_error(spec, "%s: write error", output);
-			goto done;
-		}
-		if (pool != NULL && npool < chains * nrec) {
-			memcpy(pool + npool * L, sample_chains_states(ch), chains * L);
-			npool += chains;
-		}
-	}
-	if (pool != NULL && npool > 0 && report_stats(spec, ref, pool, npool, 0, 1, ts.fp, quiet) != 0)
+		else
+			cmd_error(spec, "%s", err.msg);
 		goto done;
+	}
 	if (ts.fp != NULL && outfile_commit(&ts, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		goto done;
@@ -368,8 +320,6 @@ done:
 	sample_chains_destroy(ch);
 	sample_ref_destroy(ref);
 	dyn_model_destroy(d);
-	free(pool);
-	free(w);
 	free(starts);
 	free(refseqs);
 	msa_destroy(ss);

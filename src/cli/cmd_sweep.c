@@ -44,8 +44,6 @@ enum {
 
 #define DEF_KINDS "train,test,random"
 #define DEF_COUPLINGS "asymmetric,symmetrized"
-#define DEF_UPDATE sequential
-#define DEF_ORDER ascending
 
 static const cmd_opt opts[] = {
 	{ "output", 'o', "PREFIX", "NAME.sweep for MSA NAME.EXT",
@@ -66,9 +64,9 @@ static const cmd_opt opts[] = {
 	  "couplings: asymmetric (as fitted), symmetrized ((J_ij + J_ji^T)/2)" },
 	{ "test", OPT_TEST, "FILE", NULL,
 	  "draw the test starts from FILE instead of the sequences not drawn" },
-	{ "update", OPT_UPDATE, "MODE", PLM_STR(DEF_UPDATE),
+	{ "update", OPT_UPDATE, "MODE", PLM_STR(DYN_DEFAULT_UPDATE),
 	  "dynamics: sequential (one site at a time) or parallel (all at once)" },
-	{ "order", OPT_ORDER, "ORDER", PLM_STR(DEF_ORDER),
+	{ "order", OPT_ORDER, "ORDER", PLM_STR(DYN_DEFAULT_ORDER),
 	  "site order of a sequential sweep: ascending or random" },
 	{ "max-sweeps", OPT_MAX_SWEEPS, "N", PLM_STR(DYN_MAX_SWEEPS_DEFAULT), "stop a run after N sweeps" },
 	CMD_INPUT_READ_OPTS,
