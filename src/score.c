@@ -398,3 +398,57 @@ size_t score_write_mutants(FILE *fp, const mutlist *list, const score_values *va
 	}
 	return nfail;
 }
+
+int score_reference(const plm_model *m, const char *model_path, const msa *s, const uint8_t *seqs,
+                    const char *refname, uint8_t *ref, plm_err *err)
+{
+	size_t L = m->L;
+	if (s != NULL) {
+		size_t k = 0;
+		if (refname != NULL) {
+			for (k = 0; k < s->n && strcmp(s->in_names[s->in_index[k]], refname) != 0; k++)
+				;
+			if (k == s->n)
+				return plm_fail(err, PLM_EINVAL, "%s: no sequence named '%s' (that the alphabet reads)",
+				                s->path, refname);
+		} else if (s->n == 0) {
+			return plm_fail(err, PLM_EINVAL, "%s: no sequence that the model's alphabet reads", s->path);
+		}
+		memcpy(ref, seqs + k * L, L);
+		return PLM_OK;
+	}
+	if (m->refseq == NULL)
+		return plm_fail(err, PLM_EINVAL, "%s: the model has no reference sequence: give SEQS", model_path);
+	for (size_t i = 0; i < L; i++) {
+		int a = alphabet_state(&m->abc, (unsigned char)m->refseq[i]);
+		ref[i] = (uint8_t)(a < 0 ? (m->abc.gap >= 0 ? m->abc.gap : 0) : a);
+	}
+	return PLM_OK;
+}
+
+size_t score_write_sequences(FILE *out, FILE *stab, const plm_model *m, const msa *s, const uint8_t *seqs,
+                             const score_values *val, const double *margins)
+{
+	size_t L = m->L, k = 0, nfail = 0;
+	fputs("name\tpll\tenergy\tunstable\tnote\n", out);
+	if (stab != NULL)
+		fputs("name\tresidue\tletter\tmargin\n", stab);
+	for (size_t t = 0; t < s->nin; t++) {
+		const char *name = s->in_names[t];
+		if (s->in_status[t] != MSA_KEPT) {
+			fprintf(out, "%s\tNA\tNA\tNA\tdropped: an ambiguous or unknown letter (--unknown drop; gap "
+			        "reads it as a gap)\n", name);
+			nfail++;
+			continue;
+		}
+		fputs(name, out);
+		score_put_num(out, val[k].pll);
+		score_put_num(out, val[k].energy);
+		fprintf(out, "\t%.0f\t-\n", val[k].unstable);
+		for (size_t i = 0; stab != NULL && i < L; i++)
+			fprintf(stab, "%s\t%ld\t%c\t%.6f\n", name, model_user_index(m, i),
+			        alphabet_letter(&m->abc, seqs[k * L + i]), margins[k * L + i]);
+		k++;
+	}
+	return nfail;
+}

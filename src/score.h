@@ -12,6 +12,7 @@
 #include "dynamics.h"
 #include "err.h"
 #include "model.h"
+#include "msa.h"
 
 /* The quantities of one sequence a, from the fields f_i(b) = h_i(b) + sum_{j != i} J_ij(b, a_j)
  * of the dynamics model D (asymmetric as fitted, or symmetrised):
@@ -89,5 +90,21 @@ size_t score_write_mutants(FILE *fp, const struct mutlist *list, const score_val
 
 /* A score as the tables write it: TAB then %.6f, or TAB then NA for NAN. */
 void score_put_num(FILE *fp, double x);
+
+/* ---- the reference and the sequence table of `plmem score` ------------------------------- */
+
+/* The reference of the mutants: sequence REFNAME of S (NULL: S's first kept sequence), with
+ * SEQS its kept sequences on M's positions; without S, M's reference sequence (letters outside
+ * the alphabet read as the gap, or state 0).  REF gets M->L states.  PLM_EINVAL, naming the
+ * file or the model path MODEL_PATH, when there is none. */
+int score_reference(const plm_model *m, const char *model_path, const msa *s, const uint8_t *seqs,
+                    const char *refname, uint8_t *ref, plm_err *err);
+
+/* The sequence scores' table (name pll energy unstable note) to OUT, every input sequence of S
+ * in input order (VAL: one per kept sequence; a dropped one gets NA and the reason), and, with
+ * STAB (and MARGINS, S->n x L), each kept sequence's site margins (name residue letter margin).
+ * Returns the rows with NA. */
+size_t score_write_sequences(FILE *out, FILE *stab, const plm_model *m, const msa *s, const uint8_t *seqs,
+                             const score_values *val, const double *margins);
 
 #endif

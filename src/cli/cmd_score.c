@@ -158,29 +158,8 @@ int cmd_score_main(int argc, char **argv)
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		fputs("name\tpll\tenergy\tunstable\tnote\n", out.fp);
-		if (st.fp)
-			fputs("name\tresidue\tletter\tmargin\n", st.fp);
-		/* every input sequence in input order; dropped ones as NA rows */
-		size_t k = 0;
-		for (size_t t = 0; t < s->nin; t++) {
-			const char *name = s->in_names[t];
-			nrows++;
-			if (s->in_status[t] != MSA_KEPT) {
-				fprintf(out.fp, "%s\tNA\tNA\tNA\tdropped: an ambiguous or unknown letter (--unknown drop; gap "
-				        "reads it as a gap)\n", name);
-				nfail++;
-				continue;
-			}
-			fputs(name, out.fp);
-			score_put_num(out.fp, val[k].pll);
-			score_put_num(out.fp, val[k].energy);
-			fprintf(out.fp, "\t%.0f\t-\n", val[k].unstable);
-			for (size_t i = 0; st.fp && i < L; i++)
-				fprintf(st.fp, "%s\t%ld\t%c\t%.6f\n", name, model_user_index(m, i),
-				        alphabet_letter(&m->abc, seqs[k * L + i]), margins[k * L + i]);
-			k++;
-		}
+		nfail = score_write_sequences(out.fp, st.fp, m, s, seqs, val, margins);
+		nrows = s->nin;
 	} else {
 		/* the reference */
 		ref = plm_calloc(L, 1, "reference", &err);
@@ -188,29 +167,9 @@ int cmd_score_main(int argc, char **argv)
 			cmd_error(spec, "%s", err.msg);
 			goto done;
 		}
-		if (s != NULL) {
-			size_t k = 0;
-			if (refname != NULL) {
-				for (k = 0; k < s->n && strcmp(s->in_names[s->in_index[k]], refname) != 0; k++)
-					;
-				if (k == s->n) {
-					cmd_error(spec, "%s: no sequence named '%s' (that the alphabet reads)", s->path, refname);
-					goto done;
-				}
-			} else if (s->n == 0) {
-				cmd_error(spec, "%s: no sequence that the model's alphabet reads", s->path);
-				goto done;
-			}
-			memcpy(ref, seqs + k * L, L);
-		} else {
-			if (m->refseq == NULL) {
-				cmd_error(spec, "%s: the model has no reference sequence: give SEQS", model_path);
-				goto done;
-			}
-			for (size_t i = 0; i < L; i++) {
-				int a = alphabet_state(&m->abc, (unsigned char)m->refseq[i]);
-				ref[i] = (uint8_t)(a < 0 ? (m->abc.gap >= 0 ? m->abc.gap : 0) : a);
-			}
+		if (score_reference(m, model_path, s, seqs, refname, ref, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			goto done;
 		}
 		int rc = strcmp(mutations, "all") == 0 ? score_all_substitutions(m, ref, &list, &err)
 		                                         : mutlist_read(mutations, &list, &err);
