@@ -16,17 +16,17 @@
 #include "util.h"
 #include "weights.h"
 
-static const char *const kind_names[SWEEP_NKINDS] = { "train", "test", "random" };
-static const char *const coup_names[SWEEP_NCOUPS] = { "asymmetric", "symmetrized" };
+const char *const sweep_kind_names[SWEEP_NKINDS + 1] = { "train", "test", "random", NULL };
+const char *const sweep_coup_names[SWEEP_NCOUPS + 1] = { "asymmetric", "symmetrized", NULL };
 
 const char *sweep_kind_name(int kind)
 {
-	return kind >= 0 && kind < SWEEP_NKINDS ? kind_names[kind] : "?";
+	return kind >= 0 && kind < SWEEP_NKINDS ? sweep_kind_names[kind] : "?";
 }
 
 const char *sweep_coup_name(int coup)
 {
-	return coup >= 0 && coup < SWEEP_NCOUPS ? coup_names[coup] : "?";
+	return coup >= 0 && coup < SWEEP_NCOUPS ? sweep_coup_names[coup] : "?";
 }
 
 static int name_parse(const char *const *names, int n, const char *s, size_t len)
@@ -39,12 +39,12 @@ static int name_parse(const char *const *names, int n, const char *s, size_t len
 
 int sweep_kind_parse(const char *s, size_t len)
 {
-	return name_parse(kind_names, SWEEP_NKINDS, s, len);
+	return name_parse(sweep_kind_names, SWEEP_NKINDS, s, len);
 }
 
 int sweep_coup_parse(const char *s, size_t len)
 {
-	int c = name_parse(coup_names, SWEEP_NCOUPS, s, len);
+	int c = name_parse(sweep_coup_names, SWEEP_NCOUPS, s, len);
 	if (c < 0 && len == 4 && strncmp(s, "asym", 4) == 0)
 		c = SWEEP_ASYM;
 	if (c < 0 && len == 3 && strncmp(s, "sym", 3) == 0)
@@ -463,6 +463,37 @@ double sweep_mean_overlap(const sweep_table *t, const sweep_opts *o, size_t P, i
 
 /* ---- sizes and settings ------------------------------------------------------ */
 
+int sweep_parse_list(const char *s, int whole, double **out, size_t *n, plm_err *err)
+{
+	size_t cap = 1;
+	for (const char *p = s; *p; p++)
+		cap += *p == ',';
+	double *v = plm_calloc(cap, sizeof *v, "list", err);
+	if (v == NULL)
+		return PLM_ENOMEM;
+	size_t k = 0;
+	for (const char *p = s;;) {
+		char *end;
+		errno = 0;
+		double x = strtod(p, &end);
+		if (end == p || errno || !(x > 0) || (*end != ',' && *end != '\0')) {
+			free(v);
+			return plm_fail(err, PLM_EINVAL, "expected positive numbers separated by commas, got '%s'", s);
+		}
+		if (whole && x != floor(x)) {
+			free(v);
+			return plm_fail(err, PLM_EINVAL, "%g is not a whole number (use --alphas for P / L)", x);
+		}
+		v[k++] = x;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	*out = v;
+	*n = k;
+	return PLM_OK;
+}
+
 /* The explicit sizes (or alphas) of SO as sizes 1..N, sorted, duplicates removed. */
 static int listed_sizes(const sweep_size_opts *so, size_t n, size_t L, size_t *sizes, size_t *nout,
                         plm_err *err)
@@ -812,8 +843,8 @@ int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path
 				fprintf(fp,
 				        "'%s' using (sel('%s', '%s')):6:7 with yerrorlines lc rgb '%s' pt %d "
 				        "title '%s, %s', \\\n     ",
-				        summary_path, kind_names[k], coup_names[c], colour[k][c], 7 + 2 * c,
-				        kind_names[k], coup_names[c]);
+				        summary_path, sweep_kind_names[k], sweep_coup_names[c], colour[k][c], 7 + 2 * c,
+				        sweep_kind_names[k], sweep_coup_names[c]);
 	if (isnan(ref))
 		fprintf(fp, "NaN notitle\n");
 	else

@@ -19,6 +19,11 @@
 enum sweep_kind { SWEEP_TRAIN = 0, SWEEP_TEST, SWEEP_RANDOM, SWEEP_NKINDS };
 enum sweep_coup { SWEEP_ASYM = 0, SWEEP_SYM, SWEEP_NCOUPS };
 
+/* The names of the start kinds and couplings, indexed by value, NULL-terminated (the choices
+ * of --kinds and --couplings). */
+extern const char *const sweep_kind_names[];
+extern const char *const sweep_coup_names[];
+
 /* "train", "test", "random"; "asymmetric", "symmetrized".  Parse: -1 when unknown. */
 const char *sweep_kind_name(int kind);
 const char *sweep_coup_name(int coup);
@@ -89,6 +94,10 @@ void sweep_opts_default(sweep_opts *o);
 /* Sizes from 1 to PMAX, NPOINTS of them spaced evenly in log P (rounded, duplicates
  * removed, so fewer when PMAX is small).  *OUT is malloc'd. */
 int sweep_log_sizes(size_t pmax, size_t npoints, size_t **out, size_t *n, plm_err *err);
+
+/* A comma-separated list of positive numbers (--sizes, --alphas) into *OUT (malloc'd, *N values);
+ * WHOLE: each must be a whole number.  PLM_EINVAL with the reason otherwise. */
+int sweep_parse_list(const char *s, int whole, double **out, size_t *n, plm_err *err);
 
 /* Which training sizes a sweep runs. */
 typedef struct sweep_size_opts {

@@ -515,6 +515,28 @@ START_TEST(test_rows_by_hand)
 }
 END_TEST
 
+/* --sizes and --alphas: positive numbers, whole ones for sizes. */
+START_TEST(test_parse_list)
+{
+	plm_err err = { 0 };
+	double *v = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(sweep_parse_list("3,1.5,20", 0, &v, &n, &err), PLM_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(v[0] == 3 && v[1] == 1.5 && v[2] == 20);
+	free(v);
+	ck_assert_int_eq(sweep_parse_list("3,1.5", 1, &v, &n, &err), PLM_EINVAL);
+	ck_assert_str_eq(err.msg, "1.5 is not a whole number (use --alphas for P / L)");
+	const char *bad[] = { "", "3,", ",3", "3,,4", "0", "-2", "3;4", "x", "1e999" };
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(sweep_parse_list(bad[k], 0, &v, &n, &err) == PLM_EINVAL, "'%s' accepted", bad[k]);
+	ck_assert_ptr_nonnull(strstr(err.msg, "expected positive numbers separated by commas"));
+	ck_assert_str_eq(sweep_kind_names[SWEEP_TEST], "test");
+	ck_assert_ptr_null(sweep_kind_names[SWEEP_NKINDS]);
+	ck_assert_ptr_null(sweep_coup_names[SWEEP_NCOUPS]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sweep");
@@ -526,6 +548,7 @@ int main(void)
 	tcase_add_test(tc, test_threads_resume_roundtrip);
 	tcase_add_test(tc, test_explicit_test_set_and_errors);
 	tcase_add_test(tc, test_sizes);
+	tcase_add_test(tc, test_parse_list);
 	tcase_add_test(tc, test_settings_key_and_resume);
 	tcase_add_test(tc, test_rows_by_hand);
 	suite_add_tcase(s, tc);
