@@ -383,6 +383,62 @@ START_TEST(test_gap_filters_keep_map)
 }
 END_TEST
 
+/* The filters drop what is above the threshold and keep what is at it: --max-gap-seq 0.5
+ * keeps a row with 2 gaps of 4 and drops one with 3; --max-gap-col 0.5 keeps a column with 2
+ * gaps of 4 and drops one with 3.  And a line inside a FASTA record is sequence, even when it
+ * starts with '#' (only comment lines before the first record are skipped): refused, naming
+ * its line. */
+START_TEST(test_gap_filter_boundaries)
+{
+	plm_err err = { 0 };
+	msa_opts o;
+	msa_opts_default(&o);
+	o.max_gap_seq = 0.5;
+	msa *m = read_text(">a\nAC--\n>b\nA---\n>c\nACDE\n>d\nACD-\n", &o, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_uint_eq(m->n, 3); /* b (3/4) dropped, a (2/4) kept */
+	ck_assert_int_eq(m->in_status[1], MSA_DROP_GAPS);
+	ck_assert_int_ne(m->in_status[0], MSA_DROP_GAPS);
+	msa_destroy(m);
+	msa_opts_default(&o);
+	o.max_gap_col = 0.5; /* column gaps 1/4, 2/4, 3/4, 0/4 */
+	m = read_text(">a\n-C-E\n>b\nA--E\n>c\nAC-E\n>d\nA-DE\n", &o, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_uint_eq(m->n, 4);
+	ck_assert_uint_eq(m->L, 3);
+	ck_assert_uint_eq(m->col[0], 0);
+	ck_assert_uint_eq(m->col[1], 1);
+	ck_assert_uint_eq(m->col[2], 3);
+	msa_destroy(m);
+	msa_opts_default(&o);
+	m = read_text(">a\nAC\n#x\nDE\n>b\nACDE\n", &o, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err.msg, ":3:") && strstr(err.msg, "'#'"), "%s", err.msg);
+}
+END_TEST
+
+/* Records that must be refused, each naming its line: an empty FASTA record before another
+ * one; a Stockholm name given twice in one block with different letters of the same length
+ * (the same line twice is accepted). */
+START_TEST(test_refused_records)
+{
+	plm_err err = { 0 };
+	msa_opts o;
+	msa_opts_default(&o);
+	msa *m = read_text(">a\n>b\nACDE\n>c\nACDE\n", &o, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err.msg, ":1:") && strstr(err.msg, "'a' is empty"), "%s", err.msg);
+	m = read_text("# STOCKHOLM 1.0\na ACDE\nb ACDF\na ACDG\n//\n", &o, &err);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(err.msg, ":4:") && strstr(err.msg, "appears twice"), "%s", err.msg);
+	m = read_text("# STOCKHOLM 1.0\na ACDE\nb ACDF\na ACDE\n//\n", &o, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_uint_eq(m->n, 2);
+	ck_assert_uint_eq(m->L, 4);
+	msa_destroy(m);
+}
+END_TEST
+
 START_TEST(test_unknown_policies)
 {
 	plm_err err = { 0 };
@@ -577,6 +633,8 @@ int main(void)
 	tcase_add_test(tc, test_gzip_and_stdin);
 	tcase_add_test(tc, test_focus_map);
 	tcase_add_test(tc, test_gap_filters_keep_map);
+	tcase_add_test(tc, test_gap_filter_boundaries);
+	tcase_add_test(tc, test_refused_records);
 	tcase_add_test(tc, test_unknown_policies);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
