@@ -386,14 +386,15 @@ START_TEST(test_float_tie)
 END_TEST
 
 /* A genuine advantage well below the old tolerances still moves a site: site 0 follows site 1
- * with Ising coupling 0.5 and site 2 with 0.49997; with s1 = +1, s2 = -1 its field difference
- * is f(+1) - f(-1) = 2 (0.5 - 0.49997) = 6e-5, about 0.6e-4 of its field scale
- * max|h_0| + sum_j max|J_0j| = 0.99997.  The tie tolerance is DYN_TIE_REL (1e-6) of the scale:
- * 1e-6, sixty times less than the advantage, so site 0 moves from -1 to +1 (sequential,
- * parallel, and the fixed-point check agree), and the -1 -> +1 move is the only one.  The same
- * in a q = 3 Potts site with fields: h_3 = (0.3, 0.3 + 4e-5, -0.2) and a coupling to site 4
- * that adds the same 0.2 to every state (so the scale is 0.3 + 4e-5 + 0.2 and the advantage
- * 4e-5 of it is about 0.8e-4): state 0 moves to state 1. */
+ * with Ising coupling 0.5 and site 2 with 0.49997 (in states 0 and 1; its state 2 has field
+ * -0.5); with s1 = +1, s2 = -1 its field difference is f(+1) - f(-1) = 2 (0.5 - 0.49997) =
+ * 6e-5, 0.4e-4 of its field scale max|h_0| + sum_j max|J_0j| = 0.5 + 0.5 + 0.49997.  The tie
+ * tolerance is DYN_TIE_REL (1e-6) of the scale, 1.5e-6, forty times less than the advantage,
+ * so site 0 moves from -1 to +1 (sequential, parallel, and the fixed-point check agree).  The
+ * same in a q = 3 Potts site with fields: h_3 = (0.3, 0.3 + 4e-5, -0.2) and a coupling to
+ * site 4 that adds the same 0.2 to every state (so the scale is 0.3 + 4e-5 + 0.2 and the
+ * advantage 4e-5 of it is 0.8e-4): state 0 moves to state 1.  These two moves are the only
+ * ones (sites 1, 2 and 4 sit on exact ties). */
 START_TEST(test_small_genuine_advantage)
 {
 	plm_model *m = bare_model(5, 3);
