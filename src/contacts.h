@@ -63,7 +63,7 @@ int contacts_rank(const plm_model *m, const double *S, long min_sep, contacts_pa
 /* The list table (plmem contacts -f list): this header line, then one pair per row with
  * these columns for every model, NA where a value does not exist (res_i res_j without a
  * reference sequence).  Columns added later go after res_j. */
-#define CONTACTS_LIST_HEADER "i j score res_i res_j"
+#define CONTACTS_LIST_HEADER "i j score res_i res_j probability distance"
 
 /* The two proteins of a model fitted on a concatenated alignment: positions with a user index
  * (model_user_index) below BOUNDARY are the first, the others the second.  *NA gets the number

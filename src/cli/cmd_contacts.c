@@ -2,9 +2,12 @@
  * CASP RR) and messages.  Glue only: the contacts module computes the scores. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib.h"
+#include "ceval.h"
 #include "cmd.h"
 #include "colmap.h"
 #include "contacts.h"
@@ -12,7 +15,8 @@
 #include "util.h"
 #include "weights.h"
 
-enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE, OPT_APC };
+enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE, OPT_APC, OPT_PDB, OPT_CHAIN,
+       OPT_TRUTH, OPT_DEF, OPT_CUTOFF, OPT_MINP, OPT_SEGMENTS };
 
 #define DEF_MIN_SEP 6
 #define DEF_TOP 0
@@ -20,6 +24,9 @@ enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE,
 #define DEF_OUTPUT "-"
 #define DEF_GAUGE zero-sum
 #define DEF_APC pairs
+#define DEF_CONTACT_DEF cb
+#define DEF_CUTOFF 8
+#define DEF_MIN_PROB 0
 
 static const cmd_opt opts[] = {
 	{ "min-sep", OPT_MIN_SEP, "K", PLM_STR(DEF_MIN_SEP),
@@ -32,6 +39,14 @@ static const cmd_opt opts[] = {
 	{ "gauge", OPT_GAUGE, "G", PLM_STR(DEF_GAUGE),
 	  "score blocks in the zero-sum gauge, as stored (plmc's -c) or less their mean (CCMpred)" },
 	{ "include-gap", OPT_INCLUDE_GAP, NULL, NULL, "include the gap state in the Frobenius norm" },
+	{ "min-probability", OPT_MINP, "P", PLM_STR(DEF_MIN_PROB), "list/rr: only pairs with probability >= P" },
+	{ "pdb", OPT_PDB, "FILE", NULL, "compare with a structure (PDB or mmCIF, gzip too): precision, distances" },
+	{ "chain", OPT_CHAIN, "C", "the first", "the chain of --pdb" },
+	{ "contacts", OPT_TRUTH, "FILE", NULL, "compare with true pairs 'i j' or 'i j distance' (user numbering)" },
+	{ "contact-def", OPT_DEF, "DEF", PLM_STR(DEF_CONTACT_DEF), "distance between cb (CA for Gly), ca or heavy atoms" },
+	{ "cutoff", OPT_CUTOFF, "D", PLM_STR(DEF_CUTOFF), "a contact is a distance below D angstrom" },
+	{ "segments", OPT_SEGMENTS, "B", NULL,
+	  "two proteins, the second from position B: rank their inter-protein pairs (APC within that block)" },
 	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
 	CMD_OPT_THREADS,
 	CMD_OPT_HELP,
@@ -45,9 +60,11 @@ const cmd_spec cmd_contacts_spec = {
 	"Score of i, j: the couplings averaged over the two directions, (J_ij + J_ji^T)/2, moved\n"
 	"to the zero-sum gauge (double-centred over all q states), Frobenius norm over every state\n"
 	"but the gap, then APC: F_ij - F_i. F_.j / F_.. (means over j != i).\n"
-	"list: a header line 'i j score res_i res_j', then one pair per line, best first, i < j\n"
-	"in the user's numbering (focus residue numbers, else 1-based alignment columns); res_i\n"
-	"res_j are the reference sequence's letters, NA when the model has none.  matrix: L lines\n"
+	"list: a header line 'i j score res_i res_j probability distance', then one pair per\n"
+	"line, best first, i < j in the user's numbering (focus residue numbers, else 1-based\n"
+	"alignment columns); res_i res_j are the reference sequence's letters, NA when the model\n"
+	"has none; probability: of a contact, from the rank and M_eff / L; distance: with --pdb or\n"
+	"--contacts, else NA.  matrix: L lines\n"
 	"of L scores in model-position order (like CCMpred's .mat), --min-sep does not apply and\n"
 	"--top is refused; with -o FILE the map from its rows to the alignment's columns is\n"
 	"written to FILE.map (row position column residue ref).  A model fitted on fewer\n"
@@ -97,31 +114,52 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static void write_pairs(FILE *fp, const plm_model *m, const contacts_pair *p, size_t n, enum fmt f)
+/* The settings of a listing. */
+typedef struct listing {
+	long min_sep;
+	size_t top;
+	double min_prob;
+	enum fmt f;
+	long segments; /* the second protein's first position, 0: one protein */
+} listing;
+
+/* The ranked pairs P (every pair, best first) that pass LS's filters, with their probability
+ * PROB and, when D is not NULL, their distance. */
+static void write_pairs(FILE *fp, const plm_model *m, const contacts_pair *p, size_t n, const double *prob,
+                        const double *D, const listing *ls)
 {
-	for (size_t k = 0; k < n; k++) {
+	size_t shown = 0;
+	for (size_t k = 0; k < n && (ls->top == 0 || shown < ls->top); k++) {
 		long ui = model_user_index(m, p[k].i), uj = model_user_index(m, p[k].j);
+		if ((!ls->segments && labs(uj - ui) < ls->min_sep) || prob[k] < ls->min_prob)
+			continue;
+		shown++;
+		size_t a = p[k].i, b = p[k].j;
 		if (ui > uj) { /* a focus numbered backwards: keep i < j */
 			long t = ui;
 			ui = uj;
 			uj = t;
+			a = p[k].j;
+			b = p[k].i;
 		}
-		if (f == FMT_RR) {
-			fprintf(fp, "%ld %ld 0 8 %.6f\n", ui, uj, p[k].score);
+		if (ls->f == FMT_RR) {
+			fprintf(fp, "%ld %ld 0 8 %.4f\n", ui, uj, prob[k]);
 			continue;
 		}
 		fprintf(fp, "%ld %ld %.6f", ui, uj, p[k].score);
-		if (m->refseq != NULL) {
-			size_t a = p[k].i, b = p[k].j;
-			if (model_user_index(m, a) > model_user_index(m, b)) {
-				size_t t = a;
-				a = b;
-				b = t;
-			}
+		if (m->refseq != NULL)
 			fprintf(fp, " %c %c", m->refseq[a], m->refseq[b]);
-		} else {
+		else
 			fputs(" NA NA", fp); /* the same columns whatever the model knows */
-		}
+		if (isnan(prob[k]))
+			fprintf(fp, " NA");
+		else
+			fprintf(fp, " %.4f", prob[k]);
+		double d = D ? D[a * m->L + b] : NAN; /* always a column: NA without --pdb/--contacts */
+		if (isnan(d))
+			fprintf(fp, " NA");
+		else
+			fprintf(fp, " %.2f", d);
 		fputc('\n', fp);
 	}
 }
@@ -134,25 +172,196 @@ static void write_rr_header(FILE *fp, const plm_model *m, const char *path, enum
 	fprintf(fp, "REMARK plmem contacts: %s Frobenius norm (%s), %s, model %s\n",
 	        apc == APC_NONE ? "raw" : apc == APC_CCMPRED ? "APC-corrected (CCMpred's)" : "APC-corrected",
 	        gap || m->abc.gap < 0 ? "every state" : "gap excluded", gauge_text(g), path);
-	fprintf(fp, "REMARK the last column is that score, not a probability\n");
+	fprintf(fp, "REMARK the last column is the probability of a contact (plmem-contacts(1), Probabilities)\n");
 	fprintf(fp, "MODEL 1\n");
 	if (m->refseq != NULL)
 		for (size_t k = 0; k < m->L; k += 50)
 			fprintf(fp, "%.*s\n", (int)(m->L - k < 50 ? m->L - k : 50), m->refseq + k);
 }
 
+/* What to compare with: a structure or a list of true pairs. */
+typedef struct truth {
+	const char *pdb, *chain, *pairs;
+	ceval_def def;
+	double cutoff;
+} truth;
+
+static void report_structure(const cmd_spec *spec, const truth *t, const ceval_info *in)
+{
+	const pdb_counts *c = &in->counts;
+	fprintf(stderr, "plmem %s: %s chain %s: %zu residues; %zu of %zu reference residues aligned (coverage %.3f), "
+	        "identity %.3f\n", spec->name, t->pdb, in->chain, in->nres, in->st.aligned, in->st.query_letters,
+	        in->st.coverage, in->st.identity);
+	size_t k[5] = { c->het_kept, c->altloc_skipped, c->het_skipped, c->models_skipped, c->hydrogens };
+	const char *what[5] = { "HETATM residues read as amino acids (MSE as M...)",
+	                        "atoms of second alternate locations skipped", "other HETATM residues skipped",
+	                        "further models skipped", "hydrogens skipped" };
+	int any = 0;
+	for (int e = 0; e < 5; e++)
+		if (k[e]) {
+			if (!any)
+				fprintf(stderr, "plmem %s: %s:", spec->name, t->pdb);
+			fprintf(stderr, "%s %zu %s", any ? "," : "", k[e], what[e]);
+			any = 1;
+		}
+	if (any)
+		fputc('\n', stderr);
+}
+
+static void report_precision(const cmd_spec *spec, const truth *t, const ceval_table *tab, const double *D,
+                             size_t L)
+{
+	size_t known = 0, total = 0;
+	for (size_t i = 0; i < L; i++)
+		for (size_t j = i + 1; j < L; j++)
+			total++, known += !isnan(D[i * L + j]);
+	fprintf(stderr, "plmem %s: contact: %s distance < %g A; L = %zu; %zu of %zu pairs with a known distance\n",
+	        spec->name, t->pairs ? "listed" : ceval_def_name(t->def), t->cutoff, L, known, total);
+	for (int r = 0; r < CEVAL_NRANGE; r++) {
+		fprintf(stderr, "plmem %s: precision %s:", spec->name, ceval_range_name(r));
+		for (int f = 0; f < CEVAL_NFRAC; f++) {
+			char frac[16];
+			snprintf(frac, sizeof frac, ceval_frac_div[f] == 1 ? "L" : "L/%zu", ceval_frac_div[f]);
+			if (tab->n[r][f])
+				fprintf(stderr, " %s %.3f", frac, tab->precision[r][f]);
+			else
+				fprintf(stderr, " %s NA", frac);
+		}
+		fputc('\n', stderr);
+	}
+}
+
+/* D (L x L) from T for model M, with its summary and the precision of the ranked pairs P. */
+static int evaluate(const cmd_spec *spec, const truth *t, const plm_model *m, const long *user,
+                    const contacts_pair *p, size_t n, int inter, double *D, plm_err *err)
+{
+	int rc;
+	if (t->pairs) {
+		size_t skipped;
+		rc = ceval_read_pairs(t->pairs, user, m->L, D, &skipped, err);
+		if (rc == PLM_OK && skipped)
+			fprintf(stderr, "plmem %s: %s: %zu pairs name no model position (or i = j): skipped\n", spec->name,
+			        t->pairs, skipped);
+	} else {
+		if (m->refseq == NULL)
+			return plm_fail(err, PLM_EINVAL, "the model has no reference sequence to align to %s (a model "
+			                "imported without one; fit it with plmem fit)", t->pdb);
+		ceval_info info;
+		rc = ceval_structure(t->pdb, t->chain, m->refseq, m->L, t->def, D, &info, err);
+		if (rc == PLM_OK)
+			report_structure(spec, t, &info);
+	}
+	if (rc != PLM_OK)
+		return rc;
+	if (inter) { /* the inter-protein pairs: no separation ranges */
+		size_t top[5] = { 1, 5, 10, m->L / 10 ? m->L / 10 : 1, m->L / 5 ? m->L / 5 : 1 }, got[5], ok[5];
+		const char *name[5] = { "top 1", "top 5", "top 10", "L/10", "L/5" };
+		ceval_precision_top(p, n, m->L, D, t->cutoff, top, 5, got, ok);
+		fprintf(stderr, "plmem %s: precision inter-protein:", spec->name);
+		for (int k = 0; k < 5; k++)
+			if (got[k])
+				fprintf(stderr, " %s %.3f", name[k], (double)ok[k] / (double)got[k]);
+			else
+				fprintf(stderr, " %s NA", name[k]);
+		fputc('\n', stderr);
+		return PLM_OK;
+	}
+	ceval_table tab;
+	ceval_precision(p, n, user, m->L, D, t->cutoff, &tab);
+	report_precision(spec, t, &tab, D, m->L);
+	return PLM_OK;
+}
+
+/* Scores, ranking, probabilities, the comparison asked for, and the output. */
+static int run(const cmd_spec *spec, const plm_model *m, const char *path, const char *output, const listing *ls,
+               int gap, contacts_gauge gauge, enum apc apc, const truth *t, plm_err *err)
+{
+	size_t L = m->L, n = 0;
+	double *F = NULL, *prob = NULL, *D = NULL;
+	long *user = NULL;
+	contacts_pair *pairs = NULL;
+	int rc = PLM_OK;
+	if (L < 2)
+		return plm_fail(err, PLM_EINVAL, "%s: a model of %zu position has no pairs", path, L);
+	F = plm_calloc(L * L, sizeof *F, "contact scores", err);
+	rc = F ? contacts_frobenius(m, gap, gauge, F, err) : PLM_ENOMEM;
+	size_t na = 0;
+	if (rc == PLM_OK && ls->segments) { /* two proteins: APC within the inter-protein block */
+		rc = contacts_segments(m, ls->segments, &na, err);
+		if (rc == PLM_OK && apc != APC_NONE)
+			rc = contacts_apc_block(F, L, 0, na, na, L, err);
+	} else if (rc == PLM_OK && apc == APC_PAIRS)
+		rc = contacts_apc(F, L, err);
+	else if (rc == PLM_OK && apc == APC_CCMPRED)
+		rc = contacts_apc_ccmpred(F, L, err);
+	if (rc == PLM_OK && ls->f != FMT_MATRIX) {
+		rc = contacts_rank(m, F, 0, &pairs, &n, err);
+		user = rc == PLM_OK ? plm_calloc(L, sizeof *user, "positions", err) : NULL;
+		prob = user ? plm_calloc(n ? n : 1, sizeof *prob, "probabilities", err) : NULL;
+		rc = rc == PLM_OK && prob == NULL ? PLM_ENOMEM : rc;
+	}
+	if (rc == PLM_OK && prob) {
+		for (size_t k = 0; k < L; k++)
+			user[k] = model_user_index(m, k);
+		if (na) { /* no calibration for inter-protein pairs: NA */
+			contacts_keep_inter(pairs, &n, na);
+			for (size_t k = 0; k < n; k++)
+				prob[k] = NAN;
+		} else {
+			calib_ranked(&calib_default, pairs, n, user, L, m->meff, prob);
+		}
+	}
+	if (rc == PLM_OK && prob && (t->pdb || t->pairs)) {
+		D = plm_calloc(L * L, sizeof *D, "distances", err);
+		rc = D ? evaluate(spec, t, m, user, pairs, n, ls->segments != 0, D, err) : PLM_ENOMEM;
+	}
+	if (rc == PLM_OK) {
+		plm_outfile o;
+		rc = outfile_open(&o, output, err);
+		if (rc == PLM_OK) {
+			if (ls->f == FMT_MATRIX) {
+				for (size_t i = 0; i < L; i++)
+					for (size_t j = 0; j < L; j++)
+						fprintf(o.fp, "%.6f%c", F[i * L + j], j + 1 < L ? '\t' : '\n');
+			} else {
+				if (ls->f == FMT_RR)
+					write_rr_header(o.fp, m, path, apc, gauge, gap);
+				else
+					fputs(CONTACTS_LIST_HEADER "\n", o.fp);
+				write_pairs(o.fp, m, pairs, n, prob, D, ls);
+				if (ls->f == FMT_RR)
+					fprintf(o.fp, "END\n");
+			}
+			rc = outfile_commit(&o, err);
+		}
+		char map[4096];
+		if (rc == PLM_OK && ls->f == FMT_MATRIX && strcmp(output, "-") != 0) {
+			if (colmap_path(output, map, sizeof map) != 0)
+				rc = plm_fail(err, PLM_EINVAL, "%s: name too long for its .map", output);
+			else
+				rc = colmap_write(m, map, err);
+		}
+	}
+	free(pairs);
+	free(prob);
+	free(user);
+	free(D);
+	free(F);
+	return rc;
+}
+
 int cmd_contacts_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_contacts_spec;
-	long min_sep = DEF_MIN_SEP;
-	size_t top = DEF_TOP;
-	enum fmt f;
-	parse_format(PLM_STR(DEF_FORMAT), &f);
+	listing ls = { DEF_MIN_SEP, DEF_TOP, DEF_MIN_PROB, FMT_LIST, 0 };
+	parse_format(PLM_STR(DEF_FORMAT), &ls.f);
 	int gap = 0, threads = 0;
 	enum apc apc;
 	parse_apc(PLM_STR(DEF_APC), &apc);
 	contacts_gauge gauge;
 	contacts_parse_gauge(PLM_STR(DEF_GAUGE), &gauge);
+	truth t = { NULL, NULL, NULL, CEVAL_CB, DEF_CUTOFF };
+	ceval_parse_def(PLM_STR(DEF_CONTACT_DEF), &t.def);
 	const char *output = DEF_OUTPUT;
 	cmd_parser p;
 	cmd_parser_init(&p, spec);
@@ -160,15 +369,15 @@ int cmd_contacts_main(int argc, char **argv)
 	while ((c = cmd_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_MIN_SEP:
-			if (cmd_parse_long(spec, "min-sep", optarg, 0, 1000000000L, &min_sep))
+			if (cmd_parse_long(spec, "min-sep", optarg, 0, 1000000000L, &ls.min_sep))
 				return CMD_EXIT_USAGE;
 			break;
 		case OPT_TOP:
-			if (cmd_parse_size(spec, "top", optarg, 0, SIZE_MAX, &top))
+			if (cmd_parse_size(spec, "top", optarg, 0, SIZE_MAX, &ls.top))
 				return CMD_EXIT_USAGE;
 			break;
 		case 'f':
-			if (parse_format(optarg, &f) != 0)
+			if (parse_format(optarg, &ls.f) != 0)
 				return cmd_usage_error(spec, "--format: '%s' is not list, matrix or rr", optarg);
 			break;
 		case OPT_RAW:
@@ -185,6 +394,31 @@ int cmd_contacts_main(int argc, char **argv)
 		case OPT_INCLUDE_GAP:
 			gap = 1;
 			break;
+		case OPT_MINP:
+			if (cmd_parse_double(spec, "min-probability", optarg, 0.0, 1.0, &ls.min_prob))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_PDB:
+			t.pdb = optarg;
+			break;
+		case OPT_SEGMENTS:
+			if (cmd_parse_long(spec, "segments", optarg, 1, 1000000000L, &ls.segments))
+				return CMD_EXIT_USAGE;
+			break;
+		case OPT_CHAIN:
+			t.chain = optarg;
+			break;
+		case OPT_TRUTH:
+			t.pairs = optarg;
+			break;
+		case OPT_DEF:
+			if (ceval_parse_def(optarg, &t.def) != 0)
+				return cmd_usage_error(spec, "--contact-def: '%s' is not cb, ca or heavy", optarg);
+			break;
+		case OPT_CUTOFF:
+			if (cmd_parse_double(spec, "cutoff", optarg, 1e-9, 1e9, &t.cutoff))
+				return CMD_EXIT_USAGE;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -196,11 +430,20 @@ int cmd_contacts_main(int argc, char **argv)
 	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
 	if (arg == NULL)
 		return CMD_EXIT_USAGE;
+	if (t.pdb && t.pairs)
+		return cmd_usage_error(spec, "--pdb and --contacts: give one truth, not both");
+	if (ls.segments && (t.pdb || ls.f != FMT_LIST || ls.min_prob > 0.0))
+		return cmd_usage_error(spec, "--segments: the list format only, without --pdb or --min-probability "
+		                       "(inter-protein pairs have no probability; compare with --contacts FILE)");
+	if (t.chain && !t.pdb)
+		return cmd_usage_error(spec, "--chain needs --pdb FILE");
+	if ((t.pdb || t.pairs) && ls.f == FMT_MATRIX)
+		return cmd_usage_error(spec, "--pdb and --contacts need the list or rr format, not matrix");
 	const char *path = arg[0];
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
 	plm_set_threads(threads);
-	if (f == FMT_MATRIX && top > 0)
+	if (ls.f == FMT_MATRIX && ls.top > 0)
 		return cmd_usage_error(spec, "--top applies to the list and rr formats; -f matrix writes every pair");
 	plm_model *m = cmd_load_model(spec, path);
 	if (m == NULL)
@@ -209,53 +452,7 @@ int cmd_contacts_main(int argc, char **argv)
 	if (m->meff > 0 && weights_low_depth(m->meff, m->L, caution, sizeof caution))
 		fprintf(stderr, "plmem contacts: %s: %s\n", path, caution);
 	plm_err err;
-	double *F = NULL;
-	contacts_pair *pairs = NULL;
-	size_t n = 0;
-	int rc = PLM_OK;
-	if (m->L < 2)
-		rc = plm_fail(&err, PLM_EINVAL, "%s: a model of %zu position has no pairs", path, m->L);
-	if (rc == PLM_OK) {
-		F = plm_calloc(m->L * m->L, sizeof *F, "contact scores", &err);
-		rc = F ? contacts_frobenius(m, gap, gauge, F, &err) : PLM_ENOMEM;
-	}
-	if (rc == PLM_OK && apc == APC_PAIRS)
-		rc = contacts_apc(F, m->L, &err);
-	else if (rc == PLM_OK && apc == APC_CCMPRED)
-		rc = contacts_apc_ccmpred(F, m->L, &err);
-	if (rc == PLM_OK && f != FMT_MATRIX)
-		rc = contacts_rank(m, F, min_sep, &pairs, &n, &err);
-	if (rc == PLM_OK) {
-		if (top > 0 && top < n)
-			n = top;
-		plm_outfile o;
-		rc = outfile_open(&o, output, &err);
-		if (rc == PLM_OK) {
-			if (f == FMT_MATRIX) {
-				for (size_t i = 0; i < m->L; i++)
-					for (size_t j = 0; j < m->L; j++)
-						fprintf(o.fp, "%.6f%c", F[i * m->L + j], j + 1 < m->L ? '\t' : '\n');
-			} else {
-				if (f == FMT_RR)
-					write_rr_header(o.fp, m, path, apc, gauge, gap);
-				else
-					fputs(CONTACTS_LIST_HEADER "\n", o.fp);
-				write_pairs(o.fp, m, pairs, n, f);
-				if (f == FMT_RR)
-					fprintf(o.fp, "END\n");
-			}
-			rc = outfile_commit(&o, &err);
-		}
-		char map[4096];
-		if (rc == PLM_OK && f == FMT_MATRIX && strcmp(output, "-") != 0) {
-			if (colmap_path(output, map, sizeof map) != 0)
-				rc = plm_fail(&err, PLM_EINVAL, "%s: name too long for its .map", output);
-			else
-				rc = colmap_write(m, map, &err);
-		}
-	}
-	free(pairs);
-	free(F);
+	int rc = run(spec, m, path, output, &ls, gap, gauge, apc, &t, &err);
 	model_destroy(m);
 	return cmd_status(spec, rc, &err);
 }
