@@ -977,7 +977,10 @@ int dyn_run_batch(const dyn_model *d, const dyn_opts *o, dyn_batch *b, plm_err *
 		return plm_fail(err, PLM_ERANGE, "too many runs");
 	if (runs == 0)
 		return PLM_OK;
-	if (d->q == 2 && o->update == DYN_UPDATE_PARALLEL && d->L <= INT_MAX && !o->one_by_one)
+	/* the products need K twice (float and double: 12 N^2 bytes) beside the model's J (16 N^2):
+	 * only where that takes at most a quarter of the memory */
+	if (d->q == 2 && o->update == DYN_UPDATE_PARALLEL && d->L <= INT_MAX && !o->one_by_one &&
+	    d->L <= plm_phys_memory() / 48 / d->L)
 		return batch_bin_parallel(d, o, b, runs, err);
 	return batch_runs(d, o, b, runs, err);
 }

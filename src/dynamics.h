@@ -143,7 +143,8 @@ double dyn_overlap(const uint8_t *a, const uint8_t *b, size_t L);
  * count nor on how the starts and repeats are split into batches.
  * Binary models (q = 2) under parallel updates run in blocks: a step of a block of runs is one
  * matrix product (sgemm, states x couplings), runs leave the block when they end and new ones
- * take their places.  Its float sums are certified: a site whose float field lies within the
+ * take their places (when the coupling matrix, 12 L^2 bytes, takes at most a quarter of
+ * memory).  Its float sums are certified: a site whose float field lies within the
  * rounding bound of its tie threshold is decided again in double, so every decision is the
  * one exact arithmetic makes (as in the one-run path, up to double rounding, relative 1e-13
  * of the field's terms): the same ends, statuses, sweeps, flips and cycles; energies (of
