@@ -4,6 +4,7 @@
 #include "export.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,11 +143,70 @@ static void put_floats(FILE *fp, const float *x, size_t n, int *bad)
 	}
 }
 
-static void put_zero_floats(FILE *fp, size_t n, int *bad)
+/* N copies of V. */
+static void put_same_floats(FILE *fp, float v, size_t n, int *bad)
 {
-	static const uint8_t z[4 * 1024];
+	uint8_t b[4 * 1024];
+	put_f32le(b, &v, 1);
+	for (size_t k = 1; k < 1024; k++)
+		memcpy(b + 4 * k, b, 4);
 	for (size_t s = 0; s < n; s += 1024)
-		put_raw(fp, z, 4 * (n - s < 1024 ? n - s : 1024), bad);
+		put_raw(fp, b, 4 * (n - s < 1024 ? n - s : 1024), bad);
+}
+
+unsigned export_plmc_unknown(const plm_model *m)
+{
+	unsigned u = 0;
+	if (m->weights == NULL && m->nseq_in > 0)
+		u |= EXPORT_UNKNOWN_WEIGHTS;
+	if (m->nseq_in == 0 && m->meff == 0.0)
+		u |= EXPORT_UNKNOWN_NEFF;
+	if (m->fi == NULL)
+		u |= EXPORT_UNKNOWN_FI;
+	if (m->fij == NULL && m->L > 1)
+		u |= EXPORT_UNKNOWN_FIJ;
+	return u;
+}
+
+/* plmc's section of neighbours per sequence: 1 / w_s (0 for a dropped sequence, w_s = 0), or
+ * NaN for each when the model did not keep its weights. */
+static void put_neighbours(FILE *fp, const plm_model *m, size_t nseq, int *bad)
+{
+	if (m->weights == NULL || m->nweights != nseq) {
+		put_same_floats(fp, NAN, nseq, bad);
+		return;
+	}
+	float b[1024];
+	for (size_t s = 0; s < nseq; s += 1024) {
+		size_t k = nseq - s < 1024 ? nseq - s : 1024;
+		for (size_t t = 0; t < k; t++) {
+			double w = m->weights[s + t];
+			b[t] = w == 0.0 ? 0.0f : (float)(1.0 / w);
+		}
+		put_floats(fp, b, k, bad);
+	}
+}
+
+/* The header, the alphabet, the neighbours, the focus and the numbering. */
+static void put_plmc_head(FILE *fp, const plm_model *m, uint64_t dropped, int *bad)
+{
+	size_t L = m->L, q = m->q;
+	put_i32(fp, (int64_t)L, bad);
+	put_i32(fp, (int64_t)q, bad);
+	put_i32(fp, (int64_t)m->nseq, bad);
+	put_i32(fp, (int64_t)dropped, bad);
+	put_i32(fp, m->max_iter > INT32_MAX ? INT32_MAX : (int64_t)m->max_iter, bad);
+	float neff = export_plmc_unknown(m) & EXPORT_UNKNOWN_NEFF ? NAN : (float)m->meff;
+	float head[5] = { (float)m->theta, (float)m->lambda_h, (float)m->lambda_j, (float)m->lambda_group, neff };
+	put_floats(fp, head, 5, bad);
+	put_raw(fp, m->abc.letters, q, bad);
+	put_neighbours(fp, m, (size_t)(m->nseq + dropped), bad);
+	for (size_t i = 0; i < L; i++) {
+		char c = m->refseq != NULL && m->resnum != NULL ? m->refseq[i] : m->abc.letters[0];
+		put_raw(fp, &c, 1, bad);
+	}
+	for (size_t i = 0; i < L; i++)
+		put_i32(fp, model_user_index(m, i), bad);
 }
 
 int export_plmc(const plm_model *m, const char *path, plm_err *err)
@@ -172,25 +232,17 @@ int export_plmc(const plm_model *m, const char *path, plm_err *err)
 	}
 	FILE *fp = o.fp;
 	int bad = 0;
-	put_i32(fp, (int64_t)L, &bad);
-	put_i32(fp, (int64_t)q, &bad);
-	put_i32(fp, (int64_t)m->nseq, &bad);
-	put_i32(fp, (int64_t)dropped, &bad);
-	put_i32(fp, m->max_iter > INT32_MAX ? INT32_MAX : (int64_t)m->max_iter, &bad);
-	float head[5] = { (float)m->theta, (float)m->lambda_h, (float)m->lambda_j, 0.0f, (float)m->meff };
-	put_floats(fp, head, 5, &bad);
-	put_raw(fp, m->abc.letters, q, &bad);
-	put_zero_floats(fp, (size_t)(m->nseq + dropped), &bad);
-	for (size_t i = 0; i < L; i++) {
-		char c = m->refseq != NULL && m->resnum != NULL ? m->refseq[i] : m->abc.letters[0];
-		put_raw(fp, &c, 1, &bad);
-	}
-	for (size_t i = 0; i < L; i++)
-		put_i32(fp, model_user_index(m, i), &bad);
-	put_zero_floats(fp, L * q, &bad); /* f_i */
+	put_plmc_head(fp, m, dropped, &bad);
+	if (m->fi != NULL) /* f_i, else NaN: not known */
+		put_floats(fp, m->fi, L * q, &bad);
+	else
+		put_same_floats(fp, NAN, L * q, &bad);
 	put_floats(fp, m->h, L * q, &bad);
-	for (size_t i = 0; i + 1 < L; i++) /* f_ij */
-		put_zero_floats(fp, (L - 1 - i) * q * q, &bad);
+	if (m->fij != NULL) /* f_ij for i < j, in plmc's order, which is the model's */
+		put_floats(fp, m->fij, model_fij_floats(L, q), &bad);
+	else
+		for (size_t i = 0; i + 1 < L; i++)
+			put_same_floats(fp, NAN, (L - 1 - i) * q * q, &bad);
 	for (size_t i = 0; i + 1 < L && !bad; i++)
 		for (size_t j = i + 1; j < L; j++) {
 			const float *ij = model_J(m, i, j), *ji = model_J(m, j, i);

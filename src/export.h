@@ -33,11 +33,23 @@ int export_npy(const plm_model *m, const char *prefix, plm_err *err);
  * couplings are symmetric, one block e_ij per pair i < j: written as the average of the two
  * directions, e_ij(a, b) = (J_ij(a, b) + J_ji(b, a)) / 2 (exact for a symmetric model); the
  * fields h as they are.  The header records L, q, the kept and dropped sequence counts, the
- * iteration limit, theta, lambda_h, lambda_J (lambda_group 0) and M_eff; the focus sequence
- * and numbering when the model has residue numbers (else the alphabet's first letter and the
- * user's numbering).  plmem keeps no per-sequence weights nor frequencies: those sections
- * (neighbours per sequence, f_i, f_ij) are written as zeros.  Fails (PLM_ERANGE) when a size
- * or a position number does not fit plmc's int32 fields. */
+ * iteration limit, theta, lambda_h, lambda_J, lambda_group and M_eff; then each input
+ * sequence's neighbour count 1 / w_s (0 for a dropped sequence), the focus sequence and
+ * numbering when the model has residue numbers (else the alphabet's first letter and the
+ * user's numbering), f_i, h, f_ij and e_ij.  What the model does not know
+ * (export_plmc_unknown) is written as NaN: each neighbour count, f_i, f_ij, N_eff.  A plmc
+ * file imported (import.h) is written back byte for byte.  Fails (PLM_ERANGE) when a size or
+ * a position number does not fit plmc's int32 fields. */
 int export_plmc(const plm_model *m, const char *path, plm_err *err);
+
+/* What export_plmc writes as NaN for M because the model does not know it (a model of format
+ * version 1, a CCMpred import, a list left out by the size rules of modelstats.h): a mask. */
+enum {
+	EXPORT_UNKNOWN_WEIGHTS = 1, /* the per-sequence weights (plmc's neighbour counts) */
+	EXPORT_UNKNOWN_FI = 2,      /* the single-site frequencies f_i */
+	EXPORT_UNKNOWN_FIJ = 4,     /* the pair frequencies f_ij */
+	EXPORT_UNKNOWN_NEFF = 8     /* N_eff (no sequence counts either) */
+};
+unsigned export_plmc_unknown(const plm_model *m);
 
 #endif

@@ -69,6 +69,8 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 	if (model_j_bytes(L, q, &model) != 0)
 		model = SIZE_MAX;
 	model = size_sat_add(model, size_sat_mul(L, q * sizeof(float) + 64));
+	/* the training data's statistics it records (modelstats.h) */
+	model = size_sat_add(model, modelstats_bytes(nseq, L, q, o ? o->pair_freqs : MODELSTATS_FIJ_AUTO));
 	/* shared data: merged copy (L bytes a row), transposed alignment (L), sparse entries (up to
 	 * 4 L), weights and row pointers */
 	const int batched = q == 2 && !(o && o->bin_per_site);
@@ -86,7 +88,7 @@ size_t fit_memory_bytes(size_t nseq, size_t L, size_t q, size_t nthreads, const 
 
 /* ---- provenance ----------------------------------------------------------------------- */
 
-static int copy_provenance(const msa *m, const fit_opts *o, size_t nunique, double meff,
+static int copy_provenance(const msa *m, const double *w, const fit_opts *o, size_t nunique, double meff,
                            plm_model *mod, plm_err *err)
 {
 	strcpy(mod->rule, "plm");
@@ -97,7 +99,8 @@ static int copy_provenance(const msa *m, const fit_opts *o, size_t nunique, doub
 	mod->no_fields = o->no_fields;
 	mod->nunique = nunique;
 	mod->meff = meff;
-	return model_copy_alignment(mod, m, err);
+	int st = model_copy_alignment(mod, m, err);
+	return st == PLM_OK ? modelstats_record(mod, m, w, o->pair_freqs, err) : st;
 }
 
 /* ---- the parallel fit ----------------------------------------------------------------- */
@@ -691,7 +694,7 @@ int fit_model_rows(const msa *m, const double *w, const fit_opts *o, size_t lo, 
 	plm_model *mod = NULL;
 	st = model_create_rows(m->L, m->abc.q, lo, hi - lo, &mod, err);
 	if (st == PLM_OK)
-		st = copy_provenance(m, &opts, nu, meff, mod, err);
+		st = copy_provenance(m, w, &opts, nu, meff, mod, err);
 	if (st == PLM_OK)
 		st = fit_sites(&d, &opts, mod, err);
 	if (st == PLM_OK && opts.symmetric)

@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "model.h"
+#include "modelstats.h"
 #include "msa.h"
 
 /* Defaults, each defined once (shown by plmem fit -h through PLM_STR). */
@@ -54,6 +55,8 @@ typedef struct fit_opts {
 	int bin_per_site;    /* 1: q = 2 solved site by site (two sgemv per evaluation) instead of
 	                        all sites together (fitbin.h); the same problems (for comparisons) */
 	size_t max_memory;   /* bytes the fit may use (fit_memory_check); 0: the physical memory */
+	modelstats_fij pair_freqs; /* which pair frequencies the model keeps (modelstats.h; default:
+	                        by the size rule) */
 	fit_progress_fn progress; /* optional, NULL for none */
 	void *progress_ctx;
 } fit_opts;

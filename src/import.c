@@ -269,8 +269,8 @@ static double le_float(const uint8_t *p, unsigned prec)
 	return d;
 }
 
-/* N floats of the file into DST (NULL: read and drop them).  With DST, every value must be
- * finite and fit a float; WHAT names the section in messages. */
+/* N floats of the file into DST, every one finite and within a float's range; WHAT names the
+ * section in messages. */
 static int plmc_floats(src *s, unsigned prec, float *dst, size_t n, const char *what)
 {
 	uint8_t buf[8 * IMPORT_CHUNK];
@@ -280,7 +280,7 @@ static int plmc_floats(src *s, unsigned prec, float *dst, size_t n, const char *
 		int rc = src_take(s, buf, k * prec, what);
 		if (rc != PLM_OK)
 			return rc;
-		for (size_t t = 0; dst != NULL && t < k; t++) {
+		for (size_t t = 0; t < k; t++) {
 			double v = le_float(buf + t * prec, prec);
 			if (!isfinite(v) || fabs(v) > FLT_MAX)
 				return plm_fail(s->err, PLM_EFORMAT, "%s: byte %llu: %s value %zu is %s", s->path,
@@ -290,6 +290,45 @@ static int plmc_floats(src *s, unsigned prec, float *dst, size_t n, const char *
 		}
 		done += k;
 	}
+	return PLM_OK;
+}
+
+/* N floats of the file into *OUT, a float array grown as the bytes arrive (src_take_grown:
+ * nothing is allocated at a size the stream has not shown).  Every value must be finite and
+ * within a float's range, except that with UNKNOWN_OK a section of NaN only is plmem's mark of
+ * values not known (plmem-export(1)): then *OUT is NULL.  *OUT is NULL too when N is 0. */
+static int plmc_floats_grown(src *s, unsigned prec, size_t n, int unknown_ok, float **out, const char *what)
+{
+	*out = NULL;
+	uint64_t at = s->off;
+	uint8_t *b;
+	int rc = src_take_grown(s, &b, n * prec, what);
+	if (rc != PLM_OK)
+		return rc;
+	float *f = (float *)(void *)b; /* in place: value k's bytes are read before f[k] is written */
+	size_t nan = 0, bad = n;
+	for (size_t k = 0; k < n; k++) {
+		double v = le_float(b + k * prec, prec);
+		nan += isnan(v) != 0;
+		if ((!isfinite(v) || fabs(v) > FLT_MAX) && bad == n && !(unknown_ok && isnan(v)))
+			bad = k;
+		f[k] = (float)v;
+	}
+	if (bad == n && nan > 0 && nan < n) /* NaN among numbers: the first NaN is the problem */
+		for (bad = 0; !isnan(f[bad]); bad++)
+			;
+	if (bad < n) {
+		double v = le_float(b + bad * prec, prec);
+		rc = plm_fail(s->err, PLM_EFORMAT, "%s: byte %llu: %s value %zu is %s", s->path,
+		              (unsigned long long)(at + bad * prec), what, bad + 1,
+		              isfinite(v) ? "too large for a 32-bit float" : "not a finite number");
+	}
+	if (rc != PLM_OK || n == 0 || nan == n) {
+		free(b);
+		return rc;
+	}
+	float *t = realloc(b, n * sizeof *t); /* prec 8: half the bytes */
+	*out = t ? t : f;
 	return PLM_OK;
 }
 
@@ -344,15 +383,41 @@ static int plmc_numbering(plm_model *m, const uint8_t *seq, const int32_t *idx, 
 	return PLM_OK;
 }
 
-static int read_plmc(src *s, const char *cmdline, plm_model **out)
+/* A plmc file as read, before it becomes a model. */
+typedef struct plmc_in {
+	src *s;
+	unsigned prec;          /* 4 or 8 bytes per float */
+	size_t L, q, nseq;      /* nseq = N_valid + N_invalid */
+	int32_t v[PLMC_HEAD_INTS];
+	double theta, lh, lj, lg, neff;
+	plm_alphabet abc;
+	uint8_t *seq;           /* L focus letters */
+	uint8_t *ib;            /* L int32 numbering, decoded in place: idx */
+	int32_t *idx;
+	float *nb, *fi, *h, *fij; /* neighbour counts, f_i, h_i, f_ij (NULL: not known) */
+} plmc_in;
+
+static void plmc_in_free(plmc_in *p)
 {
+	free(p->seq);
+	free(p->ib);
+	free(p->nb);
+	free(p->fi);
+	free(p->h);
+	free(p->fij);
+}
+
+/* The 5 int32, the sizes against the file's, the 5 floats and the alphabet. */
+static int plmc_header(plmc_in *p)
+{
+	src *s = p->s;
 	plm_err *err = s->err;
 	const char *path = s->path;
 	uint8_t head[4 * PLMC_HEAD_INTS];
 	int rc = src_take(s, head, sizeof head, "the header (5 int32: L, q, N_valid, N_invalid, iterations)");
 	if (rc != PLM_OK)
 		return rc;
-	int32_t v[PLMC_HEAD_INTS];
+	int32_t *v = p->v;
 	for (int k = 0; k < PLMC_HEAD_INTS; k++)
 		v[k] = (int32_t)le32(head + 4 * k);
 	if (v[0] < 1)
@@ -364,86 +429,76 @@ static int read_plmc(src *s, const char *cmdline, plm_model **out)
 		if (v[k] < 0)
 			return plm_fail(err, PLM_EFORMAT, "%s: byte %d: %s = %d: not a plmc parameter file", path, 4 * k,
 			                k == 2 ? "N_valid" : "N_invalid", v[k]);
-	size_t L = (size_t)v[0], q = (size_t)v[1], nseq = (size_t)v[2] + (size_t)v[3];
+	p->L = (size_t)v[0];
+	p->q = (size_t)v[1];
+	p->nseq = (size_t)v[2] + (size_t)v[3];
 	uint64_t size4, size8;
-	if (import_plmc_size(L, q, nseq, 4, &size4) || import_plmc_size(L, q, nseq, 8, &size8))
+	if (import_plmc_size(p->L, p->q, p->nseq, 4, &size4) || import_plmc_size(p->L, p->q, p->nseq, 8, &size8))
 		return plm_fail(err, PLM_EFORMAT, "%s: L = %zu, q = %zu: sizes overflow: not a plmc parameter file",
-		                path, L, q);
-	unsigned prec = 4;
+		                path, p->L, p->q);
+	p->prec = 4;
 	if (s->size > 0) {
 		if (s->size == size8 && size8 != size4)
-			prec = 8;
+			p->prec = 8;
 		else if (s->size != size4)
 			return plm_fail(err, PLM_EFORMAT,
 			                "%s: %llu bytes, but a plmc parameter file with L = %zu, q = %zu and %zu sequences "
 			                "has %llu bytes (float32) or %llu (float64): truncated or not a plmc file",
-			                path, (unsigned long long)s->size, L, q, nseq, (unsigned long long)size4,
+			                path, (unsigned long long)s->size, p->L, p->q, p->nseq, (unsigned long long)size4,
 			                (unsigned long long)size8);
 	}
-	s->want = prec == 4 ? size4 : size8;
-
+	s->want = p->prec == 4 ? size4 : size8;
 	uint8_t hf[8 * PLMC_HEAD_FLOATS];
-	if ((rc = src_take(s, hf, PLMC_HEAD_FLOATS * prec, "the header's floats")) != PLM_OK)
+	if ((rc = src_take(s, hf, PLMC_HEAD_FLOATS * p->prec, "the header's floats")) != PLM_OK)
 		return rc;
-	double theta = le_float(hf, prec), lh = le_float(hf + prec, prec), lj = le_float(hf + 2 * prec, prec);
-	double neff = le_float(hf + 4 * prec, prec);
-
+	p->theta = le_float(hf, p->prec);
+	p->lh = le_float(hf + p->prec, p->prec);
+	p->lj = le_float(hf + 2 * p->prec, p->prec);
+	p->lg = le_float(hf + 3 * p->prec, p->prec);
+	p->neff = le_float(hf + 4 * p->prec, p->prec);
 	char letters[ALPHABET_MAXQ + 1] = { 0 };
 	uint64_t abc_off = s->off;
-	if ((rc = src_take(s, letters, q, "the alphabet")) != PLM_OK)
+	if ((rc = src_take(s, letters, p->q, "the alphabet")) != PLM_OK)
 		return rc;
-	plm_alphabet abc;
 	plm_err e2;
-	if (memchr(letters, '\0', q) != NULL)
+	if (memchr(letters, '\0', p->q) != NULL)
 		return plm_fail(err, PLM_EFORMAT, "%s: byte %llu: the alphabet holds a NUL byte: not a plmc parameter file",
 		                path, (unsigned long long)abc_off);
-	if (alphabet_for_letters(letters, &abc, &e2) != PLM_OK)
+	if (alphabet_for_letters(letters, &p->abc, &e2) != PLM_OK)
 		return plm_fail(err, PLM_EFORMAT, "%s: byte %llu: %s", path, (unsigned long long)abc_off, e2.msg);
-	if ((rc = plmc_floats(s, prec, NULL, nseq, "the sequence weights")) != PLM_OK)
-		return rc;
+	return PLM_OK;
+}
 
-	/* Nothing is allocated at a size the header announces before the stream has shown it
-	 * holds that much (a gzip stream's size is not known in advance): the per-position
-	 * sections go to buffers grown as they arrive, and the model (J: L L q q floats) is made
-	 * only after the pair frequencies (L (L - 1) / 2 q q values) have been read. */
-	plm_model *m = NULL;
-	uint8_t *seq = NULL, *ib = NULL, *hb = NULL;
-	int32_t *idx = NULL;
-	float *blk = malloc(q * q * sizeof *blk);
-	if (blk == NULL) {
-		rc = plm_fail(err, PLM_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((rc = src_take_grown(s, &seq, L, "the focus sequence")) != PLM_OK ||
-	    (rc = src_take_grown(s, &ib, 4 * L, "the position numbering")) != PLM_OK)
-		goto done;
-	idx = (int32_t *)ib; /* in place: element i's 4 bytes are read before it is written */
+/* The sections before the couplings: neighbours, focus, numbering, f_i, h_i, f_ij.  Each goes
+ * to a buffer grown as it arrives: the model (J: L L q q floats) is made only after the pair
+ * frequencies (L (L - 1) / 2 q q values) have been read, so J is at most about twice what the
+ * stream has shown (a gzip stream's size is not known in advance). */
+static int plmc_sections(plmc_in *p)
+{
+	src *s = p->s;
+	size_t L = p->L, q = p->q;
+	int rc = plmc_floats_grown(s, p->prec, p->nseq, 1, &p->nb, "the sequence weights");
+	if (rc == PLM_OK)
+		rc = src_take_grown(s, &p->seq, L, "the focus sequence");
+	if (rc == PLM_OK)
+		rc = src_take_grown(s, &p->ib, 4 * L, "the position numbering");
+	if (rc != PLM_OK)
+		return rc;
+	p->idx = (int32_t *)(void *)p->ib; /* in place: element i's 4 bytes are read before it is written */
 	for (size_t i = 0; i < L; i++)
-		idx[i] = (int32_t)le32(ib + 4 * i);
-	if ((rc = plmc_floats(s, prec, NULL, L * q, "the frequencies f_i")) != PLM_OK)
-		goto done;
-	uint64_t h_off = s->off;
-	if ((rc = src_take_grown(s, &hb, L * q * prec, "the fields h_i")) != PLM_OK)
-		goto done;
-	for (size_t i = 0; i + 1 < L && rc == PLM_OK; i++)
-		for (size_t j = i + 1; j < L && rc == PLM_OK; j++)
-			rc = plmc_floats(s, prec, NULL, q * q, "the pair frequencies f_ij");
-	if (rc != PLM_OK || (rc = model_create(L, q, &m, err)) != PLM_OK)
-		goto done;
-	m->abc = abc;
-	if ((rc = plmc_numbering(m, seq, idx, err)) != PLM_OK)
-		goto done;
-	for (size_t k = 0; k < L * q; k++) {
-		double x = le_float(hb + k * prec, prec);
-		if (!isfinite(x) || fabs(x) > FLT_MAX) {
-			rc = plm_fail(err, PLM_EFORMAT, "%s: byte %llu: the fields h_i value %zu is %s", path,
-			              (unsigned long long)(h_off + k * prec), k + 1,
-			              isfinite(x) ? "too large for a 32-bit float" : "not a finite number");
-			goto done;
-		}
-		m->h[k] = (float)x;
-	}
-	/* e_ij for i < j, the state at i the row: J_ij(a, b) = e_ij(a, b) = J_ji(b, a) */
+		p->idx[i] = (int32_t)le32(p->ib + 4 * i);
+	if ((rc = plmc_floats_grown(s, p->prec, L * q, 1, &p->fi, "the frequencies f_i")) != PLM_OK ||
+	    (rc = plmc_floats_grown(s, p->prec, L * q, 0, &p->h, "the fields h_i")) != PLM_OK)
+		return rc;
+	return plmc_floats_grown(s, p->prec, model_npairs(L) * q * q, 1, &p->fij, "the pair frequencies f_ij");
+}
+
+/* The couplings e_ij for i < j, the state at i the row: J_ij(a, b) = e_ij(a, b) = J_ji(b, a). */
+static int plmc_couplings(src *s, unsigned prec, plm_model *m)
+{
+	size_t L = m->L, q = m->q;
+	float blk[ALPHABET_MAXQ * ALPHABET_MAXQ];
+	int rc = PLM_OK;
 	for (size_t i = 0; i + 1 < L && rc == PLM_OK; i++)
 		for (size_t j = i + 1; j < L && rc == PLM_OK; j++) {
 			rc = plmc_floats(s, prec, blk, q * q, "the couplings e_ij");
@@ -452,27 +507,60 @@ static int read_plmc(src *s, const char *cmdline, plm_model **out)
 				for (size_t b = 0; b < q; b++)
 					ij[a * q + b] = ji[b * q + a] = blk[a * q + b];
 		}
-	if (rc != PLM_OK)
-		goto done;
-	if (!src_at_end(s)) {
-		rc = plm_fail(err, PLM_EFORMAT,
+	if (rc == PLM_OK && !src_at_end(s))
+		rc = plm_fail(s->err, PLM_EFORMAT,
 		              "%s: byte %llu: unexpected data after the couplings (the header's sizes give %llu bytes)",
-		              path, (unsigned long long)s->off, (unsigned long long)s->want);
-		goto done;
+		              s->path, (unsigned long long)s->off, (unsigned long long)s->want);
+	return rc;
+}
+
+/* What the file tells of its data into M: the settings, the counts, the weights (w_s = 1 / the
+ * neighbour count, 0 for a skipped sequence) and the frequencies (moved: P's become NULL). */
+static int plmc_record(plmc_in *p, plm_model *m, plm_err *err)
+{
+	m->theta = p->theta;
+	m->lambda_h = p->lh;
+	m->lambda_j = p->lj;
+	m->lambda_group = p->lg;
+	m->max_iter = p->v[4] > 0 ? (uint64_t)p->v[4] : 0;
+	m->nseq = (uint64_t)p->v[2];
+	m->nseq_in = (uint64_t)p->nseq;
+	m->meff = isnan(p->neff) ? 0.0 : p->neff;
+	memcpy(m->h, p->h, m->L * m->q * sizeof *m->h);
+	m->fi = p->fi;
+	m->fij = p->fij;
+	p->fi = p->fij = NULL;
+	if (p->nb != NULL) {
+		m->weights = plm_calloc(p->nseq, sizeof *m->weights, "sequence weights", err);
+		if (m->weights == NULL)
+			return PLM_ENOMEM;
+		m->nweights = p->nseq;
+		for (size_t k = 0; k < p->nseq; k++)
+			m->weights[k] = p->nb[k] == 0.0f ? 0.0 : 1.0 / (double)p->nb[k];
 	}
-	m->theta = theta;
-	m->lambda_h = lh;
-	m->lambda_j = lj;
-	m->max_iter = v[4] > 0 ? (uint64_t)v[4] : 0;
-	m->nseq = (uint64_t)v[2];
-	m->nseq_in = (uint64_t)nseq;
-	m->meff = neff;
-	rc = finish_model(m, MODEL_RULE_PLMC, path, cmdline, err);
-done:
-	free(seq);
-	free(ib); /* idx lives in it */
-	free(hb);
-	free(blk);
+	return PLM_OK;
+}
+
+static int read_plmc(src *s, const char *cmdline, plm_model **out)
+{
+	plmc_in p;
+	memset(&p, 0, sizeof p);
+	p.s = s;
+	plm_model *m = NULL;
+	int rc = plmc_header(&p);
+	if (rc == PLM_OK)
+		rc = plmc_sections(&p);
+	if (rc == PLM_OK && (rc = model_create(p.L, p.q, &m, s->err)) == PLM_OK) {
+		m->abc = p.abc;
+		rc = plmc_numbering(m, p.seq, p.idx, s->err);
+	}
+	if (rc == PLM_OK)
+		rc = plmc_couplings(s, p.prec, m);
+	if (rc == PLM_OK)
+		rc = plmc_record(&p, m, s->err);
+	if (rc == PLM_OK)
+		rc = finish_model(m, MODEL_RULE_PLMC, s->path, cmdline, s->err);
+	plmc_in_free(&p);
 	if (rc != PLM_OK) {
 		model_destroy(m);
 		return rc;

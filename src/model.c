@@ -5,6 +5,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,30 @@ void model_destroy(plm_model *m)
 	free(m->status);
 	free(m->gnorm);
 	free(m->fx);
+	model_drop_stats(m);
 	free(m);
+}
+
+void model_drop_stats(plm_model *m)
+{
+	free(m->weights);
+	free(m->fi);
+	free(m->fij);
+	m->weights = NULL;
+	m->fi = NULL;
+	m->fij = NULL;
+	m->nweights = 0;
+}
+
+size_t model_npairs(size_t L)
+{
+	return L < 2 ? 0 : (L % 2 ? (L - 1) / 2 * L : L / 2 * (L - 1));
+}
+
+size_t model_fij_floats(size_t L, size_t q)
+{
+	size_t n;
+	return size_mul(model_npairs(L), q * q, &n) ? 0 : n;
 }
 
 long model_user_index(const plm_model *m, size_t i)
@@ -400,12 +424,13 @@ static char *rb_str(rbuf *b)
 
 /* ---- layout --------------------------------------------------------------------------- */
 
-/* Offsets of the data section and of the whole file for L, q and a metadata length.
- * Returns -1 when they overflow 64 bits. */
-static int layout(uint64_t L, uint64_t q, uint64_t meta_len, uint64_t *data_off, uint64_t *file_len)
+/* Offsets of the data section and of the whole file for L, q, a metadata length and a
+ * statistics section length (0 in version 1).  Returns -1 when they overflow 64 bits. */
+static int layout(uint64_t L, uint64_t q, uint64_t meta_len, uint64_t stats_len, uint64_t *data_off,
+                  uint64_t *file_len)
 {
 	const uint64_t max = UINT64_MAX / 8;
-	if (L == 0 || q == 0 || L > max || q > max || meta_len > max)
+	if (L == 0 || q == 0 || L > max || q > max || meta_len > max || stats_len > max)
 		return -1;
 	uint64_t off = MODEL_HEADER_LEN + meta_len;
 	off = (off + MODEL_ALIGN - 1) / MODEL_ALIGN * MODEL_ALIGN;
@@ -415,11 +440,44 @@ static int layout(uint64_t L, uint64_t q, uint64_t meta_len, uint64_t *data_off,
 	if (lq != 0 && lq > max / lq)
 		return -1;
 	uint64_t floats = lq + lq * lq;
-	if (floats > (max - off) / 4)
+	if (floats > (max - off) / 4 || stats_len > max - off - 4 * floats)
 		return -1;
 	*data_off = off;
-	*file_len = off + 4 * floats + 4;
+	*file_len = off + 4 * floats + stats_len + 4;
 	return 0;
+}
+
+/* ---- the statistics section (version 2) ------------------------------------------------- */
+
+/* u64 nweights, u32 has_fi, u32 has_fij, f64 lambda_group, then the arrays (plmem-model(5)). */
+#define MODEL_STATS_FIXED 24u
+
+static int mul_u64(uint64_t a, uint64_t b, uint64_t *out)
+{
+	if (a != 0 && b > UINT64_MAX / a)
+		return -1;
+	*out = a * b;
+	return 0;
+}
+
+/* Bytes of a statistics section with NW weights, f_i when HAS_FI and f_ij when HAS_FIJ, for
+ * L < 2^32 and q < 2^32 (layout's bounds); -1 on overflow of 64 bits. */
+static int stats_bytes(uint64_t L, uint64_t q, uint64_t nw, int has_fi, int has_fij, uint64_t *out)
+{
+	uint64_t pairs = L % 2 ? (L - 1) / 2 * L : L / 2 * (L - 1), wb, fb = 0, pb = 0, n;
+	if (mul_u64(nw, 8, &wb) || (has_fi && mul_u64(L * q, 4, &fb)) ||
+	    (has_fij && (mul_u64(pairs, q * q, &pb) || mul_u64(pb, 4, &pb))))
+		return -1;
+	n = MODEL_STATS_FIXED;
+	if (wb > UINT64_MAX - n || fb > UINT64_MAX - n - wb || pb > UINT64_MAX - n - wb - fb)
+		return -1;
+	*out = n + wb + fb + pb;
+	return 0;
+}
+
+static int model_stats_bytes(const plm_model *m, uint64_t *out)
+{
+	return stats_bytes(m->L, m->q, m->weights ? m->nweights : 0, m->fi != NULL, m->fij != NULL, out);
 }
 
 static void encode_meta(const plm_model *m, wbuf *b)
@@ -508,7 +566,34 @@ struct model_out {
 	size_t rowlen;    /* floats per row of J: L q^2 */
 	size_t rows_left; /* rows of J still to come */
 	const char *path;
+	const plm_model *m; /* its statistics are written last, by model_out_close */
 };
+
+/* The statistics section of O's model (plmem-model(5)), folded into the CRC. */
+static int put_stats(model_out *o)
+{
+	const plm_model *m = o->m;
+	size_t nw = m->weights ? m->nweights : 0;
+	uint8_t fixed[MODEL_STATS_FIXED];
+	put_u64(fixed, nw);
+	put_u32(fixed + 8, m->fi != NULL);
+	put_u32(fixed + 12, m->fij != NULL);
+	put_u64(fixed + 16, f64_bits(m->lambda_group));
+	if (put_bytes(o->f.fp, fixed, sizeof fixed, &o->crc) != 0)
+		return -1;
+	for (size_t s = 0; s < nw; s += MODEL_CHUNK / 2) {
+		size_t k = nw - s < MODEL_CHUNK / 2 ? nw - s : MODEL_CHUNK / 2;
+		for (size_t t = 0; t < k; t++)
+			put_u64(o->buf + 8 * t, f64_bits(m->weights[s + t]));
+		if (put_bytes(o->f.fp, o->buf, 8 * k, &o->crc) != 0)
+			return -1;
+	}
+	if (m->fi != NULL && put_floats(o->f.fp, m->fi, m->L * m->q, o->buf, &o->crc) != 0)
+		return -1;
+	if (m->fij != NULL && put_floats(o->f.fp, m->fij, model_fij_floats(m->L, m->q), o->buf, &o->crc) != 0)
+		return -1;
+	return 0;
+}
 
 void model_out_abort(model_out *o)
 {
@@ -527,10 +612,13 @@ int model_out_open(const plm_model *m, const char *path, model_out **out, plm_er
 	if (m->refseq != NULL && strlen(m->refseq) != m->L)
 		return plm_fail(err, PLM_EINVAL, "%s: model_write: refseq has %zu letters, not L = %zu", path,
 		                strlen(m->refseq), m->L);
+	if (m->weights == NULL ? m->nweights != 0 : m->nweights == 0)
+		return plm_fail(err, PLM_EINVAL, "%s: model_write: %zu weights but %s list", path, m->nweights,
+		                m->weights ? "a" : "no");
 	wbuf meta = { 0 };
 	encode_meta(m, &meta);
-	uint64_t data_off, file_len;
-	if (meta.oom || layout(m->L, m->q, meta.n, &data_off, &file_len) != 0) {
+	uint64_t data_off, file_len, slen;
+	if (meta.oom || model_stats_bytes(m, &slen) != 0 || layout(m->L, m->q, meta.n, slen, &data_off, &file_len) != 0) {
 		free(meta.p);
 		return plm_fail(err, meta.oom ? PLM_ENOMEM : PLM_ERANGE, "%s: model too large to write", path);
 	}
@@ -543,7 +631,7 @@ int model_out_open(const plm_model *m, const char *path, model_out **out, plm_er
 	put_u64(head + 32, m->q);
 	put_u64(head + 40, meta.n);
 	put_u64(head + 48, data_off);
-	/* 56..63: reserved, zero */
+	put_u64(head + 56, slen);
 
 	model_out *o = calloc(1, sizeof *o);
 	if (o == NULL || (o->buf = malloc(4 * MODEL_CHUNK)) == NULL) {
@@ -559,6 +647,7 @@ int model_out_open(const plm_model *m, const char *path, model_out **out, plm_er
 		return rc;
 	}
 	o->path = o->f.path;
+	o->m = m;
 	o->rowlen = m->L * m->q * m->q;
 	o->rows_left = m->L;
 	o->crc = crc32(0L, Z_NULL, 0);
@@ -609,6 +698,8 @@ int model_out_close(model_out *o, plm_err *err)
 	int rc = PLM_OK;
 	if (o->rows_left != 0)
 		rc = plm_fail(err, PLM_EINVAL, "%s: model_write: %zu rows of couplings missing", o->path, o->rows_left);
+	if (rc == PLM_OK && put_stats(o) != 0)
+		rc = plm_fail_errno(err, PLM_EIO, "%s: write error", o->path);
 	if (rc == PLM_OK) {
 		uint8_t tail[4];
 		put_u32(tail, (uint32_t)o->crc);
@@ -735,108 +826,183 @@ static int decode_meta(plm_model *m, const uint8_t *p, size_t n, const char *pat
 	return PLM_OK;
 }
 
-int model_read(const char *path, plm_model **out, plm_err *err)
+/* The header's fields, checked against one another and the file's size. */
+typedef struct model_head {
+	uint8_t raw[MODEL_HEADER_LEN];
+	uint32_t version;
+	uint64_t file_len, L, q, meta_len, data_off, stats_len;
+} model_head;
+
+/* Read and check the header of FP (SIZE bytes long): magic, version, sizes. */
+static int read_header(FILE *fp, const char *path, uint64_t size, model_head *h, plm_err *err)
 {
-	*out = NULL;
-	FILE *fp;
-	uint64_t size;
-	/* '-' (standard input), gzip and pipes arrive as a regular temporary file */
-	int orc = plm_open_regular(path, &fp, &size, err);
-	if (orc != PLM_OK)
-		return orc;
-	uint8_t head[MODEL_HEADER_LEN];
-	size_t got = fread(head, 1, sizeof head, fp);
-	int rc = PLM_OK;
-	if (got < 8 && memcmp(head, MODEL_MAGIC, got) == 0) {
-		rc = got == 0 ? plm_fail(err, PLM_EFORMAT, "%s: not a plmem model (empty file)", path)
-		              : plm_fail(err, PLM_EFORMAT, "%s: truncated: expected at least %u bytes, found %zu",
-		                         path, MODEL_HEADER_LEN, got);
-	} else if (memcmp(head, MODEL_MAGIC, 8) != 0) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: not a plmem model (bad magic)", path);
-	} else if (got < sizeof head) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: truncated: expected at least %u bytes, found %zu", path,
-		              MODEL_HEADER_LEN, got);
+	uint8_t *head = h->raw;
+	size_t got = fread(head, 1, MODEL_HEADER_LEN, fp);
+	if (got < 8 && memcmp(head, MODEL_MAGIC, got) == 0)
+		return got == 0 ? plm_fail(err, PLM_EFORMAT, "%s: not a plmem model (empty file)", path)
+		                : plm_fail(err, PLM_EFORMAT, "%s: truncated: expected at least %u bytes, found %zu",
+		                           path, MODEL_HEADER_LEN, got);
+	if (memcmp(head, MODEL_MAGIC, 8) != 0)
+		return plm_fail(err, PLM_EFORMAT, "%s: not a plmem model (bad magic)", path);
+	if (got < MODEL_HEADER_LEN)
+		return plm_fail(err, PLM_EFORMAT, "%s: truncated: expected at least %u bytes, found %zu", path,
+		                MODEL_HEADER_LEN, got);
+	h->version = get_u32(head + 8);
+	h->file_len = get_u64(head + 16);
+	h->L = get_u64(head + 24);
+	h->q = get_u64(head + 32);
+	h->meta_len = get_u64(head + 40);
+	h->data_off = get_u64(head + 48);
+	/* version 1: bytes 56-63 reserved, zero (the writer wrote zeros; the padding is checked too) */
+	h->stats_len = h->version >= 2 ? get_u64(head + 56) : 0;
+	uint64_t want_off, want_len;
+	if (h->version == 0 || h->version > MODEL_FORMAT_VERSION)
+		return plm_fail(err, PLM_EFORMAT,
+		                "%s: model format version %u is not supported (this plmem reads versions 1 to %u%s)",
+		                path, h->version, MODEL_FORMAT_VERSION,
+		                h->version > MODEL_FORMAT_VERSION ? "; upgrade plmem" : "");
+	if (get_u32(head + 12) != MODEL_HEADER_LEN || h->q < 2 || h->q > ALPHABET_MAXQ ||
+	    (h->version >= 2 && h->stats_len < MODEL_STATS_FIXED) ||
+	    layout(h->L, h->q, h->meta_len, h->stats_len, &want_off, &want_len) != 0 || want_off != h->data_off ||
+	    want_len != h->file_len)
+		return plm_fail(err, PLM_EFORMAT, "%s: damaged header (the sizes do not agree)", path);
+	if (h->version == 1 && get_u64(head + 56) != 0)
+		return plm_fail(err, PLM_EFORMAT, "%s: damaged header (reserved bytes 56-63 are not zero)", path);
+	if (size < h->file_len)
+		return plm_fail(err, PLM_EFORMAT, "%s: truncated: expected %llu bytes, found %llu", path,
+		                (unsigned long long)h->file_len, (unsigned long long)size);
+	if (size > h->file_len)
+		return plm_fail(err, PLM_EFORMAT,
+		                "%s: %llu unexpected bytes after the end of the model (expected %llu bytes, found %llu)",
+		                path, (unsigned long long)(size - h->file_len), (unsigned long long)h->file_len,
+		                (unsigned long long)size);
+	return PLM_OK;
+}
+
+/* N bytes of FP into P, folded into the CRC. */
+static int get_bytes(FILE *fp, uint8_t *p, size_t n, uLong *crc)
+{
+	if (fread(p, 1, n, fp) != n)
+		return -1;
+	for (size_t k = 0; k < n; k += (size_t)1 << 30)
+		*crc = crc32(*crc, p + k, (uInt)(n - k < ((size_t)1 << 30) ? n - k : ((size_t)1 << 30)));
+	return 0;
+}
+
+/* 1 when the N values are all finite. */
+static int all_finite_f(const float *x, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!isfinite(x[k]))
+			return 0;
+	return 1;
+}
+
+/* The statistics section (H->stats_len bytes, version 2) into M; the sizes it announces must
+ * add up to the section's length (which the file's length bounds) before anything is allocated. */
+static int read_stats(FILE *fp, const model_head *h, plm_model *m, uint8_t *buf, uLong *crc, const char *path,
+                      plm_err *err)
+{
+	uint8_t fixed[MODEL_STATS_FIXED];
+	if (get_bytes(fp, fixed, sizeof fixed, crc) != 0)
+		return plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+	uint64_t nw = get_u64(fixed), want;
+	uint32_t has_fi = get_u32(fixed + 8), has_fij = get_u32(fixed + 12);
+	m->lambda_group = bits_f64(get_u64(fixed + 16));
+	if (has_fi > 1 || has_fij > 1 || stats_bytes(m->L, m->q, nw, (int)has_fi, (int)has_fij, &want) != 0 ||
+	    want != h->stats_len)
+		return plm_fail(err, PLM_EFORMAT, "%s: malformed statistics section (its sizes do not agree)", path);
+	if ((nw > 0 && (m->weights = plm_calloc((size_t)nw, sizeof *m->weights, "sequence weights", err)) == NULL) ||
+	    (has_fi && (m->fi = plm_calloc(m->L * m->q, sizeof *m->fi, "frequencies", err)) == NULL) ||
+	    (has_fij && (m->fij = plm_calloc(model_fij_floats(m->L, m->q), sizeof *m->fij, "pair frequencies", err)) == NULL))
+		return PLM_ENOMEM;
+	m->nweights = (size_t)nw;
+	for (size_t s = 0; s < m->nweights; s += MODEL_CHUNK / 2) {
+		size_t k = m->nweights - s < MODEL_CHUNK / 2 ? m->nweights - s : MODEL_CHUNK / 2;
+		if (get_bytes(fp, buf, 8 * k, crc) != 0)
+			return plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+		for (size_t t = 0; t < k; t++)
+			m->weights[s + t] = bits_f64(get_u64(buf + 8 * t));
 	}
-	if (rc != PLM_OK) {
-		fclose(fp);
-		return rc;
-	}
-	uint32_t version = get_u32(head + 8);
-	uint64_t file_len = get_u64(head + 16), L = get_u64(head + 24), q = get_u64(head + 32);
-	uint64_t meta_len = get_u64(head + 40), data_off = get_u64(head + 48), want_off, want_len;
-	if (version == 0 || version > MODEL_FORMAT_VERSION) {
-		rc = plm_fail(err, PLM_EFORMAT,
-		              "%s: model format version %u is not supported (this plmem reads version %u%s)", path,
-		              version, MODEL_FORMAT_VERSION, version > MODEL_FORMAT_VERSION ? "; upgrade plmem" : "");
-	} else if (get_u32(head + 12) != MODEL_HEADER_LEN || q < 2 || q > ALPHABET_MAXQ ||
-	           layout(L, q, meta_len, &want_off, &want_len) != 0 || want_off != data_off ||
-	           want_len != file_len) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: damaged header (the sizes do not agree)", path);
-	} else if (get_u64(head + 56) != 0) {
-		/* plmem-model(5): reserved, zero (the writer writes zeros; the padding is checked too) */
-		rc = plm_fail(err, PLM_EFORMAT, "%s: damaged header (reserved bytes 56-63 are not zero)", path);
-	} else if (size < file_len) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: truncated: expected %llu bytes, found %llu", path,
-		              (unsigned long long)file_len, (unsigned long long)size);
-	} else if (size > file_len) {
-		rc = plm_fail(err, PLM_EFORMAT, "%s: %llu unexpected bytes after the end of the model (expected %llu bytes, found %llu)",
-		              path, (unsigned long long)(size - file_len), (unsigned long long)file_len,
-		              (unsigned long long)size);
-	}
-	if (rc != PLM_OK) {
-		fclose(fp);
-		return rc;
-	}
-	/* the file length agrees with the header: the allocations below are bounded by it */
+	if ((m->fi != NULL && get_floats(fp, m->fi, m->L * m->q, buf, crc) != 0) ||
+	    (m->fij != NULL && get_floats(fp, m->fij, model_fij_floats(m->L, m->q), buf, crc) != 0))
+		return plm_fail_errno(err, PLM_EIO, "%s: read error", path);
+	return PLM_OK;
+}
+
+/* The checks of the statistics that need the metadata (after the CRC matched). */
+static int check_stats(const plm_model *m, const char *path, plm_err *err)
+{
+	if (m->weights != NULL && m->nweights != m->nseq_in)
+		return plm_fail(err, PLM_EFORMAT, "%s: statistics section: %zu sequence weights for %llu sequences read",
+		                path, m->nweights, (unsigned long long)m->nseq_in);
+	for (size_t s = 0; s < m->nweights; s++)
+		if (!isfinite(m->weights[s]))
+			return plm_fail(err, PLM_EFORMAT, "%s: statistics section: weight %zu is not a finite number", path,
+			                s + 1);
+	if ((m->fi != NULL && !all_finite_f(m->fi, m->L * m->q)) ||
+	    (m->fij != NULL && !all_finite_f(m->fij, model_fij_floats(m->L, m->q))))
+		return plm_fail(err, PLM_EFORMAT, "%s: statistics section: a frequency is not a finite number", path);
+	return PLM_OK;
+}
+
+/* Everything after the header: metadata, h, J, the statistics, the CRC; then the decoding. */
+static int read_body(FILE *fp, const model_head *h, plm_model **out, const char *path, plm_err *err)
+{
 	uLong crc = crc32(0L, Z_NULL, 0);
-	crc = crc32(crc, head, sizeof head);
-	size_t rest = (size_t)(data_off - MODEL_HEADER_LEN);
-	uint8_t *meta = malloc(rest ? rest : 1);
-	uint8_t *buf = malloc(4 * MODEL_CHUNK);
+	crc = crc32(crc, h->raw, MODEL_HEADER_LEN);
+	/* the file length agrees with the header: the allocations below are bounded by it */
+	size_t rest = (size_t)(h->data_off - MODEL_HEADER_LEN);
+	uint8_t *meta = malloc(rest ? rest : 1), *buf = malloc(4 * MODEL_CHUNK), tail[4];
 	plm_model *m = NULL;
-	if (meta == NULL || buf == NULL) {
-		rc = plm_fail(err, PLM_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (fread(meta, 1, rest, fp) != rest) {
+	int rc = meta == NULL || buf == NULL ? plm_fail(err, PLM_ENOMEM, "out of memory") : PLM_OK;
+	if (rc == PLM_OK && get_bytes(fp, meta, rest, &crc) != 0)
 		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
-		goto done;
-	}
-	for (size_t k = 0; k < rest; k += (size_t)1 << 30)
-		crc = crc32(crc, meta + k, (uInt)(rest - k < ((size_t)1 << 30) ? rest - k : ((size_t)1 << 30)));
-	rc = model_create((size_t)L, (size_t)q, &m, err);
-	if (rc != PLM_OK)
-		goto done;
-	if (get_floats(fp, m->h, m->L * m->q, buf, &crc) != 0 ||
-	    get_floats(fp, m->J, m->L * m->L * m->q * m->q, buf, &crc) != 0) {
+	if (rc == PLM_OK)
+		rc = model_create((size_t)h->L, (size_t)h->q, &m, err);
+	if (rc == PLM_OK && (get_floats(fp, m->h, m->L * m->q, buf, &crc) != 0 ||
+	                     get_floats(fp, m->J, m->L * m->L * m->q * m->q, buf, &crc) != 0))
 		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
-		goto done;
-	}
-	uint8_t tail[4];
-	if (fread(tail, 1, 4, fp) != 4) {
+	if (rc == PLM_OK && h->version >= 2)
+		rc = read_stats(fp, h, m, buf, &crc, path, err);
+	if (rc == PLM_OK && fread(tail, 1, 4, fp) != 4)
 		rc = plm_fail_errno(err, PLM_EIO, "%s: read error", path);
-		goto done;
-	}
-	if (get_u32(tail) != (uint32_t)crc) {
+	if (rc == PLM_OK && get_u32(tail) != (uint32_t)crc)
 		rc = plm_fail(err, PLM_EFORMAT, "%s: checksum mismatch: the file is damaged", path);
-		goto done;
-	}
-	for (size_t k = (size_t)meta_len; k < rest; k++)
-		if (meta[k] != 0) {
+	for (size_t k = (size_t)h->meta_len; rc == PLM_OK && k < rest; k++)
+		if (meta[k] != 0)
 			rc = plm_fail(err, PLM_EFORMAT, "%s: malformed metadata section (padding)", path);
-			goto done;
-		}
-	rc = decode_meta(m, meta, (size_t)meta_len, path, err);
-done:
+	if (rc == PLM_OK)
+		rc = decode_meta(m, meta, (size_t)h->meta_len, path, err);
+	if (rc == PLM_OK)
+		rc = check_stats(m, path, err);
+	if (rc == PLM_OK)
+		m->file_version = h->version;
 	free(meta);
 	free(buf);
-	fclose(fp);
 	if (rc != PLM_OK) {
 		model_destroy(m);
 		return rc;
 	}
 	*out = m;
 	return PLM_OK;
+}
+
+int model_read(const char *path, plm_model **out, plm_err *err)
+{
+	*out = NULL;
+	FILE *fp;
+	uint64_t size;
+	/* '-' (standard input), gzip and pipes arrive as a regular temporary file */
+	int rc = plm_open_regular(path, &fp, &size, err);
+	if (rc != PLM_OK)
+		return rc;
+	model_head h;
+	rc = read_header(fp, path, size, &h, err);
+	if (rc == PLM_OK)
+		rc = read_body(fp, &h, out, path, err);
+	fclose(fp);
+	return rc;
 }
 
 /* ---- gauge ---------------------------------------------------------------------------- */

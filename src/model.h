@@ -12,8 +12,9 @@
 #include "err.h"
 #include "msa.h"
 
-/* The version of the file format that model_write writes (model_read reads 1 to this). */
-#define MODEL_FORMAT_VERSION 1u
+/* The version of the file format that model_write writes (model_read reads 1 to this).
+ * Version 2 added the statistics section (the training data's weights and frequencies). */
+#define MODEL_FORMAT_VERSION 2u
 
 /* Per-site convergence status, and its name ("converged", "max-iter", "line-search",
  * "not-fitted"; "unknown" beyond). */
@@ -63,6 +64,19 @@ typedef struct plm_model {
 	uint8_t *status;     /* L: enum model_site_status */
 	double *gnorm;       /* L: final gradient norm */
 	double *fx;          /* L: final objective (regularised negative log-pseudo-likelihood) */
+
+	/* what the model knows of its training data (the statistics section of plmem-model(5));
+	 * NULL / 0 when not known: a model read from a version-1 file, a CCMpred import, a rule
+	 * that does not record them, or a list or table larger than the rules of model_stats.h */
+	size_t nweights;     /* entries of weights: nseq_in when the per-sequence list is kept, else 0 */
+	double *weights;     /* nweights: the weight w_s of each input sequence, in input order; 0 for
+	                        a sequence the filters dropped */
+	float *fi;           /* L x q: weighted single-site frequencies fi[i * q + a] = f_i(a) */
+	float *fij;          /* pairs i < j in order (i = 0: j = 1 .. L - 1, then i = 1, ...), q x q
+	                        each: f_ij(a, b), a the state at i; model_fij(m, i, j) */
+	double lambda_group; /* plmc's group penalty on the couplings (0 for plmem's rules) */
+
+	unsigned file_version; /* the format version of the file it was read from; 0 when not read */
 } plm_model;
 
 /* A zeroed model with h, J, col and the per-site arrays allocated.  Refuses (PLM_ERANGE)
@@ -81,6 +95,22 @@ static inline float *model_J(const plm_model *m, size_t i, size_t j)
 {
 	return m->J + ((i - m->row0) * m->L + j) * m->q * m->q;
 }
+
+/* Number of pairs i < j: L (L - 1) / 2, and the floats of the pair frequencies (times q^2);
+ * 0 on overflow of the second. */
+size_t model_npairs(size_t L);
+size_t model_fij_floats(size_t L, size_t q);
+
+/* The block f_ij (i < j) of the pair frequencies. */
+static inline float *model_fij(const plm_model *m, size_t i, size_t j)
+{
+	/* pairs before row i: sum_{k < i} (L - 1 - k) = i (2L - i - 1) / 2 */
+	size_t p = i * (2 * m->L - i - 1) / 2 + (j - i - 1);
+	return m->fij + p * m->q * m->q;
+}
+
+/* Free and clear the statistics (weights, f_i, f_ij). */
+void model_drop_stats(plm_model *m);
 
 /* Write through a temporary file and rename(); read checks magic, version, sizes against
  * the file length and the CRC32, and names the problem when it refuses a file. */

@@ -425,6 +425,27 @@ static double *scores(const plm_model *m, int include_gap, contacts_gauge g, int
 	return F;
 }
 
+/* M (imported from the plmc file PATH) written as a plmem model, read back and exported for
+ * plmc (to the temporary BACK) is PATH byte for byte; what it does not know is UNKNOWN. */
+static void assert_plmc_round_trip(const plm_model *m, const char *path, const char *back, unsigned unknown)
+{
+	plm_err err;
+	plm_model *r = NULL;
+	ck_assert_int_eq(model_write(m, back, &err), PLM_OK);
+	ck_assert_int_eq(model_read(back, &r, &err), PLM_OK);
+	ck_assert_uint_eq(export_plmc_unknown(r), unknown);
+	ck_assert_int_eq(export_plmc(r, back, &err), PLM_OK);
+	size_t n0, n1;
+	unsigned char *p0 = slurp(path, &n0), *p1 = slurp(back, &n1);
+	ck_assert_uint_eq(n0, n1);
+	for (size_t k = 0; k < n0; k++)
+		if (p0[k] != p1[k])
+			ck_abort_msg("%s: byte %zu differs after import and export", path, k);
+	free(p0);
+	free(p1);
+	model_destroy(r);
+}
+
 START_TEST(test_peer_plmc_kunitz)
 {
 	char pp[512], pc[512];
@@ -456,24 +477,100 @@ START_TEST(test_peer_plmc_kunitz)
 	/* the default scoring (zero-sum gauge, gap excluded) is a different number */
 	double *G = scores(m, 0, CONTACTS_ZERO_SUM, 0);
 	ck_assert_double_gt(fabs(G[1] - F[1]), 1e-4);
-	/* written back in plmc's layout: the same bytes for the alphabet, the fields and the
-	 * couplings as plmc wrote them (the weights and frequencies are zeros) */
+	/* what plmc knew of its data is kept: 106 neighbour counts, f_i (each position sums to 1) */
+	ck_assert_uint_eq(m->nweights, 106);
+	ck_assert_ptr_nonnull(m->fi);
+	ck_assert_ptr_nonnull(m->fij);
+	double wsum = 0, fsum = 0;
+	for (size_t k = 0; k < 106; k++)
+		wsum += m->weights[k];
+	for (size_t a = 0; a < 21; a++)
+		fsum += m->fi[10 * 21 + a];
+	ck_assert_double_eq_tol(wsum, m->meff, 1e-4);
+	ck_assert_double_eq_tol(fsum, 1.0, 1e-5);
+	/* written back in plmc's layout, through a plmem model file: plmc's file byte for byte */
 	char back[256];
 	tmp_name("plmcback", back, sizeof back);
-	ck_assert_int_eq(export_plmc(m, back, &err), PLM_OK);
-	size_t n0, n1;
-	unsigned char *p0 = slurp(pp, &n0), *p1 = slurp(back, &n1);
-	ck_assert_uint_eq(n0, n1);
-	size_t e = (size_t)1378 * 441 * 4, h = (size_t)53 * 21 * 4;
-	ck_assert_int_eq(memcmp(p0, p1, 40 + 21), 0);
-	ck_assert_int_eq(memcmp(p0 + n0 - e, p1 + n1 - e, e), 0);
-	ck_assert_int_eq(memcmp(p0 + n0 - 2 * e - h, p1 + n1 - 2 * e - h, h), 0);
-	free(p0);
-	free(p1);
+	assert_plmc_round_trip(m, pp, back, 0);
 	unlink(back);
 	free(F);
 	free(G);
 	model_destroy(m);
+}
+END_TEST
+
+/* plmc's own file of a focus alignment with lowercase inserts, sequences it skipped and
+ * weights (committed: tests/data/focus_plmc.params, made by plmc from tests/data/focus.a2m with
+ * -f FOC_HUMAN -t 0.3 -le 16.0 -lh 0.01 -m 50): everything kept, and written back byte for byte. */
+START_TEST(test_plmc_focus_fixture)
+{
+	char pp[512], back[256];
+	plm_model *m = NULL;
+	plm_err err;
+	ck_assert_int_eq(import_read(src_path("tests/data/focus_plmc.params", pp, sizeof pp), IMPORT_AUTO, NULL, &m, &err),
+	                 PLM_OK);
+	ck_assert_uint_eq(m->L, 7);
+	ck_assert_str_eq(m->refseq, "MKVLWHE");
+	static const long num[7] = { 5, 6, 8, 9, 11, 12, 13 }; /* the region starts at 5; inserts counted */
+	for (size_t i = 0; i < 7; i++)
+		ck_assert_int_eq(m->resnum[i], num[i]);
+	ck_assert_uint_eq(m->nseq_in, 34);
+	ck_assert_uint_eq(m->nseq, 32);
+	ck_assert_uint_eq(m->nweights, 34);
+	/* the two sequences plmc skipped (B, X) weigh 0; the focus has 21 neighbours */
+	ck_assert(m->weights[32] == 0.0 && m->weights[33] == 0.0);
+	ck_assert(m->weights[0] == 1.0 / 21.0);
+	ck_assert_double_eq_tol(m->theta, 0.3, 1e-7);
+	tmp_name("focusback", back, sizeof back);
+	assert_plmc_round_trip(m, pp, back, 0);
+	unlink(back);
+	model_destroy(m);
+}
+END_TEST
+
+/* A model that knows no weights nor frequencies exports them as NaN (export_plmc_unknown), and
+ * the NaN sections import as not known: the file comes back byte for byte. */
+START_TEST(test_plmc_unknown)
+{
+	char path[256], back[256];
+	tmp_name("unk", path, sizeof path);
+	tmp_name("unkback", back, sizeof back);
+	plm_model *m = make_model(5, "protein", 1, 1), *b = NULL;
+	plm_err err;
+	ck_assert_uint_eq(export_plmc_unknown(m), EXPORT_UNKNOWN_WEIGHTS | EXPORT_UNKNOWN_FI | EXPORT_UNKNOWN_FIJ);
+	ck_assert_int_eq(export_plmc(m, path, &err), PLM_OK);
+	size_t n;
+	unsigned char *bytes = slurp(path, &n);
+	const unsigned char nan32[4] = { 0, 0, 0xc0, 0x7f };
+	size_t fi = 40 + 21 + 30 * 4 + 5 + 5 * 4; /* the header, alphabet, neighbours, focus, numbering */
+	ck_assert_int_eq(memcmp(bytes + 40 + 21, nan32, 4), 0);
+	ck_assert_int_eq(memcmp(bytes + fi, nan32, 4), 0);
+	ck_assert_int_eq(import_read(path, IMPORT_AUTO, NULL, &b, &err), PLM_OK);
+	ck_assert_ptr_null(b->weights);
+	ck_assert_ptr_null(b->fi);
+	ck_assert_ptr_null(b->fij);
+	ck_assert_uint_eq(export_plmc_unknown(b), export_plmc_unknown(m));
+	assert_plmc_round_trip(b, path, back, export_plmc_unknown(m));
+	model_destroy(b);
+	/* a NaN among numbers is refused, naming it */
+	const unsigned char half[4] = { 0, 0, 0, 0x3f };
+	memcpy(bytes + fi, half, 4);
+	write_bytes(back, bytes, n);
+	ck_assert_int_eq(import_read(back, IMPORT_PLMC, NULL, &b, &err), PLM_EFORMAT);
+	char want[96];
+	snprintf(want, sizeof want, "byte %zu: the frequencies f_i value 2 is not a finite number", fi + 4);
+	ck_assert_msg(strstr(err.msg, want) != NULL, "%s", err.msg);
+	/* an infinite neighbour count is refused too */
+	memcpy(bytes + fi, nan32, 4);
+	const unsigned char inf32[4] = { 0, 0, 0x80, 0x7f };
+	memcpy(bytes + 40 + 21 + 8, inf32, 4);
+	write_bytes(back, bytes, n);
+	ck_assert_int_eq(import_read(back, IMPORT_PLMC, NULL, &b, &err), PLM_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "byte 69: the sequence weights value 3 is not a finite number"));
+	free(bytes);
+	model_destroy(m);
+	unlink(path);
+	unlink(back);
 }
 END_TEST
 
@@ -550,6 +647,8 @@ int main(void)
 	tcase_add_test(tc, test_plmc_malformed);
 	tcase_add_test(tc, test_ccmpred_small);
 	tcase_add_test(tc, test_peer_plmc_kunitz);
+	tcase_add_test(tc, test_plmc_focus_fixture);
+	tcase_add_test(tc, test_plmc_unknown);
 	tcase_add_test(tc, test_peer_plmc_potts3);
 	tcase_add_test(tc, test_peer_ccmpred_kunitz);
 	suite_add_tcase(s, tc);

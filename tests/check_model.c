@@ -9,6 +9,8 @@
 #include <zlib.h>
 
 #include "model.h"
+#include "modelstats.h"
+#include "msa.h"
 #include "rng.h"
 
 static char tmpdir[256];
@@ -169,7 +171,7 @@ START_TEST(test_round_trip)
 		size_t n;
 		unsigned char *bytes = slurp(path, &n);
 		ck_assert_int_eq(memcmp(bytes, "PLMEMMOD", 8), 0);
-		ck_assert_uint_eq(bytes[8], 1); /* version 1, little-endian */
+		ck_assert_uint_eq(bytes[8], MODEL_FORMAT_VERSION); /* little-endian */
 		uint64_t off = 0, len = 0;
 		for (int k = 7; k >= 0; k--) {
 			off = off << 8 | bytes[48 + k];
@@ -177,7 +179,8 @@ START_TEST(test_round_trip)
 		}
 		ck_assert_uint_eq(len, n);
 		ck_assert_uint_eq(off % 64, 0);
-		ck_assert_uint_eq(off + 4 * (a->L * 21 + a->L * a->L * 441) + 4, n);
+		/* h, J, the statistics section (none known: its 24 fixed bytes) and the CRC */
+		ck_assert_uint_eq(off + 4 * (a->L * 21 + a->L * a->L * 441) + 24 + 4, n);
 		/* h[0] is the first float of the data section, little-endian */
 		uint32_t u = (uint32_t)bytes[off] | (uint32_t)bytes[off + 1] << 8 | (uint32_t)bytes[off + 2] << 16 |
 		             (uint32_t)bytes[off + 3] << 24;
@@ -336,10 +339,10 @@ START_TEST(test_magic_version_missing)
 	spit(bad, (const unsigned char *)"AB", 2);
 	assert_refused(bad, PLM_EFORMAT, "not a plmem model (bad magic)");
 	bytes[0] = 'P';
-	bytes[8] = 2; /* a future format version */
+	bytes[8] = MODEL_FORMAT_VERSION + 1; /* a future format version */
 	spit(bad, bytes, n);
-	assert_refused(bad, PLM_EFORMAT, "model format version 2 is not supported");
-	bytes[8] = 1;
+	assert_refused(bad, PLM_EFORMAT, "model format version 3 is not supported (this plmem reads versions 1 to 2");
+	bytes[8] = MODEL_FORMAT_VERSION;
 	bytes[24] ^= 1; /* L disagrees with the length */
 	spit(bad, bytes, n);
 	assert_refused(bad, PLM_EFORMAT, "damaged header");
@@ -347,9 +350,16 @@ START_TEST(test_magic_version_missing)
 	bytes[31] = 0x80; /* L huge: refused before any allocation */
 	spit(bad, bytes, n);
 	assert_refused(bad, PLM_EFORMAT, "damaged header");
-	/* a reserved header byte set, the CRC32 recomputed: read before as a sound model (found by
-	 * the model fuzz target, tests/fuzz/regress/model/reserved-header-bytes) */
+	/* version 2: bytes 56-63 are the statistics section's length */
 	bytes[31] = 0;
+	set_byte_crc(bytes, n, 60, 0x20);
+	spit(bad, bytes, n);
+	assert_refused(bad, PLM_EFORMAT, "damaged header (the sizes do not agree)");
+	free(bytes);
+	/* version 1: a reserved header byte set, the CRC32 recomputed: read before as a sound model
+	 * (found by the model fuzz target, tests/fuzz/regress/model/reserved-header-bytes) */
+	char v1[512];
+	bytes = slurp(src_path("tests/data/v1_focus.plm", v1, sizeof v1), &n);
 	set_byte_crc(bytes, n, 60, 0x20);
 	spit(bad, bytes, n);
 	assert_refused(bad, PLM_EFORMAT, "reserved bytes 56-63 are not zero");
@@ -392,6 +402,178 @@ START_TEST(test_meta_flags)
 	model_destroy(m);
 	free(bytes);
 	model_destroy(a);
+}
+END_TEST
+
+/* Statistics of a model of L positions: NW weights (nseq_in of them), f_i, f_ij as asked. */
+static void add_stats(plm_model *m, size_t nw, int fi, int fij)
+{
+	m->nseq_in = nw;
+	m->nweights = nw;
+	m->weights = nw ? calloc(nw, sizeof *m->weights) : NULL;
+	for (size_t s = 0; s < nw; s++)
+		m->weights[s] = s % 7 == 3 ? 0.0 : 1.0 / (double)(1 + s % 5);
+	if (fi) {
+		m->fi = calloc(m->L * m->q, sizeof *m->fi);
+		for (size_t k = 0; k < m->L * m->q; k++)
+			m->fi[k] = (float)k / 1000.0f;
+	}
+	if (fij) {
+		size_t n = model_fij_floats(m->L, m->q);
+		m->fij = calloc(n, sizeof *m->fij);
+		for (size_t k = 0; k < n; k++)
+			m->fij[k] = (float)k * 1e-6f;
+	}
+	m->lambda_group = 0.25;
+}
+
+/* The statistics section (format version 2) keeps the weights, f_i, f_ij and lambda_group; a
+ * model read is written back byte for byte; inconsistent sizes and counts are refused. */
+START_TEST(test_stats_round_trip)
+{
+	char path[512], again[512], bad[512];
+	plm_err err;
+	tmp_file("st.plm", path, sizeof path);
+	tmp_file("st2.plm", again, sizeof again);
+	tmp_file("st_bad.plm", bad, sizeof bad);
+	for (int variant = 0; variant < 4; variant++) {
+		plm_model *a = make_model(6, variant & 1, 1), *b = NULL;
+		add_stats(a, variant == 2 ? 0 : 37, variant != 3, variant != 1);
+		ck_assert_int_eq(model_write(a, path, &err), PLM_OK);
+		ck_assert_int_eq(model_read(path, &b, &err), PLM_OK);
+		assert_same(a, b);
+		ck_assert_uint_eq(b->file_version, 2);
+		ck_assert_uint_eq(b->nweights, a->nweights);
+		ck_assert_int_eq(b->weights == NULL, a->weights == NULL);
+		if (a->weights)
+			ck_assert_int_eq(memcmp(a->weights, b->weights, a->nweights * sizeof *a->weights), 0);
+		ck_assert_int_eq(b->fi == NULL, a->fi == NULL);
+		if (a->fi)
+			ck_assert_int_eq(memcmp(a->fi, b->fi, 6 * 21 * sizeof *a->fi), 0);
+		ck_assert_int_eq(b->fij == NULL, a->fij == NULL);
+		if (a->fij)
+			ck_assert_int_eq(memcmp(a->fij, b->fij, 15 * 441 * sizeof *a->fij), 0);
+		ck_assert(b->lambda_group == 0.25);
+		/* the pair blocks in plmc's order: (0, 1), (0, 2) ... (0, 5), (1, 2) ... */
+		if (a->fij)
+			ck_assert_ptr_eq(model_fij(b, 1, 2), b->fij + 5 * 441);
+		ck_assert_int_eq(model_write(b, again, &err), PLM_OK);
+		size_t n0, n1;
+		unsigned char *p0 = slurp(path, &n0), *p1 = slurp(again, &n1);
+		ck_assert_uint_eq(n0, n1);
+		ck_assert_int_eq(memcmp(p0, p1, n0), 0);
+		free(p1);
+		/* the weights' count (the first 8 bytes of the section) changed: sizes disagree */
+		size_t slen = 0;
+		for (int k = 7; k >= 0; k--)
+			slen = slen << 8 | p0[56 + k];
+		ck_assert_uint_eq(slen, 24 + 8 * a->nweights + (a->fi ? 4 * 6 * 21 : 0) + (a->fij ? 4 * 15 * 441 : 0));
+		set_byte_crc(p0, n0, n0 - 4 - slen, (unsigned char)(p0[n0 - 4 - slen] + 1));
+		spit(bad, p0, n0);
+		assert_refused(bad, PLM_EFORMAT, "malformed statistics section (its sizes do not agree)");
+		free(p0);
+		model_destroy(a);
+		model_destroy(b);
+	}
+	/* a weight list that is not one per sequence read */
+	plm_model *a = make_model(3, 0, 0);
+	add_stats(a, 5, 1, 0);
+	a->nseq_in = 1000;
+	ck_assert_int_eq(model_write(a, bad, &err), PLM_OK);
+	assert_refused(bad, PLM_EFORMAT, "5 sequence weights for 1000 sequences read");
+	/* a non-finite frequency */
+	a->nseq_in = 5;
+	a->fi[4] = NAN;
+	ck_assert_int_eq(model_write(a, bad, &err), PLM_OK);
+	assert_refused(bad, PLM_EFORMAT, "a frequency is not a finite number");
+	/* a count without a list is refused by the writer */
+	free(a->weights);
+	a->weights = NULL;
+	ck_assert_int_eq(model_write(a, bad, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "5 weights but no list"));
+	model_destroy(a);
+}
+END_TEST
+
+/* A model written by the plmem of before the statistics section (format version 1, committed:
+ * tests/data/v1_focus.plm, made by `fit --max-iter 3 --focus a tests/data/tiny.a2m`) still
+ * reads, knows no statistics, and is written in the current version. */
+START_TEST(test_version1_file)
+{
+	char v1[512], path[512];
+	plm_err err;
+	plm_model *m = NULL, *b = NULL;
+	ck_assert_int_eq(model_read(src_path("tests/data/v1_focus.plm", v1, sizeof v1), &m, &err), PLM_OK);
+	ck_assert_uint_eq(m->file_version, 1);
+	ck_assert_uint_eq(m->L, 4);
+	ck_assert_uint_eq(m->q, 21);
+	ck_assert_str_eq(m->refseq, "ACDE");
+	ck_assert_ptr_nonnull(m->resnum);
+	ck_assert_uint_eq(m->nseq_in, 5);
+	ck_assert_ptr_null(m->weights);
+	ck_assert_uint_eq(m->nweights, 0);
+	ck_assert_ptr_null(m->fi);
+	ck_assert_ptr_null(m->fij);
+	ck_assert(m->lambda_group == 0.0);
+	ck_assert_ptr_nonnull(m->iters);
+	tmp_file("v1to2.plm", path, sizeof path);
+	ck_assert_int_eq(model_write(m, path, &err), PLM_OK);
+	ck_assert_int_eq(model_read(path, &b, &err), PLM_OK);
+	ck_assert_uint_eq(b->file_version, MODEL_FORMAT_VERSION);
+	assert_same(m, b);
+	model_destroy(m);
+	model_destroy(b);
+}
+END_TEST
+
+/* modelstats_record against a count by hand: 4 sequences read, one dropped (an X), weights
+ * 1, 0.5, 2 on the kept ones; f_i and f_ij are the weighted counts over M_eff = 3.5. */
+START_TEST(test_stats_by_hand)
+{
+	char path[512];
+	plm_err err;
+	tmp_text_file("stats", ">s1\nAC-\n>s2\nXCA\n>s3\nCC-\n>s4\nA-A\n", path, sizeof path);
+	msa *s = NULL;
+	ck_assert_int_eq(msa_read(path, NULL, &s, &err), PLM_OK);
+	ck_assert_uint_eq(s->n, 3);
+	plm_model *m = NULL;
+	ck_assert_int_eq(model_create(3, 21, &m, &err), PLM_OK);
+	double w[3] = { 1.0, 0.5, 2.0 };
+	ck_assert_int_eq(modelstats_record(m, s, w, MODELSTATS_FIJ_AUTO, &err), PLM_OK);
+	ck_assert_uint_eq(m->nweights, 4);
+	ck_assert(m->weights[0] == 1.0 && m->weights[1] == 0.0 && m->weights[2] == 0.5 && m->weights[3] == 2.0);
+	int A = alphabet_state(&s->abc, 'A'), C = alphabet_state(&s->abc, 'C'), G = 0; /* '-' is state 0 */
+	const float z = (float)(1.0 / 3.5);
+	ck_assert(m->fi[0 * 21 + A] == (float)(3.0 / 3.5) && m->fi[0 * 21 + C] == (float)(0.5 / 3.5));
+	ck_assert(m->fi[1 * 21 + C] == (float)(1.5 / 3.5) && m->fi[1 * 21 + G] == (float)(2.0 / 3.5));
+	ck_assert(m->fi[2 * 21 + G] == (float)(1.5 / 3.5) && m->fi[2 * 21 + A] == (float)(2.0 / 3.5));
+	float sum = 0;
+	for (size_t k = 0; k < 63; k++)
+		sum += m->fi[k];
+	ck_assert_float_eq_tol(sum, 3.0f, 1e-6f);
+	/* pairs (0,1), (0,2), (1,2): s1 = A C -, s3 = C C -, s4 = A - A */
+	ck_assert(model_fij(m, 0, 1)[A * 21 + C] == z);
+	ck_assert(model_fij(m, 0, 1)[C * 21 + C] == (float)(0.5 / 3.5));
+	ck_assert(model_fij(m, 0, 1)[A * 21 + G] == (float)(2.0 / 3.5));
+	ck_assert(model_fij(m, 0, 2)[A * 21 + G] == z && model_fij(m, 0, 2)[A * 21 + A] == (float)(2.0 / 3.5));
+	ck_assert(model_fij(m, 1, 2)[C * 21 + G] == (float)(1.5 / 3.5) && model_fij(m, 1, 2)[G * 21 + A] == (float)(2.0 / 3.5));
+	ck_assert(model_fij(m, 1, 2)[C * 21 + A] == 0.0f);
+	/* without the pair frequencies; the size rules */
+	model_drop_stats(m);
+	ck_assert_int_eq(modelstats_record(m, s, NULL, MODELSTATS_FIJ_NO, &err), PLM_OK);
+	ck_assert_ptr_null(m->fij);
+	ck_assert(m->weights[1] == 0.0 && m->weights[3] == 1.0 && m->fi[0 * 21 + A] == (float)(2.0 / 3.0));
+	ck_assert_int_eq(modelstats_keep_fij(1103, 21, MODELSTATS_FIJ_AUTO), 1);
+	ck_assert_int_eq(modelstats_keep_fij(1104, 21, MODELSTATS_FIJ_AUTO), 0);
+	ck_assert_int_eq(modelstats_keep_fij(1104, 21, MODELSTATS_FIJ_YES), 1);
+	ck_assert_int_eq(modelstats_keep_fij(11585, 2, MODELSTATS_FIJ_AUTO), 1);
+	ck_assert_int_eq(modelstats_keep_fij(11586, 2, MODELSTATS_FIJ_AUTO), 0);
+	ck_assert_int_eq(modelstats_keep_weights(131072, 2, 2), 1);     /* 1 MiB */
+	ck_assert_int_eq(modelstats_keep_weights(131073, 2, 2), 0);
+	ck_assert_int_eq(modelstats_keep_weights(1000000, 200, 21), 1);  /* less than J */
+	model_destroy(m);
+	msa_destroy(s);
+	unlink(path);
 }
 END_TEST
 
@@ -574,6 +756,9 @@ int main(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_magic_version_missing);
 	tcase_add_test(tc, test_meta_flags);
+	tcase_add_test(tc, test_stats_round_trip);
+	tcase_add_test(tc, test_version1_file);
+	tcase_add_test(tc, test_stats_by_hand);
 	tcase_add_test(tc, test_create_limits);
 	tcase_add_test(tc, test_map_sequences);
 	tcase_add_test(tc, test_conv_summary);

@@ -43,9 +43,26 @@ const cmd_spec cmd_export_spec = {
 	"centred), which leaves every P(a_i | rest) unchanged, as PlmDCA.jl reports its tensors.\n"
 	"plmc: plmc's float32 layout, one symmetric block per pair i < j holding the average\n"
 	"of the two directions, e_ij(a,b) = (J_ij(a,b) + J_ji(b,a))/2 (exact for a model fitted\n"
-	"with fit --symmetric); fields as they are; frequencies and weights written as zeros.",
+	"with fit --symmetric); fields as they are; the weights and frequencies the model\n"
+	"keeps (NaN, and a line on standard error, for those it does not know).",
 	opts
 };
+
+/* What export_plmc wrote as NaN, on standard error (plmem-export(1)). */
+static void report_unknown(const cmd_spec *spec, const char *path, const plm_model *m)
+{
+	static const char *const what[] = { "sequence weights", "frequencies f_i", "pair frequencies f_ij", "N_eff" };
+	unsigned u = export_plmc_unknown(m);
+	char list[128] = "";
+	for (unsigned k = 0; k < 4; k++)
+		if (u & (1u << k))
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", list[0] ? ", " : "", what[k]);
+	if (u != 0)
+		fprintf(stderr, "plmem %s: %s: %s not known (%s): written as NaN\n", spec->name, path, list,
+		        strcmp(m->rule, MODEL_RULE_CCMPRED) == 0 ? "a CCMpred file holds none"
+		        : m->fi == NULL ? "the model was written before plmem kept them, or by a rule that does not"
+		                        : "left out by the size rules of plmem-model(5)");
+}
 
 int cmd_export_main(int argc, char **argv)
 {
@@ -104,8 +121,8 @@ int cmd_export_main(int argc, char **argv)
 		rc = w < 0 || (size_t)w >= sizeof map ? plm_fail(&err, PLM_EINVAL, "--npy: prefix too long") :
 		                                        colmap_write(m, map, &err);
 	}
-	if (rc == PLM_OK && plmc)
-		rc = export_plmc(m, output, &err);
+	if (rc == PLM_OK && plmc && (rc = export_plmc(m, output, &err)) == PLM_OK)
+		report_unknown(spec, path, m);
 	else if (rc == PLM_OK && output != NULL) {
 		plm_outfile o;
 		rc = outfile_open(&o, output, &err);

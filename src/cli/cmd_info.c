@@ -47,7 +47,7 @@ static void print_header(const plm_model *m, const char *path)
 {
 	size_t L = m->L, q = m->q;
 	printf("file              %s\n", path);
-	printf("format            plmem model, version %u\n", MODEL_FORMAT_VERSION);
+	printf("format            plmem model, version %u\n", m->file_version);
 	printf("plmem_version     %s\n", str_or(m->version, "unknown"));
 	printf("rule              %s (%s)\n", m->rule,
 	       strcmp(m->rule, MODEL_RULE_HEBB) == 0      ? "Hebbian baseline"
@@ -82,6 +82,8 @@ static void print_header(const plm_model *m, const char *path)
 	printf("M                 %llu\n", (unsigned long long)m->nseq);
 	printf("unique            %llu\n", (unsigned long long)m->nunique);
 	printf("M_eff             %.6g\n", m->meff);
+	printf("statistics        weights %s, f_i %s, f_ij %s\n", m->weights ? "kept" : "not kept",
+	       m->fi ? "kept" : "not kept", m->fij ? "kept" : "not kept");
 }
 
 static void print_conv(const model_conv *s, const plm_model *m)

@@ -76,6 +76,12 @@ for m in prot focus sym bin hebb p3; do
 	seed import "$m.params.repair" '\011' "$m.params"
 	gzip -c "$m.params" >"$m.params.gz" && seed import "$m.params.gz" '\0' "$m.params.gz"
 done
+# a model of format version 1 (no statistics section) and plmc's own file of a focus alignment
+# (weights, frequencies, skipped sequences): tests/data
+seed model v1_focus.plm '\0' "$SRC"/tests/data/v1_focus.plm
+seed model v1_focus.repair '\001' "$SRC"/tests/data/v1_focus.plm
+seed import focus_plmc.params '\0' "$SRC"/tests/data/focus_plmc.params
+seed import focus_plmc.params.repair '\011' "$SRC"/tests/data/focus_plmc.params
 # CCMpred raw text: 3 positions cut from the shared one (fields, then the pair blocks)
 if [ -e "$SHARED"/ref/kunitz_small_ccmpred.raw.gz ]; then
 	zcat "$SHARED"/ref/kunitz_small_ccmpred.raw.gz | awk '
