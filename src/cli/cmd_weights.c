@@ -3,6 +3,7 @@
  * is in msa, the weights in weights. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,63 +11,61 @@
 #include "cmdinput.h"
 #include "util.h"
 
-enum { OPT_STATS = 400 };
-
 #define DEF_OUTPUT "-"
 
-static const cmd_opt opts[] = {
-	CMD_INPUT_READ_OPTS,
-	CMD_INPUT_FILTER_OPTS,
-	{ "output", 'o', "FILE", DEF_OUTPUT, "write the weights (or the --stats summary) to FILE" },
-	{ "stats", OPT_STATS, NULL, NULL, "print only the summary, on standard output (or -o FILE)" },
-	CMD_OPT_THREADS,
-	CMD_OPT_HELP,
-	CMD_OPT_END
+typedef struct weights_args {
+	cmd_common com;
+	cmd_input in;
+	const char *output;
+	int stats;
+} weights_args;
+
+static const cmd_row rows[] = {
+	{ "output", 'o', CMD_STRING, "FILE", DEF_OUTPUT, offsetof(weights_args, output),
+	  "write the weights (or the --stats summary) to FILE" },
+	{ "stats", 0, CMD_FLAG, NULL, NULL, offsetof(weights_args, stats),
+	  "print only the summary, on standard output (or -o FILE)" },
+	CMD_ROW_END
+};
+
+static const cmd_group groups[] = {
+	CMD_GROUP(cmd_input_read_rows, weights_args, in),
+	CMD_GROUP(cmd_input_filter_rows, weights_args, in),
+	CMD_OWN(rows),
+	CMD_GROUP_END
 };
 
 const cmd_spec cmd_weights_spec = {
-	"weights",
-	"[options] MSA",
-	"Read an alignment and print sequence weights and M_eff.",
+	.name = "weights",
+	.synopsis = "[options] MSA",
+	.summary = "Read an alignment and print sequence weights and M_eff.",
+	.details =
 	"MSA: FASTA, A2M, A3M, Stockholm, one sequence per line, or 0/1 numbers; gzip is read\n"
 	"transparently; '-' is standard input.  Output: one line per input sequence, in input\n"
 	"order: NAME<TAB>WEIGHT, or NAME<TAB>0<TAB>dropped:REASON for a sequence the filters removed.\n"
 	"w_s = 1/n_s, n_s = number of kept sequences (s included) identical to s at >= (1-T)*L\n"
 	"of the L kept columns (a gap matching a gap counts).  The summary goes to standard error.",
-	opts
+	.groups = groups,
+	.common = offsetof(weights_args, com),
+	.nops = 1,
+	.operands = "the alignment file MSA",
 };
 
 int cmd_weights_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_weights_spec;
-	cmd_input in;
-	cmd_input_default(&in);
-	const char *output = DEF_OUTPUT;
-	int stats = 0, threads = 0;
-
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_STATS:
-			stats = 1;
-			break;
-		default:
-			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the alignment file MSA");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
-	const char *path = arg[0];
+	weights_args a = { .output = DEF_OUTPUT };
+	cmd_input_default(&a.in);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	const char *path = ops.v[0], *output = a.output;
+	const cmd_input in = a.in;
+	int stats = a.stats;
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
-	plm_set_threads(threads);
+	plm_set_threads(a.com.threads);
 
 	msa *m = NULL;
 	double *w = NULL, meff = 0;
@@ -90,7 +89,7 @@ int cmd_weights_main(int argc, char **argv)
 		}
 		rc = outfile_commit(&of, &err);
 	}
-	if (rc == PLM_OK && !stats) {
+	if (rc == PLM_OK && !stats && !a.com.quiet) {
 		char prefix[64];
 		snprintf(prefix, sizeof prefix, "plmem %s: ", spec->name);
 		fflush(stdout);

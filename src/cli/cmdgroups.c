@@ -32,14 +32,12 @@ const cmd_row cmd_fit_rows[] = {
 };
 
 #define DO(f) offsetof(dyn_opts, f)
-#define DEF_UPDATE sequential
-#define DEF_ORDER ascending
 
 const cmd_row cmd_dyn_rows[] = {
-	{ "update", 0, CMD_CHOICE, "MODE", PLM_STR(DEF_UPDATE), DO(update),
+	{ "update", 0, CMD_CHOICE, "MODE", PLM_STR(DYN_DEFAULT_UPDATE), DO(update),
 	  "sequential (one site at a time) or parallel (all sites from the previous state)",
 	  .choices = dyn_update_names },
-	{ "order", 0, CMD_CHOICE, "ORDER", PLM_STR(DEF_ORDER), DO(order),
+	{ "order", 0, CMD_CHOICE, "ORDER", PLM_STR(DYN_DEFAULT_ORDER), DO(order),
 	  "site order of a sequential sweep: ascending (1..L) or random (new each sweep)",
 	  .choices = dyn_order_names },
 	{ "max-sweeps", 0, CMD_SIZE, "N", PLM_STR(DYN_MAX_SWEEPS_DEFAULT), DO(max_sweeps),
