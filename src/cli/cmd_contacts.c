@@ -8,6 +8,8 @@
 
 #include "calib.h"
 #include "ceval.h"
+#include "cmap.h"
+#include "plot.h"
 #include "cmd.h"
 #include "colmap.h"
 #include "contacts.h"
@@ -16,7 +18,7 @@
 #include "weights.h"
 
 enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE, OPT_APC, OPT_PDB, OPT_CHAIN,
-       OPT_TRUTH, OPT_DEF, OPT_CUTOFF, OPT_MINP, OPT_SEGMENTS };
+       OPT_TRUTH, OPT_DEF, OPT_CUTOFF, OPT_MINP, OPT_SEGMENTS, OPT_PNG };
 
 #define DEF_MIN_SEP 6
 #define DEF_TOP 0
@@ -45,6 +47,8 @@ static const cmd_opt opts[] = {
 	{ "contacts", OPT_TRUTH, "FILE", NULL, "compare with true pairs 'i j' or 'i j distance' (user numbering)" },
 	{ "contact-def", OPT_DEF, "DEF", PLM_STR(DEF_CONTACT_DEF), "distance between cb (CA for Gly), ca or heavy atoms" },
 	{ "cutoff", OPT_CUTOFF, "D", PLM_STR(DEF_CUTOFF), "a contact is a distance below D angstrom" },
+	{ "png", OPT_PNG, "FILE", NULL,
+	  "list/rr: draw the contact map (gnuplot; the script FILE without .png + .gp is kept)" },
 	{ "segments", OPT_SEGMENTS, "B", NULL,
 	  "two proteins, the second from position B: rank their inter-protein pairs (APC within that block)" },
 	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
@@ -121,6 +125,7 @@ typedef struct listing {
 	double min_prob;
 	enum fmt f;
 	long segments; /* the second protein's first position, 0: one protein */
+	const char *png; /* the contact map, or NULL */
 } listing;
 
 /* The ranked pairs P (every pair, best first) that pass LS's filters, with their probability
@@ -272,6 +277,35 @@ static int evaluate(const cmd_spec *spec, const truth *t, const plm_model *m, co
 	return PLM_OK;
 }
 
+/* --png: the listed pairs (at most L) over the observed contacts, through a gnuplot script. */
+static int draw_map(const cmd_spec *spec, const plm_model *m, const contacts_pair *p, size_t n, const double *prob,
+                    const double *D, const long *user, const truth *t, const listing *ls, plm_err *err)
+{
+	size_t cap = ls->top && ls->top < m->L ? ls->top : m->L, k = 0;
+	contacts_pair *sel = plm_calloc(cap ? cap : 1, sizeof *sel, "map pairs", err);
+	char *script = plot_script_name(ls->png);
+	int rc = sel && script ? PLM_OK : plm_fail(err, PLM_ENOMEM, "out of memory");
+	for (size_t r = 0; rc == PLM_OK && r < n && k < cap; r++) {
+		long sep = labs(user[p[r].j] - user[p[r].i]);
+		if ((!ls->segments && sep < ls->min_sep) || prob[r] < ls->min_prob)
+			continue;
+		sel[k++] = p[r];
+	}
+	char title[256];
+	snprintf(title, sizeof title, "%s: the %zu best pairs", m->focus ? m->focus : "contacts", k);
+	cmap_spec cs = { ls->png, title, m->L, user, D, t->cutoff, t->pairs ? "listed" : ceval_def_name(t->def) };
+	if (rc == PLM_OK)
+		rc = cmap_write_gnuplot(script, &cs, sel, k, err);
+	if (rc == PLM_OK) {
+		char msg[1024];
+		plot_describe(plot_run(script), ls->png, script, msg, sizeof msg);
+		fprintf(stderr, "plmem %s: %s\n", spec->name, msg);
+	}
+	free(sel);
+	free(script);
+	return rc;
+}
+
 /* Scores, ranking, probabilities, the comparison asked for, and the output. */
 static int run(const cmd_spec *spec, const plm_model *m, const char *path, const char *output, const listing *ls,
                int gap, contacts_gauge gauge, enum apc apc, const truth *t, plm_err *err)
@@ -342,6 +376,8 @@ static int run(const cmd_spec *spec, const plm_model *m, const char *path, const
 				rc = colmap_write(m, map, err);
 		}
 	}
+	if (rc == PLM_OK && ls->png && prob)
+		rc = draw_map(spec, m, pairs, n, prob, D, user, t, ls, err);
 	free(pairs);
 	free(prob);
 	free(user);
@@ -353,7 +389,7 @@ static int run(const cmd_spec *spec, const plm_model *m, const char *path, const
 int cmd_contacts_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_contacts_spec;
-	listing ls = { DEF_MIN_SEP, DEF_TOP, DEF_MIN_PROB, FMT_LIST, 0 };
+	listing ls = { DEF_MIN_SEP, DEF_TOP, DEF_MIN_PROB, FMT_LIST, 0, NULL };
 	parse_format(PLM_STR(DEF_FORMAT), &ls.f);
 	int gap = 0, threads = 0;
 	enum apc apc;
@@ -401,6 +437,9 @@ int cmd_contacts_main(int argc, char **argv)
 		case OPT_PDB:
 			t.pdb = optarg;
 			break;
+		case OPT_PNG:
+			ls.png = optarg;
+			break;
 		case OPT_SEGMENTS:
 			if (cmd_parse_long(spec, "segments", optarg, 1, 1000000000L, &ls.segments))
 				return CMD_EXIT_USAGE;
@@ -437,6 +476,8 @@ int cmd_contacts_main(int argc, char **argv)
 		                       "(inter-protein pairs have no probability; compare with --contacts FILE)");
 	if (t.chain && !t.pdb)
 		return cmd_usage_error(spec, "--chain needs --pdb FILE");
+	if (ls.png && ls.f == FMT_MATRIX)
+		return cmd_usage_error(spec, "--png needs the list or rr format, not matrix");
 	if ((t.pdb || t.pairs) && ls.f == FMT_MATRIX)
 		return cmd_usage_error(spec, "--pdb and --contacts need the list or rr format, not matrix");
 	const char *path = arg[0];
