@@ -15,7 +15,7 @@ static int call_format(const char *arg, void *field, char *msg, size_t len)
 {
 	if (msa_format_parse(arg, field) == 0)
 		return 0;
-	snprintf(msg, len, "unknown format '%s' (fasta, a2m, a3m, stockholm, lines, numbers or auto)", arg);
+	snprintf(msg, len, "unknown format '%s' (fasta, a2m, a3m, stockholm, clustal, lines, numbers or auto)", arg);
 	return -1;
 }
 
@@ -52,16 +52,17 @@ static int call_focus(const char *arg, void *field, char *msg, size_t len)
 #define IN(f) offsetof(cmd_input, f)
 #define FORMAT_ROW \
 	{ "format", 0, CMD_CALL, "FMT", "detected", IN(msa.format), \
-	  "input format: fasta, a2m, a3m, stockholm, lines or numbers", .call = call_format }
+	  "input format: fasta, a2m, a3m, stockholm, clustal, lines or numbers", .call = call_format }
 
 const cmd_row cmd_input_format_rows[] = { FORMAT_ROW, CMD_ROW_END };
 
 const cmd_row cmd_input_read_rows[] = {
 	FORMAT_ROW,
-	{ "alphabet", 0, CMD_CALL, "A", "protein", IN(msa.alphabet),
-	  "protein, rna, dna, binary or custom letters (0/1 input: binary)", .call = call_alphabet },
+	{ "alphabet", 0, CMD_CALL, "A", "guessed", IN(msa.alphabet),
+	  "protein, rna, dna, binary or custom letters (default: guessed from the letters' composition)",
+	  .call = call_alphabet },
 	{ "unknown", 0, CMD_CALL, "P", PLM_STR(MSA_DEFAULT_UNKNOWN), IN(msa.unknown),
-	  "ambiguous letters (X, B...): gap, drop (the sequence) or reject", .call = call_unknown },
+	  "ambiguous letters (X, B...): gap, drop (the sequence, counted) or reject", .call = call_unknown },
 	CMD_ROW_END
 };
 
