@@ -3,6 +3,7 @@
  * reads and converts, the model module writes. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +12,37 @@
 #include "import.h"
 #include "model.h"
 
-enum { OPT_FORMAT = CMD_LONG + 1, OPT_QUIET };
-
 #define DEF_FORMAT auto
 
-static const cmd_opt opts[] = {
-	{ "output", 'o', "MODEL", NULL, "write the plmem model to MODEL (required)" },
-	{ "format", OPT_FORMAT, "FMT", PLM_STR(DEF_FORMAT),
-	  "plmc (binary parameter file, -o of plmc), ccmpred (raw text, -r of CCMpred) or auto" },
-	{ "quiet", OPT_QUIET, NULL, NULL, "print nothing on success" },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+typedef struct import_args {
+	cmd_common com;
+	const char *output;
+	import_format format;
+} import_args;
+
+static int call_format(const char *arg, void *field, char *msg, size_t len)
+{
+	if (import_parse_format(arg, field) == 0)
+		return 0;
+	snprintf(msg, len, "'%s' is not plmc, ccmpred or auto", arg);
+	return -1;
+}
+
+static const cmd_row rows[] = {
+	{ "output", 'o', CMD_STRING, "MODEL", NULL, offsetof(import_args, output),
+	  "write the plmem model to MODEL (required; NAME.gz: compressed)" },
+	{ "format", 0, CMD_CALL, "FMT", PLM_STR(DEF_FORMAT), offsetof(import_args, format),
+	  "plmc (binary parameter file, -o of plmc), ccmpred (raw text, -r of CCMpred) or auto", .call = call_format },
+	CMD_ROW_END
 };
 
+static const cmd_group groups[] = { CMD_OWN(rows), CMD_GROUP_END };
+
 const cmd_spec cmd_import_spec = {
-	"import",
-	"[options] -o MODEL FILE",
-	"Read a plmc parameter file or CCMpred raw couplings into a plmem model.",
+	.name = "import",
+	.synopsis = "[options] -o MODEL FILE",
+	.summary = "Read a plmc parameter file or CCMpred raw couplings into a plmem model.",
+	.details =
 	"FILE may be gzip-compressed.  auto tells plmc's binary file (NUL bytes in its header)\n"
 	"from CCMpred's text.  The couplings of both tools are symmetric: the model gets\n"
 	"J_ij(a,b) = J_ji(b,a) = e_ij(a,b) and the fields as stored, so relax and contacts\n"
@@ -36,7 +51,11 @@ const cmd_spec cmd_import_spec = {
 	"uncompressed file).  CCMpred: states reordered from ARNDCQEGHILKMFPSTWYV- to\n"
 	"plmem's -ACDEFGHIKLMNPQRSTVWY; the gap's field, which CCMpred does not fit, is 0.\n"
 	"To reproduce each tool's contact scores, see plmem-contacts(1).",
-	opts
+	.groups = groups,
+	.common = offsetof(import_args, com),
+	.nops = 1,
+	.operands = "the file to import FILE",
+	.serial = "reads one file and runs on one thread",
 };
 
 static const char *format_name(const char *rule)
@@ -47,37 +66,21 @@ static const char *format_name(const char *rule)
 int cmd_import_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_import_spec;
-	const char *output = NULL;
-	import_format fmt;
-	import_parse_format(PLM_STR(DEF_FORMAT), &fmt);
-	int quiet = 0;
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_FORMAT:
-			if (import_parse_format(optarg, &fmt) != 0)
-				return cmd_usage_error(spec, "--format: '%s' is not plmc, ccmpred or auto", optarg);
-			break;
-		case OPT_QUIET:
-			quiet = 1;
-			break;
-		default:
-			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the file to import FILE");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
+	import_args a = { 0 };
+	import_parse_format(PLM_STR(DEF_FORMAT), &a.format);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	const char *output = a.output, *const *arg = ops.v;
+	import_format fmt = a.format;
+	int quiet = a.com.quiet;
 	if (output == NULL || output[0] == '\0')
 		return cmd_usage_error(spec, "missing -o MODEL (the plmem model to write)");
 	if (strcmp(output, "-") == 0)
 		return cmd_usage_error(spec, "-o: a model is a binary file; give a file name, not '-'");
+	if (cmd_check_model_name(spec, "-o", output) != 0)
+		return CMD_EXIT_USAGE;
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
 	const char *path = arg[0];
