@@ -220,6 +220,8 @@ int gen_kind_parse(const char *s, gen_kind *k)
 	return 0;
 }
 
+const char *const gen_format_names[] = { "lines", "fasta", "numbers", NULL };
+
 int gen_format_parse(const char *s, gen_format *f)
 {
 	if (strcmp(s, "lines") == 0)

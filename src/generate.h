@@ -72,5 +72,7 @@ int gen_write_coefficients(FILE *fp, const gen_set *g, plm_err *err);
 /* "random"/"features" and "lines"/"fasta"/"numbers"; -1 when unknown. */
 int gen_kind_parse(const char *s, gen_kind *k);
 int gen_format_parse(const char *s, gen_format *f);
+/* The names of the formats, indexed by gen_format, NULL-terminated. */
+extern const char *const gen_format_names[];
 
 #endif

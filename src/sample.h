@@ -31,7 +31,7 @@ typedef struct sample_opts {
 	uint64_t seed;
 } sample_opts;
 
-#define SAMPLE_DEFAULT_BETA 1.0
+#define SAMPLE_DEFAULT_BETA 1
 #define SAMPLE_DEFAULT_SEED 1
 
 void sample_opts_default(sample_opts *o);

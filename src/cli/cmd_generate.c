@@ -3,7 +3,9 @@
  * sampling or image processing happens here. */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,74 +16,104 @@
 #include "mnist.h"
 #include "util.h"
 
-enum {
-	OPT_LF = 400,
-	OPT_TEST,
-	OPT_TEST_OUT,
-	OPT_FEATURES,
-	OPT_COEFFICIENTS,
-	OPT_SIDE,
-	OPT_TEMP,
-	OPT_TMAX,
-	OPT_TEMPS,
-	OPT_CHAINS,
-	OPT_EQUIL,
-	OPT_THIN,
-	OPT_DISORDER,
-	OPT_COUPLINGS,
-	OPT_MATRIX,
-	OPT_LOG,
-	OPT_IDX,
-	OPT_SKIP,
-	OPT_THRESHOLD,
-	OPT_CROP,
-	OPT_NO_DESKEW
-};
+/* The options of the ea and mnist models start at values no option gives ("not given"), so
+ * that one given with another model is refused; their defaults are applied after parsing. */
+#define NOT_GIVEN SIZE_MAX
+
+/* The output files, in the order they are written (the model last). */
+enum out_what { OUT_TRAIN, OUT_TEST, OUT_FEATURES, OUT_COEF, OUT_MATRIX, OUT_LOG, OUT_MODEL, NOUT };
+
+typedef struct gen_args {
+	cmd_common com;
+	gen_opts o;
+	ea_opts eo;
+	unsigned long long seed;
+	struct given_u64 { unsigned long long v; int given; } disorder;
+	int format;
+	const char *paths[NOUT];
+	const char *idx;
+	size_t skip, crop;
+	double threshold;
+	int no_deskew;
+} gen_args;
 
 #define DEF_OUTPUT "-"
 #define DEF_FORMAT lines
+#define GA(f) offsetof(gen_args, f)
+#define BIG 2147483648.0 /* 2^31 */
 
-static const cmd_opt opts[] = {
-	{ "spins", 'N', "N", PLM_STR(GEN_DEF_N), "random, features: spins per pattern (the model's L)" },
-	{ "patterns", 'P', "P", PLM_STR(GEN_DEF_P),
-	  "training patterns (ea: samples; mnist: images, default all after --skip and --test)" },
-	{ "nfeatures", 'D', "D", PLM_STR(GEN_DEF_D), "features: number of random features" },
-	{ "lf", OPT_LF, "K", PLM_STR(GEN_DEF_LF),
-	  "features: non-zero coefficients per pattern (odd K: no ties)" },
-	{ "seed", 's', "S", PLM_STR(GEN_DEF_SEED), "random seed" },
-	{ "output", 'o', "FILE", DEF_OUTPUT, "training patterns ('-': standard output)" },
-	{ "format", 'f', "FMT", PLM_STR(DEF_FORMAT), "pattern files: lines (0/1), fasta or numbers (+1/-1)" },
-	{ "test", OPT_TEST, "N", "0", "also write N test patterns (needs --test-out)" },
-	{ "test-out", OPT_TEST_OUT, "FILE", NULL, "write the test patterns to FILE" },
-	{ "features", OPT_FEATURES, "FILE", NULL, "features: write the D features to FILE" },
-	{ "coefficients", OPT_COEFFICIENTS, "FILE", NULL,
+/* --disorder S: any 64-bit seed, and that it was given. */
+static int parse_disorder(const char *arg, void *field, char *msg, size_t msglen)
+{
+	struct given_u64 *g = field;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || arg[0] == '+') {
+		snprintf(msg, msglen, "'%s' is not a seed (a whole number from 0 to 2^64 - 1)", arg);
+		return -1;
+	}
+	g->v = v;
+	g->given = 1;
+	return 0;
+}
+
+static const cmd_row rows[] = {
+	{ "spins", 'N', CMD_SIZE, "N", PLM_STR(GEN_DEF_N), GA(o.N), "random, features: spins per pattern (the model's L)",
+	  .lo = 1, .hi = BIG },
+	{ "patterns", 'P', CMD_SIZE, "P", PLM_STR(GEN_DEF_P), GA(o.P),
+	  "training patterns (ea: samples; mnist: images, default all after --skip and --test)", .lo = 1, .hi = BIG },
+	{ "nfeatures", 'D', CMD_SIZE, "D", PLM_STR(GEN_DEF_D), GA(o.D), "features: number of random features",
+	  .lo = 1, .hi = BIG },
+	{ "lf", 0, CMD_SIZE, "K", PLM_STR(GEN_DEF_LF), GA(o.Lf),
+	  "features: non-zero coefficients per pattern (odd K: no ties)", .lo = 1, .hi = BIG },
+	{ "seed", 's', CMD_U64, "S", PLM_STR(GEN_DEF_SEED), GA(seed), "random seed" },
+	{ "output", 'o', CMD_STRING, "FILE", DEF_OUTPUT, GA(paths[OUT_TRAIN]), "training patterns ('-': standard output)" },
+	{ "format", 'f', CMD_CHOICE, "FMT", PLM_STR(DEF_FORMAT), GA(format),
+	  "pattern files: lines (0/1), fasta or numbers (+1/-1)", .choices = gen_format_names },
+	{ "test", 0, CMD_SIZE, "N", "0", GA(o.P_test), "also write N test patterns (needs --test-out)", .hi = BIG },
+	{ "test-out", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_TEST]), "write the test patterns to FILE" },
+	{ "features", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_FEATURES]), "features: write the D features to FILE" },
+	{ "coefficients", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_COEF]),
 	  "features: write the coefficients to FILE (TSV: set pattern feature coef)" },
-	{ "side", OPT_SIDE, "L", PLM_STR(EA_DEF_LS), "ea: lattice side (N = L x L spins)" },
-	{ "temperature", OPT_TEMP, "T", PLM_STR(EA_DEF_T), "ea: temperature of the samples" },
-	{ "t-max", OPT_TMAX, "T", PLM_STR(EA_DEF_TMAX), "ea: hottest temperature of the ladder" },
-	{ "temps", OPT_TEMPS, "K", PLM_STR(EA_DEF_NTEMPS),
-	  "ea: temperatures, geometric from T to t-max (1: plain Metropolis)" },
-	{ "chains", OPT_CHAINS, "C", PLM_STR(EA_DEF_NCHAINS), "ea: independent parallel-tempering runs" },
-	{ "equil", OPT_EQUIL, "S", PLM_STR(EA_DEF_EQUIL), "ea: sweeps of every chain before its first sample" },
-	{ "thin", OPT_THIN, "S", PLM_STR(EA_DEF_THIN), "ea: sweeps between two samples of a chain" },
-	{ "disorder", OPT_DISORDER, "S", "the seed", "ea: seed of the couplings" },
-	{ "couplings", OPT_COUPLINGS, "FILE", NULL, "ea: write the true couplings J/T as a plmem model" },
-	{ "matrix", OPT_MATRIX, "FILE", NULL, "ea: write the N x N coupling matrix J (TSV)" },
-	{ "log", OPT_LOG, "FILE", NULL, "ea: write energies and exchange rates per log bin (TSV)" },
-	{ "idx", OPT_IDX, "FILE", NULL, "mnist: IDX image file (train-images-idx3-ubyte, gzip accepted)" },
-	{ "skip", OPT_SKIP, "K", "0", "mnist: skip the first K images" },
-	{ "threshold", OPT_THRESHOLD, "V", PLM_STR(MNIST_DEF_THRESHOLD), "mnist: pixel > V is +1" },
-	{ "crop", OPT_CROP, "C", PLM_STR(MNIST_DEF_CROP), "mnist: keep the central C x C pixels" },
-	{ "no-deskew", OPT_NO_DESKEW, NULL, NULL, "mnist: do not deskew by image moments" },
-	CMD_OPT_THREADS,
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	{ "side", 0, CMD_SIZE, "L", PLM_STR(EA_DEF_LS), GA(eo.Ls), "ea: lattice side (N = L x L spins)",
+	  .lo = 2, .hi = 46340 },
+	{ "temperature", 0, CMD_DOUBLE, "T", PLM_STR(EA_DEF_T), GA(eo.T), "ea: temperature of the samples",
+	  .lo = 1e-6, .hi = 1e6 },
+	{ "t-max", 0, CMD_DOUBLE, "T", PLM_STR(EA_DEF_TMAX), GA(eo.T_max), "ea: hottest temperature of the ladder",
+	  .lo = 1e-6, .hi = 1e6 },
+	{ "temps", 0, CMD_SIZE, "K", PLM_STR(EA_DEF_NTEMPS), GA(eo.ntemps),
+	  "ea: temperatures, geometric from T to t-max (1: plain Metropolis)", .lo = 1, .hi = 4096 },
+	{ "chains", 0, CMD_SIZE, "C", PLM_STR(EA_DEF_NCHAINS), GA(eo.nchains), "ea: independent parallel-tempering runs",
+	  .lo = 1, .hi = 4096 },
+	{ "equil", 0, CMD_SIZE, "S", PLM_STR(EA_DEF_EQUIL), GA(eo.equil), "ea: sweeps of every chain before its first sample",
+	  .lo = 0, .hi = 1099511627776.0 },
+	{ "thin", 0, CMD_SIZE, "S", PLM_STR(EA_DEF_THIN), GA(eo.thin), "ea: sweeps between two samples of a chain",
+	  .lo = 1, .hi = 1099511627776.0 },
+	{ "disorder", 0, CMD_CALL, "S", "the seed", GA(disorder), "ea: seed of the couplings", .call = parse_disorder },
+	{ "couplings", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_MODEL]), "ea: write the true couplings J/T as a plmem model" },
+	{ "matrix", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_MATRIX]), "ea: write the N x N coupling matrix J (TSV)" },
+	{ "log", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_LOG]), "ea: write energies and exchange rates per log bin (TSV)" },
+	{ "idx", 0, CMD_STRING, "FILE", NULL, GA(idx), "mnist: IDX image file (train-images-idx3-ubyte, gzip accepted)" },
+	{ "skip", 0, CMD_SIZE, "K", "0", GA(skip), "mnist: skip the first K images", .lo = 0, .hi = BIG },
+	{ "threshold", 0, CMD_DOUBLE, "V", PLM_STR(MNIST_DEF_THRESHOLD), GA(threshold), "mnist: pixel > V is +1",
+	  .lo = -1, .hi = 256 },
+	{ "crop", 0, CMD_SIZE, "C", PLM_STR(MNIST_DEF_CROP), GA(crop), "mnist: keep the central C x C pixels",
+	  .lo = 1, .hi = BIG },
+	{ "no-deskew", 0, CMD_FLAG, NULL, NULL, GA(no_deskew), "mnist: do not deskew by image moments" },
+	CMD_ROW_END
+};
+
+static const cmd_group groups[] = {
+	CMD_OWN(rows),
+	CMD_GROUP_END
 };
 
 const cmd_spec cmd_generate_spec = {
-	"generate",
-	"[options] random|features|ea|mnist",
-	"Write binary data sets: random patterns, random features, 2-D spin-glass samples, MNIST.",
+	.name = "generate",
+	.synopsis = "[options] random|features|ea|mnist",
+	.summary = "Write binary data sets: random patterns, random features, 2-D spin-glass samples, MNIST.",
+	.details =
 	"Spin +1 is written 1 (or +1), spin -1 is written 0 (or -1); plmem fit (binary alphabet)\n"
 	"and plmem relax read every format.  random: independent, equiprobable spins.\n"
 	"features: D random +-1 features f_k; each pattern is sign(sum_k c_k f_k) with exactly\n"
@@ -90,11 +122,13 @@ const cmd_spec cmd_generate_spec = {
 	"Gaussian couplings, no fields) at temperature T by parallel tempering.\n"
 	"mnist: images of an IDX file deskewed, cropped to the central 14 x 14 and thresholded.\n"
 	"The same seed gives the same files; training pattern mu does not depend on --test.",
-	opts
+	.groups = groups,
+	.common = offsetof(gen_args, com),
+	.nops = 1,
+	.operands = "the model name (random, features, ea or mnist)",
 };
 
 /* One output file: its path, the atomic writer, and what goes in it. */
-enum out_what { OUT_TRAIN, OUT_TEST, OUT_FEATURES, OUT_COEF, OUT_MATRIX, OUT_LOG, OUT_MODEL, NOUT };
 
 typedef struct gen_out {
 	const char *path;
@@ -217,231 +251,190 @@ static void ea_report(const ea_run *r)
 	}
 }
 
-int cmd_generate_main(int argc, char **argv)
-{
-	const cmd_spec *spec = &cmd_generate_spec;
-	gen_opts o;
-	gen_opts_default(&o);
-	ea_opts eo;
-	ea_opts_default(&eo);
-	gen_format fmt;
-	gen_format_parse(PLM_STR(DEF_FORMAT), &fmt);
-	gen_out outs[NOUT];
-	memset(outs, 0, sizeof outs);
-	outs[OUT_TRAIN].path = DEF_OUTPUT;
-	const char *idx = NULL;
-	size_t skip = 0, crop = MNIST_DEF_CROP;
-	double threshold = MNIST_DEF_THRESHOLD;
-	int have_test = 0, have_P = 0, have_disorder = 0, deskew = 1, threads = 0;
-	int only_features = 0, only_ea = 0, only_mnist = 0;
-	unsigned long long seed;
+/* ---- the options -------------------------------------------------------------------- */
 
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case 'N':
-			if (cmd_parse_size(spec, "spins", optarg, 1, (size_t)1 << 31, &o.N))
-				return CMD_EXIT_USAGE;
-			break;
-		case 'P':
-			if (cmd_parse_size(spec, "patterns", optarg, 1, (size_t)1 << 31, &o.P))
-				return CMD_EXIT_USAGE;
-			have_P = 1;
-			break;
-		case 'D':
-		case OPT_LF:
-			if (cmd_parse_size(spec, c == 'D' ? "nfeatures" : "lf", optarg, 1, (size_t)1 << 31,
-			                   c == 'D' ? &o.D : &o.Lf))
-				return CMD_EXIT_USAGE;
-			break;
-		case 's':
-		case OPT_DISORDER:
-			if (cmd_parse_u64(spec, c == 's' ? "seed" : "disorder", optarg, &seed))
-				return CMD_EXIT_USAGE;
-			if (c == 's')
-				o.seed = eo.seed = seed;
-			else
-				eo.disorder = seed;
-			have_disorder |= c == OPT_DISORDER;
-			only_ea |= c == OPT_DISORDER;
-			break;
-		case 'o':
-			outs[OUT_TRAIN].path = optarg;
-			break;
-		case 'f':
-			if (gen_format_parse(optarg, &fmt) != 0)
-				return cmd_usage_error(spec, "--format: '%s' is not lines, fasta or numbers", optarg);
-			break;
-		case OPT_TEST:
-			if (cmd_parse_size(spec, "test", optarg, 0, (size_t)1 << 31, &o.P_test))
-				return CMD_EXIT_USAGE;
-			have_test = 1;
-			break;
-		case OPT_TEST_OUT:
-			outs[OUT_TEST].path = optarg;
-			break;
-		case OPT_FEATURES:
-		case OPT_COEFFICIENTS:
-			outs[c == OPT_FEATURES ? OUT_FEATURES : OUT_COEF].path = optarg;
-			only_features = 1;
-			break;
-		case OPT_SIDE:
-			if (cmd_parse_size(spec, "side", optarg, 2, 46340, &eo.Ls))
-				return CMD_EXIT_USAGE;
-			only_ea = 1;
-			break;
-		case OPT_TEMP:
-		case OPT_TMAX:
-			if (cmd_parse_double(spec, c == OPT_TEMP ? "temperature" : "t-max", optarg, 1e-6, 1e6,
-			                     c == OPT_TEMP ? &eo.T : &eo.T_max))
-				return CMD_EXIT_USAGE;
-			only_ea = 1;
-			break;
-		case OPT_TEMPS:
-		case OPT_CHAINS:
-			if (cmd_parse_size(spec, c == OPT_TEMPS ? "temps" : "chains", optarg, 1, 4096,
-			                   c == OPT_TEMPS ? &eo.ntemps : &eo.nchains))
-				return CMD_EXIT_USAGE;
-			only_ea = 1;
-			break;
-		case OPT_EQUIL:
-		case OPT_THIN:
-			if (cmd_parse_size(spec, c == OPT_EQUIL ? "equil" : "thin", optarg, c == OPT_EQUIL ? 0 : 1,
-			                   (size_t)1 << 40, c == OPT_EQUIL ? &eo.equil : &eo.thin))
-				return CMD_EXIT_USAGE;
-			only_ea = 1;
-			break;
-		case OPT_COUPLINGS:
-		case OPT_MATRIX:
-		case OPT_LOG:
-			outs[c == OPT_COUPLINGS ? OUT_MODEL : c == OPT_MATRIX ? OUT_MATRIX : OUT_LOG].path = optarg;
-			only_ea = 1;
-			break;
-		case OPT_IDX:
-			idx = optarg;
-			only_mnist = 1;
-			break;
-		case OPT_SKIP:
-		case OPT_CROP:
-			if (cmd_parse_size(spec, c == OPT_SKIP ? "skip" : "crop", optarg, c == OPT_SKIP ? 0 : 1,
-			                   (size_t)1 << 31, c == OPT_SKIP ? &skip : &crop))
-				return CMD_EXIT_USAGE;
-			only_mnist = 1;
-			break;
-		case OPT_THRESHOLD:
-			if (cmd_parse_double(spec, "threshold", optarg, -1.0, 256.0, &threshold))
-				return CMD_EXIT_USAGE;
-			only_mnist = 1;
-			break;
-		case OPT_NO_DESKEW:
-			deskew = 0;
-			only_mnist = 1;
-			break;
-		default:
-			if ((r = cmd_common_option(spec, c, optarg, &threads)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the model name (random, features, ea or mnist)");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
-	int is_ea = strcmp(arg[0], "ea") == 0, is_mnist = strcmp(arg[0], "mnist") == 0;
-	if (!is_ea && !is_mnist && gen_kind_parse(arg[0], &o.kind) != 0)
-		return cmd_usage_error(spec, "unknown model '%s' (random, features, ea or mnist)", arg[0]);
-	if (only_features && (is_ea || is_mnist || o.kind == GEN_RANDOM))
+/* Start values: the defaults, except "not given" for the ea and mnist options. */
+static void args_init(gen_args *a)
+{
+	memset(a, 0, sizeof *a);
+	gen_opts_default(&a->o);
+	ea_opts_default(&a->eo);
+	a->seed = GEN_DEF_SEED;
+	gen_format f;
+	gen_format_parse(PLM_STR(DEF_FORMAT), &f);
+	a->format = (int)f;
+	a->paths[OUT_TRAIN] = DEF_OUTPUT;
+	a->o.P = 0;
+	a->eo.Ls = a->eo.ntemps = a->eo.nchains = a->eo.equil = a->eo.thin = NOT_GIVEN;
+	a->eo.T = a->eo.T_max = NAN;
+	a->skip = a->crop = NOT_GIVEN;
+	a->threshold = NAN;
+}
+
+/* Which model-specific options were given, and the defaults of those that were not. */
+static void args_finish(gen_args *a, int *ea_given, int *mnist_given, int *have_P)
+{
+	ea_opts d;
+	ea_opts_default(&d);
+	*ea_given = a->eo.Ls != NOT_GIVEN || !isnan(a->eo.T) || !isnan(a->eo.T_max) || a->eo.ntemps != NOT_GIVEN ||
+	            a->eo.nchains != NOT_GIVEN || a->eo.equil != NOT_GIVEN || a->eo.thin != NOT_GIVEN ||
+	            a->disorder.given || a->paths[OUT_MODEL] || a->paths[OUT_MATRIX] || a->paths[OUT_LOG];
+	*mnist_given = a->idx || a->skip != NOT_GIVEN || !isnan(a->threshold) || a->crop != NOT_GIVEN || a->no_deskew;
+	*have_P = a->o.P != 0;
+	if (!*have_P)
+		a->o.P = GEN_DEF_P;
+	size_t *sz[] = { &a->eo.Ls, &a->eo.ntemps, &a->eo.nchains, &a->eo.equil, &a->eo.thin, &a->skip, &a->crop };
+	const size_t def[] = { d.Ls, d.ntemps, d.nchains, d.equil, d.thin, 0, MNIST_DEF_CROP };
+	for (size_t k = 0; k < sizeof def / sizeof def[0]; k++)
+		if (*sz[k] == NOT_GIVEN)
+			*sz[k] = def[k];
+	if (isnan(a->eo.T))
+		a->eo.T = d.T;
+	if (isnan(a->eo.T_max))
+		a->eo.T_max = d.T_max;
+	if (isnan(a->threshold))
+		a->threshold = MNIST_DEF_THRESHOLD;
+	a->o.seed = a->eo.seed = a->seed;
+	a->eo.disorder = a->disorder.given ? a->disorder.v : a->eo.seed;
+}
+
+/* The usage errors the table cannot express; 0 or CMD_EXIT_USAGE.  MODEL: 0 random, 1
+ * features, 2 ea, 3 mnist. */
+static int check(const cmd_spec *spec, const gen_args *a, int model, int ea_given, int mnist_given)
+{
+	const char *const *p = a->paths;
+	if ((p[OUT_FEATURES] || p[OUT_COEF]) && model != 1)
 		return cmd_usage_error(spec, "--features and --coefficients need the features model");
-	if (only_ea && !is_ea)
+	if (ea_given && model != 2)
 		return cmd_usage_error(spec, "--side, --temperature, --t-max, --temps, --chains, --equil, "
 		                       "--thin, --disorder, --couplings, --matrix and --log need the ea model");
-	if (only_mnist && !is_mnist)
+	if (mnist_given && model != 3)
 		return cmd_usage_error(spec, "--idx, --skip, --threshold, --crop and --no-deskew need mnist");
-	if (is_mnist && idx == NULL)
+	if (model == 3 && a->idx == NULL)
 		return cmd_usage_error(spec, "mnist needs --idx FILE (scripts/mnist.sh fetches it)");
-	if (o.P_test > 0 && outs[OUT_TEST].path == NULL)
-		return cmd_usage_error(spec, "--test %zu needs --test-out FILE", o.P_test);
-	if (outs[OUT_TEST].path != NULL && (!have_test || o.P_test == 0))
+	if (a->o.P_test > 0 && p[OUT_TEST] == NULL)
+		return cmd_usage_error(spec, "--test %zu needs --test-out FILE", a->o.P_test);
+	if (p[OUT_TEST] != NULL && a->o.P_test == 0)
 		return cmd_usage_error(spec, "--test-out needs --test N with N >= 1");
-	if (o.kind == GEN_FEATURES && !is_ea && !is_mnist && o.Lf > o.D)
-		return cmd_usage_error(spec, "--lf %zu is larger than the number of features (%zu)", o.Lf, o.D);
-	if (is_ea && eo.ntemps > 1 && !(eo.T_max > eo.T))
-		return cmd_usage_error(spec, "--t-max %g must be above --temperature %g (or --temps 1)",
-		                       eo.T_max, eo.T);
-	if (is_ea && !have_disorder)
-		eo.disorder = eo.seed;
+	if (model == 1 && a->o.Lf > a->o.D)
+		return cmd_usage_error(spec, "--lf %zu is larger than the number of features (%zu)", a->o.Lf, a->o.D);
+	if (model == 2 && a->eo.ntemps > 1 && !(a->eo.T_max > a->eo.T))
+		return cmd_usage_error(spec, "--t-max %g must be above --temperature %g (or --temps 1)", a->eo.T_max,
+		                       a->eo.T);
 	int nstdout = 0;
 	for (size_t k = 0; k < NOUT; k++) {
-		if (outs[k].path == NULL)
+		if (p[k] == NULL)
 			continue;
-		if (strcmp(outs[k].path, "-") == 0)
-			nstdout++;
+		nstdout += strcmp(p[k], "-") == 0;
 		for (size_t l = 0; l < k; l++)
-			if (outs[l].path != NULL && strcmp(outs[l].path, "-") != 0 &&
-			    strcmp(outs[l].path, outs[k].path) == 0)
-				return cmd_usage_error(spec, "two outputs go to the same file '%s'", outs[k].path);
+			if (p[l] != NULL && strcmp(p[l], "-") != 0 && strcmp(p[l], p[k]) == 0)
+				return cmd_usage_error(spec, "two outputs go to the same file '%s'", p[k]);
 	}
-	if (outs[OUT_MODEL].path != NULL && strcmp(outs[OUT_MODEL].path, "-") == 0)
+	if (p[OUT_MODEL] != NULL && strcmp(p[OUT_MODEL], "-") == 0)
 		return cmd_usage_error(spec, "--couplings needs a file, not standard output");
 	if (nstdout > 1)
 		return cmd_usage_error(spec, "only one output can be standard output");
+	return 0;
+}
+
+/* ---- the data sets --------------------------------------------------------------------- */
+
+/* What the data set came from, freed by data_free. */
+typedef struct gen_made {
+	gen_set *g;
+	ea_run *ea;
+	plm_model *truth;
+	mnist_images *im;
+	int8_t *spins;
+} gen_made;
+
+static void made_free(gen_made *x)
+{
+	gen_destroy(x->g);
+	ea_run_destroy(x->ea);
+	model_destroy(x->truth);
+	mnist_images_destroy(x->im);
+	free(x->spins);
+}
+
+/* Draw, sample or read the data set of MODEL into D (and X). */
+static int make_data(gen_args *a, int model, int have_P, const char *cmdline, gen_data *d, gen_made *x,
+                     plm_err *err)
+{
+	int rc;
+	*d = (gen_data){ NULL, NULL, a->o.P, a->o.P_test, a->o.N, NULL, NULL, NULL };
+	if (model == 2) {
+		a->eo.nsamples = a->o.P + a->o.P_test;
+		rc = ea_run_create(&a->eo, &x->ea, err);
+		if (rc == PLM_OK && a->paths[OUT_MODEL] != NULL)
+			rc = ea_truth_model(x->ea->lat, a->eo.T, cmdline, &x->truth, err);
+		if (rc == PLM_OK) {
+			d->N = x->ea->lat->N;
+			d->train = x->ea->samples;
+			d->test = x->ea->samples + a->o.P * d->N;
+			d->ea = x->ea;
+			d->truth = x->truth;
+			ea_report(x->ea);
+		}
+	} else if (model == 3) {
+		d->P = have_P ? a->o.P : 0;
+		d->N = a->crop * a->crop;
+		rc = mnist_read_idx(a->idx, &x->im, err);
+		if (rc == PLM_OK)
+			rc = mnist_patterns(x->im, a->idx, a->skip, &d->P, a->o.P_test, !a->no_deskew, a->crop, a->threshold,
+			                    &x->spins, err);
+		if (rc == PLM_OK) {
+			d->train = x->spins;
+			d->test = x->spins + d->P * d->N;
+		}
+	} else {
+		a->o.kind = model == 1 ? GEN_FEATURES : GEN_RANDOM;
+		rc = gen_run(&a->o, &x->g, err);
+		if (rc == PLM_OK) {
+			d->train = x->g->train;
+			d->test = x->g->test;
+			d->g = x->g;
+		}
+	}
+	return rc;
+}
+
+static const char *const models[] = { "random", "features", "ea", "mnist", NULL };
+
+int cmd_generate_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_generate_spec;
+	gen_args a;
+	args_init(&a);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	int model = 0, ea_given, mnist_given, have_P;
+	while (models[model] != NULL && strcmp(models[model], ops.v[0]) != 0)
+		model++;
+	if (models[model] == NULL)
+		return cmd_usage_error(spec, "unknown model '%s' (random, features, ea or mnist)", ops.v[0]);
+	args_finish(&a, &ea_given, &mnist_given, &have_P);
+	if ((r = check(spec, &a, model, ea_given, mnist_given)) != 0)
+		return r;
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
-	plm_set_threads(threads);
-
+	plm_set_threads(a.com.threads);
 	plm_err err;
-	gen_data d = { NULL, NULL, o.P, o.P_test, o.N, NULL, NULL, NULL };
-	gen_set *g = NULL;
-	ea_run *ea = NULL;
-	plm_model *truth = NULL;
-	mnist_images *im = NULL;
-	int8_t *spins = NULL;
-	int rc = PLM_OK;
-	if (is_ea) {
-		eo.nsamples = o.P + o.P_test;
-		rc = ea_run_create(&eo, &ea, &err);
-		if (rc == PLM_OK && outs[OUT_MODEL].path != NULL) {
-			char *line = cmd_join_argv(argc, argv);
-			rc = ea_truth_model(ea->lat, eo.T, line, &truth, &err);
-			free(line);
-		}
-		if (rc == PLM_OK) {
-			d.N = ea->lat->N;
-			d.train = ea->samples;
-			d.test = ea->samples + o.P * d.N;
-			d.ea = ea;
-			d.truth = truth;
-			ea_report(ea);
-		}
-	} else if (is_mnist) {
-		rc = mnist_read_idx(idx, &im, &err);
-		d.P = have_P ? o.P : 0;
-		d.N = crop * crop;
-		if (rc == PLM_OK)
-			rc = mnist_patterns(im, idx, skip, &d.P, o.P_test, deskew, crop, threshold, &spins, &err);
-		if (rc == PLM_OK) {
-			d.train = spins;
-			d.test = spins + d.P * d.N;
-		}
-	} else {
-		rc = gen_run(&o, &g, &err);
-		if (rc == PLM_OK) {
-			d.train = g->train;
-			d.test = g->test;
-			d.g = g;
-		}
-	}
-	int ex;
-	if (rc != PLM_OK) {
+	gen_data d;
+	gen_made x = { 0 };
+	gen_out outs[NOUT];
+	memset(outs, 0, sizeof outs);
+	for (size_t k = 0; k < NOUT; k++)
+		outs[k].path = a.paths[k];
+	char *line = model == 2 && a.paths[OUT_MODEL] ? cmd_join_argv(argc, argv) : NULL;
+	int ex = CMD_EXIT_FAIL;
+	if (make_data(&a, model, have_P, line, &d, &x, &err) != PLM_OK)
 		cmd_error(spec, "%s", err.msg);
-		ex = CMD_EXIT_FAIL;
-	} else {
-		ex = write_outputs(spec, outs, &d, fmt);
-	}
-	gen_destroy(g);
-	ea_run_destroy(ea);
-	model_destroy(truth);
-	mnist_images_destroy(im);
-	free(spins);
+	else
+		ex = write_outputs(spec, outs, &d, (gen_format)a.format);
+	free(line);
+	made_free(&x);
 	return ex;
 }

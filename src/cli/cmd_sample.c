@@ -1,9 +1,10 @@
 /* cmd_sample: `plmem sample MODEL`: options, start sequences, the sample output, the
- * per-sweep comparison with an alignment (--stats) and its plot.  Glue only: the chains and
- * the statistics live in sample.c. */
+ * per-sweep comparison with an alignment (--stats) and its plot.  Glue only: the chains, the
+ * run and the statistics live in sample.c, the plotting in plot.c. */
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,57 +18,71 @@
 #include "util.h"
 #include "weights.h"
 
-enum {
-	OPT_BETA = 400, OPT_CHAINS, OPT_SWEEPS, OPT_BURN_IN, OPT_EVERY, OPT_SEED, OPT_START,
-	OPT_ORDER, OPT_UPDATE, OPT_SYMMETRIZE, OPT_OUT_FORMAT, OPT_STATS, OPT_STATS_TSV, OPT_PLOT,
-	OPT_THETA, OPT_QUIET
-};
+typedef struct sample_args {
+	cmd_common com;
+	cmd_input in;
+	sample_opts so;
+	sample_run_opts ro;
+	unsigned long long seed;
+	size_t chains;
+	double theta;
+	const char *output, *start, *stats, *stats_tsv, *png;
+	int symmetrize;
+} sample_args;
 
 #define DEF_OUTPUT "-"
-#define DEF_BETA 1
 #define DEF_CHAINS 10
 #define DEF_SWEEPS 1000
 #define DEF_BURN_IN 100
 #define DEF_EVERY 10
-#define DEF_SEED 1
 #define DEF_OUT_FORMAT fasta
+#define SA(f) offsetof(sample_args, f)
 
-static const cmd_opt opts[] = {
-	{ "output", 'o', "FILE", DEF_OUTPUT, "samples ('-': standard output)" },
-	{ "out-format", OPT_OUT_FORMAT, "FMT", PLM_STR(DEF_OUT_FORMAT),
-	  "fasta (headers: chain, sweep, energy) or lines (one sequence per line)" },
-	{ "beta", OPT_BETA, "B", PLM_STR(DEF_BETA), "inverse temperature (> 0; inf: relax's zero-temperature dynamics)" },
-	{ "chains", OPT_CHAINS, "N", PLM_STR(DEF_CHAINS) ", or one per --start sequence", "independent chains" },
-	{ "sweeps", OPT_SWEEPS, "N", PLM_STR(DEF_SWEEPS), "sweeps per chain (burn-in included)" },
-	{ "burn-in", OPT_BURN_IN, "N", PLM_STR(DEF_BURN_IN), "write no sample before sweep N + 1" },
-	{ "every", OPT_EVERY, "K", PLM_STR(DEF_EVERY), "a sample (and a --stats row) every K sweeps" },
-	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed (chain c uses stream c)" },
-	{ "start", OPT_START, "SEQS", NULL,
+static const cmd_row rows[] = {
+	{ "output", 'o', CMD_STRING, "FILE", DEF_OUTPUT, SA(output), "samples ('-': standard output)" },
+	{ "out-format", 0, CMD_CHOICE, "FMT", PLM_STR(DEF_OUT_FORMAT), SA(ro.lines),
+	  "fasta (headers: chain, sweep, energy) or lines (one sequence per line)", .choices = cmd_seq_formats },
+	{ "beta", 0, CMD_DOUBLE, "B", PLM_STR(SAMPLE_DEFAULT_BETA), SA(so.beta),
+	  "inverse temperature (> 0; inf: relax's zero-temperature dynamics)", .lo = 1e-300, .hi = 1e300,
+	  .word = "inf", .word_val = INFINITY },
+	{ "chains", 0, CMD_SIZE, "N", PLM_STR(DEF_CHAINS) ", or one per --start sequence", SA(chains),
+	  "independent chains", .lo = 1, .hi = 4294967296.0 },
+	{ "sweeps", 0, CMD_SIZE, "N", PLM_STR(DEF_SWEEPS), SA(ro.sweeps), "sweeps per chain (burn-in included)" },
+	{ "burn-in", 0, CMD_SIZE, "N", PLM_STR(DEF_BURN_IN), SA(ro.burn_in), "write no sample before sweep N + 1" },
+	{ "every", 0, CMD_SIZE, "K", PLM_STR(DEF_EVERY), SA(ro.every),
+	  "a sample (and a --stats row) every K sweeps", .lo = 1, .hi = (double)(SIZE_MAX / 2) },
+	{ "seed", 0, CMD_U64, "S", PLM_STR(SAMPLE_DEFAULT_SEED), SA(seed), "random seed (chain c uses stream c)" },
+	{ "start", 0, CMD_STRING, "SEQS", NULL, SA(start),
 	  "start chain c from sequence c mod n of SEQS (default: uniformly random sequences)" },
-	{ "order", OPT_ORDER, "ORDER", PLM_STR(DYN_DEFAULT_ORDER),
-	  "site order of a sweep: ascending (1..L) or random (new each sweep)" },
-	{ "update", OPT_UPDATE, "MODE", PLM_STR(DYN_DEFAULT_UPDATE),
-	  "sequential (one site at a time) or parallel (all sites from the previous state)" },
-	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL, "sample with (J_ij + J_ji^T)/2" },
-	{ "stats", OPT_STATS, "MSA", NULL,
+	{ "order", 0, CMD_CHOICE, "ORDER", PLM_STR(DYN_DEFAULT_ORDER), SA(so.order),
+	  "site order of a sweep: ascending (1..L) or random (new each sweep)", .choices = dyn_order_names },
+	{ "update", 0, CMD_CHOICE, "MODE", PLM_STR(DYN_DEFAULT_UPDATE), SA(so.update),
+	  "sequential (one site at a time) or parallel (all sites from the previous state)",
+	  .choices = dyn_update_names },
+	{ "symmetrize", 0, CMD_FLAG, NULL, NULL, SA(symmetrize), "sample with (J_ij + J_ji^T)/2" },
+	{ "stats", 0, CMD_STRING, "MSA", NULL, SA(stats),
 	  "compare the chains with alignment MSA every K sweeps (frequency correlations, overlaps)" },
-	{ "stats-tsv", OPT_STATS_TSV, "FILE", NULL, "write the --stats rows to FILE as TSV" },
-	{ "plot", OPT_PLOT, "PNG", NULL,
-	  "plot the --stats rows against sweeps with gnuplot (script PNG.gp kept; needs --stats-tsv)" },
-	{ "theta", OPT_THETA, "T", PLM_STR(WEIGHTS_DEFAULT_THETA),
-	  "--stats: weights of the alignment as fit computes them (0: none)" },
-	CMD_INPUT_FORMAT_OPT,
-	CMD_INPUT_UNKNOWN_OPT,
-	CMD_OPT_THREADS,
-	{ "quiet", OPT_QUIET, NULL, NULL, "no summary and no --stats rows on standard error" },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	{ "stats-tsv", 0, CMD_STRING, "FILE", NULL, SA(stats_tsv), "write the --stats rows to FILE as TSV",
+	  .needs = "stats" },
+	{ "plot", 0, CMD_STRING, "PNG", NULL, SA(png),
+	  "plot the --stats rows against sweeps with gnuplot (script PNG.gp kept; needs --stats-tsv)",
+	  .needs = "stats-tsv" },
+	{ "theta", 0, CMD_DOUBLE, "T", PLM_STR(WEIGHTS_DEFAULT_THETA), SA(theta),
+	  "--stats: weights of the alignment as fit computes them (0: none)", .lo = 0, .hi = 1 },
+	CMD_ROW_END
+};
+
+static const cmd_group groups[] = {
+	CMD_OWN(rows),
+	CMD_GROUP(cmd_input_model_rows, sample_args, in),
+	CMD_GROUP_END
 };
 
 const cmd_spec cmd_sample_spec = {
-	"sample",
-	"[options] MODEL",
-	"Draw sequences from a model by heat-bath (Gibbs) sampling.",
+	.name = "sample",
+	.synopsis = "[options] MODEL",
+	.summary = "Draw sequences from a model by heat-bath (Gibbs) sampling.",
+	.details =
 	"Site i takes state a with probability exp(beta field_i(a)) / sum_b exp(beta field_i(b)),\n"
 	"field_i(a) = h_i(a) + sum_j J_ij(a, a_j).  With symmetric couplings (a symmetric fit, or\n"
 	"--symmetrize) sequential updates sample the Boltzmann distribution exp(-beta E); with the\n"
@@ -75,11 +90,14 @@ const cmd_spec cmd_sample_spec = {
 	"(the energy shown is that of the symmetrised couplings).  Parallel updates are not\n"
 	"Boltzmann even for symmetric J.  --beta inf is relax's dynamics (argmax, ties stay).\n"
 	"Samples at sweeps K, 2K, ... after the burn-in; FASTA header: >chainC_sweepT chain=C\n"
-	"sweep=T energy=E.  --stats rows (sweep 0 = the starts, then every K sweeps, and 'all'\n"
-	"pooling every written sample): Pearson r of the one-site frequencies, of the two-site\n"
+	"sweep=T energy=E.  --stats rows (sweep 0 = the starts, then every K sweeps, and a row\n"
+	"pooling every written sample: sweep NA, pooled 1): Pearson r of the one-site frequencies, of the two-site\n"
 	"frequencies and of the connected correlations C_ij(a,b) = f_ij(a,b) - f_i(a) f_j(b), and\n"
 	"the overlap of each chain with its nearest MSA sequence (mean, min, max).",
-	opts
+	.groups = groups,
+	.common = offsetof(sample_args, com),
+	.nops = 1,
+	.operands = "the model file MODEL",
 };
 
 /* The comparisons, on stderr (unless --quiet) and in the --stats-tsv file. */
@@ -131,199 +149,146 @@ static int plot(const cmd_spec *spec, const char *tsv, const char *png, int quie
 	return 0;
 }
 
+/* What a run holds: the model, the starts, the reference, the chains and the outputs. */
+typedef struct sample_job {
+	plm_model *m;
+	msa *ss, *rs;
+	uint8_t *starts, *refseqs;
+	dyn_model *d;
+	sample_chains *ch;
+	sample_ref *ref;
+	plm_outfile out, ts;
+} sample_job;
+
+static void job_free(sample_job *j)
+{
+	outfile_abort(&j->ts);
+	outfile_abort(&j->out);
+	sample_chains_destroy(j->ch);
+	sample_ref_destroy(j->ref);
+	dyn_model_destroy(j->d);
+	free(j->starts);
+	free(j->refseqs);
+	msa_destroy(j->ss);
+	msa_destroy(j->rs);
+	model_destroy(j->m);
+}
+
+/* Sequences of PATH onto the model's positions; at least one.  0, or -1 after the message. */
+static int read_seqs(const cmd_spec *spec, const plm_model *m, const char *path, const cmd_input *in, msa **s,
+                     uint8_t **seqs)
+{
+	if (cmd_read_onto_model(spec, m, path, in->msa.format, in->msa.unknown, s, seqs) != 0)
+		return -1;
+	if ((*s)->n == 0) {
+		cmd_error(spec, "%s: no sequence that the model's alphabet reads", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The model, the starts, the reference, the chains and the open outputs; 0, or -1 after the
+ * message. */
+static int job_setup(const cmd_spec *spec, sample_job *j, sample_args *a, const char *model_path)
+{
+	plm_err err;
+	if ((j->m = cmd_load_model(spec, model_path)) == NULL ||
+	    (a->start != NULL && read_seqs(spec, j->m, a->start, &a->in, &j->ss, &j->starts) != 0) ||
+	    (a->stats != NULL && read_seqs(spec, j->m, a->stats, &a->in, &j->rs, &j->refseqs) != 0))
+		return -1;
+	size_t nstart = j->ss ? j->ss->n : 0;
+	if (a->chains == 0)
+		a->chains = nstart ? nstart : DEF_CHAINS;
+	if (a->stats != NULL &&
+	    sample_ref_weighted(j->rs, j->refseqs, a->theta, j->m->L, j->m->q, &j->ref, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", a->stats, err.msg);
+		return -1;
+	}
+	/* the dynamics take the model's couplings (one copy of J) */
+	if (dyn_model_take(j->m, a->symmetrize, &j->d, &err) != PLM_OK ||
+	    sample_chains_create(j->d, &a->so, a->chains, j->starts, nstart, &j->ch, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", model_path, err.msg);
+		return -1;
+	}
+	if (outfile_open(&j->out, a->output, &err) != PLM_OK ||
+	    (a->stats_tsv != NULL && outfile_open(&j->ts, a->stats_tsv, &err) != PLM_OK)) {
+		cmd_error(spec, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Usage errors the table cannot express; 0 or CMD_EXIT_USAGE. */
+static int check(const cmd_spec *spec, const sample_args *a)
+{
+	const sample_run_opts *r = &a->ro;
+	if (cmd_check_order(spec, a->so.order, a->so.update))
+		return CMD_EXIT_USAGE;
+	if (a->png != NULL && strcmp(a->stats_tsv, "-") == 0)
+		return cmd_usage_error(spec, "--plot needs --stats-tsv to name a file (gnuplot reads it), not standard output");
+	if (a->stats_tsv != NULL && strcmp(a->stats_tsv, a->output) == 0)
+		return cmd_usage_error(spec, strcmp(a->output, "-") == 0 ? "only one output can be standard output"
+		                       : "--output and --stats-tsv name the same file '%s'", a->output);
+	if (a->start != NULL && a->stats != NULL && strcmp(a->start, "-") == 0 && strcmp(a->stats, "-") == 0)
+		return cmd_usage_error(spec, "--start and --stats cannot both be standard input");
+	if (r->sweeps / r->every <= r->burn_in / r->every && a->stats == NULL)
+		return cmd_usage_error(spec, "no sample to write: no multiple of --every %zu above --burn-in %zu and "
+		                       "up to --sweeps %zu", r->every, r->burn_in, r->sweeps);
+	return 0;
+}
+
 int cmd_sample_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_sample_spec;
-	const char *output = DEF_OUTPUT, *start_path = NULL, *stats_path = NULL, *stats_tsv = NULL,
-	           *png = NULL;
-	size_t chains = 0, sweeps = DEF_SWEEPS, burn_in = DEF_BURN_IN, every = DEF_EVERY;
-	unsigned long long seed = DEF_SEED;
-	double theta = WEIGHTS_DEFAULT_THETA;
-	sample_opts so;
-	sample_opts_default(&so);
-	so.beta = DEF_BETA;
-	int symmetrize = 0, quiet = 0, threads = 0, order_set = 0, lines_out = 0;
-	cmd_input in;
-	cmd_input_default(&in);
-
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r, choice;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case OPT_BETA:
-			if (strcmp(optarg, "inf") == 0)
-				so.beta = INFINITY;
-			else if (cmd_parse_double(spec, "beta", optarg, 1e-300, 1e300, &so.beta))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_CHAINS:
-			if (cmd_parse_size(spec, "chains", optarg, 1, (size_t)1 << 32, &chains))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_SWEEPS:
-			if (cmd_parse_size(spec, "sweeps", optarg, 0, SIZE_MAX / 2, &sweeps))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_BURN_IN:
-			if (cmd_parse_size(spec, "burn-in", optarg, 0, SIZE_MAX / 2, &burn_in))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_EVERY:
-			if (cmd_parse_size(spec, "every", optarg, 1, SIZE_MAX / 2, &every))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_SEED:
-			if (cmd_parse_u64(spec, "seed", optarg, &seed))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_START: start_path = optarg; break;
-		case OPT_ORDER:
-			if (cmd_parse_choice(spec, "order", optarg, dyn_order_names, &choice))
-				return CMD_EXIT_USAGE;
-			so.order = (dyn_order)choice;
-			order_set = 1;
-			break;
-		case OPT_UPDATE:
-			if (cmd_parse_choice(spec, "update", optarg, dyn_update_names, &choice))
-				return CMD_EXIT_USAGE;
-			so.update = (dyn_update)choice;
-			break;
-		case OPT_SYMMETRIZE: symmetrize = 1; break;
-		case OPT_OUT_FORMAT:
-			if (cmd_parse_choice(spec, "out-format", optarg, cmd_seq_formats, &lines_out))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_STATS: stats_path = optarg; break;
-		case OPT_STATS_TSV: stats_tsv = optarg; break;
-		case OPT_PLOT: png = optarg; break;
-		case OPT_THETA:
-			if (cmd_parse_double(spec, "theta", optarg, 0.0, 1.0, &theta))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_QUIET: quiet = 1; break;
-		default:
-			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
-	if (order_set && cmd_check_order(spec, so.order, so.update))
-		return CMD_EXIT_USAGE;
-	if (stats_tsv != NULL && stats_path == NULL)
-		return cmd_usage_error(spec, "--stats-tsv needs --stats MSA");
-	if (png != NULL && stats_tsv == NULL)
-		return cmd_usage_error(spec, "--plot needs --stats-tsv FILE (the data it draws)");
-	if (png != NULL && strcmp(stats_tsv, "-") == 0)
-		return cmd_usage_error(spec, "--plot needs --stats-tsv to name a file (gnuplot reads it), not standard output");
-	if (stats_tsv != NULL && strcmp(stats_tsv, output) == 0)
-		return cmd_usage_error(spec, strcmp(output, "-") == 0 ? "only one output can be standard output"
-		                                                      : "--output and --stats-tsv name the same file '%s'", output);
-	if (start_path != NULL && stats_path != NULL && strcmp(start_path, "-") == 0 && strcmp(stats_path, "-") == 0)
-		return cmd_usage_error(spec, "--start and --stats cannot both be standard input");
-	if (sweeps / every <= burn_in / every && stats_path == NULL)
-		return cmd_usage_error(spec, "no sample to write: no multiple of --every %zu above --burn-in %zu and up to --sweeps %zu", every, burn_in, sweeps);
+	sample_args a = { .output = DEF_OUTPUT, .seed = SAMPLE_DEFAULT_SEED, .theta = WEIGHTS_DEFAULT_THETA,
+	                  .ro = { DEF_SWEEPS, DEF_BURN_IN, DEF_EVERY, 0, NULL, SAMPLE_POOL_BYTES, on_stats, NULL } };
+	cmd_input_default(&a.in);
+	sample_opts_default(&a.so);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED || (r = check(spec, &a)) != 0)
+		return r == CMD_PARSED ? CMD_EXIT_OK : r;
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
-	const char *model_path = arg[0];
-	so.seed = seed;
-	plm_set_threads(threads);
-	double t0 = plm_now();
-
+	a.so.seed = a.seed;
+	plm_set_threads(a.com.threads);
+	double t0 = plm_now(), trun = 0.0;
 	plm_err err;
-	plm_model *m = NULL;
-	msa *ss = NULL, *rs = NULL;
-	uint8_t *starts = NULL, *refseqs = NULL;
-	dyn_model *d = NULL;
-	sample_chains *ch = NULL;
-	sample_ref *ref = NULL;
-	plm_outfile out = { 0 }, ts = { 0 };
-	int status = CMD_EXIT_FAIL;
-
-	if ((m = cmd_load_model(spec, model_path)) == NULL)
+	sample_job j = { 0 };
+	int status = CMD_EXIT_FAIL, quiet = a.com.quiet;
+	if (job_setup(spec, &j, &a, ops.v[0]) != 0)
 		goto done;
-	size_t L = m->L, nstart = 0;
-	if (start_path != NULL) {
-		if (cmd_read_onto_model(spec, m, start_path, in.msa.format, in.msa.unknown, &ss, &starts) != 0)
-			goto done;
-		nstart = ss->n;
-		if (nstart == 0) {
-			cmd_error(spec, "%s: no sequence that the model's alphabet reads", start_path);
-			goto done;
-		}
-	}
-	if (chains == 0)
-		chains = nstart ? nstart : DEF_CHAINS;
-	if (stats_path != NULL) {
-		if (cmd_read_onto_model(spec, m, stats_path, in.msa.format, in.msa.unknown, &rs, &refseqs) != 0)
-			goto done;
-		if (rs->n == 0) {
-			cmd_error(spec, "%s: no sequence that the model's alphabet reads", stats_path);
-			goto done;
-		}
-		if (sample_ref_weighted(rs, refseqs, theta, L, m->q, &ref, &err) != PLM_OK) {
-			cmd_error(spec, "%s: %s", stats_path, err.msg);
-			goto done;
-		}
-	}
-	/* the dynamics take the model's couplings (one copy of J) */
-	if (dyn_model_take(m, symmetrize, &d, &err) != PLM_OK ||
-	    sample_chains_create(d, &so, chains, starts, nstart, &ch, &err) != PLM_OK) {
-		cmd_error(spec, "%s: %s", model_path, err.msg);
-		goto done;
-	}
-	if (outfile_open(&out, output, &err) != PLM_OK ||
-	    (stats_tsv != NULL && outfile_open(&ts, stats_tsv, &err) != PLM_OK)) {
-		cmd_error(spec, "%s", err.msg);
-		goto done;
-	}
-	if (ts.fp != NULL)
-		fputs(sample_stats_header, ts.fp);
-	if (ref != NULL && !quiet)
+	if (j.ts.fp != NULL)
+		fputs(sample_stats_header, j.ts.fp);
+	if (j.ref != NULL && !quiet)
 		fprintf(stderr, "plmem sample: %s", sample_stats_header);
-	stats_out sto = { ts.fp, quiet };
-	sample_run_opts ro = { sweeps, burn_in, every, lines_out, ref, SAMPLE_POOL_BYTES, on_stats, &sto };
-	double trun = 0.0;
-	int rc = sample_run(ch, &m->abc, &ro, out.fp, &trun, &err);
+	stats_out sto = { j.ts.fp, quiet };
+	a.ro.ref = j.ref;
+	a.ro.stats_ctx = &sto;
+	int rc = sample_run(j.ch, &j.m->abc, &a.ro, j.out.fp, &trun, &err);
+	int write_error = rc == PLM_EIO; /* sample_run's message names no file */
+	if (rc == PLM_OK && j.ts.fp != NULL)
+		rc = outfile_commit(&j.ts, &err);
+	if (rc == PLM_OK)
+		rc = outfile_commit(&j.out, &err);
 	if (rc != PLM_OK) {
-		if (rc == PLM_EIO)
-			cmd_error(spec, "%s: write error", output);
+		if (write_error)
+			cmd_error(spec, "%s: write error", a.output);
 		else
 			cmd_error(spec, "%s", err.msg);
 		goto done;
 	}
-	if (ts.fp != NULL && outfile_commit(&ts, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto done;
-	}
-	if (outfile_commit(&out, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto done;
-	}
-	if (png != NULL && plot(spec, stats_tsv, png, quiet) != 0)
+	if (a.png != NULL && plot(spec, a.stats_tsv, a.png, quiet) != 0)
 		goto done;
 	if (!quiet) {
-		size_t done_sweeps = sample_chains_sweeps(ch);
-		fprintf(stderr, "plmem sample: %zu chains x %zu sweeps (L = %zu, beta = %g, %s%s); "
-		        "%.0f sweeps/s; %.2f s\n", chains, done_sweeps, L, so.beta,
-		        dyn_update_names[so.update],
-		        d->symmetric ? ", symmetric" : ", asymmetric",
-		        trun > 0.0 ? (double)(chains * done_sweeps) / trun : 0.0, plm_now() - t0);
+		size_t n = a.chains, t = sample_chains_sweeps(j.ch);
+		fprintf(stderr, "plmem sample: %zu chains x %zu sweeps (L = %zu, beta = %g, %s%s); %.0f sweeps/s; %.2f s\n",
+		        n, t, j.m->L, a.so.beta, dyn_update_names[a.so.update],
+		        j.d->symmetric ? ", symmetric" : ", asymmetric", trun > 0.0 ? (double)(n * t) / trun : 0.0,
+		        plm_now() - t0);
 	}
 	status = CMD_EXIT_OK;
 done:
-	outfile_abort(&ts);
-	outfile_abort(&out);
-	sample_chains_destroy(ch);
-	sample_ref_destroy(ref);
-	dyn_model_destroy(d);
-	free(starts);
-	free(refseqs);
-	msa_destroy(ss);
-	msa_destroy(rs);
-	model_destroy(m);
+	job_free(&j);
 	return status;
 }

@@ -1,9 +1,11 @@
 /* cmd_score: `plmem score MODEL [SEQS]`: options, reading the sequences and the mutant list,
- * the TSV outputs and the summary.  Glue only: the score module computes every number. */
+ * the TSV outputs and the summary.  Glue only: the score module computes every number and
+ * writes the sequence table. */
 #include "config.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,34 +18,43 @@
 #include "score.h"
 #include "util.h"
 
-enum { OPT_MUTATIONS = 400, OPT_REF, OPT_STABILITIES, OPT_SYMMETRIZE, OPT_QUIET };
+typedef struct score_args {
+	cmd_common com;
+	cmd_input in;
+	const char *output, *mutations, *refname, *stab_path;
+	int symmetrize;
+} score_args;
 
 #define DEF_OUTPUT "-"
+#define SC(f) offsetof(score_args, f)
 
-static const cmd_opt opts[] = {
-	{ "output", 'o', "FILE", DEF_OUTPUT, "TSV of the scores ('-': standard output)" },
-	{ "mutations", OPT_MUTATIONS, "FILE|all", NULL,
+static const cmd_row rows[] = {
+	{ "output", 'o', CMD_STRING, "FILE", DEF_OUTPUT, SC(output), "TSV of the scores ('-': standard output)" },
+	{ "mutations", 0, CMD_STRING, "FILE|all", NULL, SC(mutations),
 	  "score mutants of the reference (A24C; A24C:K50R, A24C,K50R or A24C;K50R; one per line, "
 	  "or a CSV/TSV with a 'mutant' column) or every single substitution (all)" },
-	{ "ref", OPT_REF, "NAME", NULL,
+	{ "ref", 0, CMD_STRING, "NAME", NULL, SC(refname),
 	  "--mutations: the reference is sequence NAME of SEQS (default: SEQS' first, or the "
-	  "model's focus without SEQS)" },
-	{ "stabilities", OPT_STABILITIES, "FILE", NULL,
-	  "also write each site's margin Delta_i (name, residue, letter, margin) to FILE" },
-	{ "symmetrize", OPT_SYMMETRIZE, NULL, NULL,
+	  "model's focus without SEQS)", .needs = "mutations" },
+	{ "stabilities", 0, CMD_STRING, "FILE", NULL, SC(stab_path),
+	  "also write each site's margin Delta_i (name, residue, letter, margin) to FILE",
+	  .excludes = "mutations" },
+	{ "symmetrize", 0, CMD_FLAG, NULL, NULL, SC(symmetrize),
 	  "compute the fields with (J_ij + J_ji^T)/2 (pll, unstable, margins, logodds)" },
-	CMD_INPUT_FORMAT_OPT,
-	CMD_INPUT_UNKNOWN_OPT,
-	CMD_OPT_THREADS,
-	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	CMD_ROW_END
+};
+
+static const cmd_group groups[] = {
+	CMD_OWN(rows),
+	CMD_GROUP(cmd_input_model_rows, score_args, in),
+	CMD_GROUP_END
 };
 
 const cmd_spec cmd_score_spec = {
-	"score",
-	"[options] MODEL [SEQS]",
-	"Score sequences, or mutants of a reference, with a model.",
+	.name = "score",
+	.synopsis = "[options] MODEL [SEQS]",
+	.summary = "Score sequences, or mutants of a reference, with a model.",
+	.details =
 	"Per sequence (TSV: name pll energy unstable note): pll = sum_i log P(a_i | rest);\n"
 	"energy = -sum_i h_i(a_i) - sum_{i<j} J^S_ij(a_i, a_j) with J^S = (J_ij + J_ji^T)/2 (the\n"
 	"energy of a symmetric model; for an asymmetric one, that of its symmetrised couplings);\n"
@@ -58,159 +69,151 @@ const cmd_spec cmd_score_spec = {
 	"wild-type letter unlike the reference, bad text) gets NA and the reason in 'note'; a\n"
 	"sequence dropped for an ambiguous letter (--unknown drop) likewise.  SEQS ('-': standard input, gzip\n"
 	"accepted) has the training alignment's columns or exactly the model's L positions.",
-	opts
+	.groups = groups,
+	.common = offsetof(score_args, com),
+	.nops = -1,
+	.operands = "the model file MODEL and the sequence file SEQS",
 };
 
+/* ---- mutants ------------------------------------------------------------------------ */
 
-int cmd_score_main(int argc, char **argv)
+/* The mutants of --mutations (a list, or every substitution) scored against the reference, as
+ * the table OUT; *NROWS, *NFAIL. */
+static int score_mutant_table(const cmd_spec *spec, const score_args *a, const plm_model *m, const dyn_model *d,
+                              const char *model_path, const msa *s, const uint8_t *seqs, FILE *out,
+                              size_t *nrows, size_t *nfail)
 {
-	const cmd_spec *spec = &cmd_score_spec;
-	const char *output = DEF_OUTPUT, *mutations = NULL, *refname = NULL, *stab_path = NULL;
-	int symmetrize = 0, quiet = 0, threads = 0;
-	cmd_input in;
-	cmd_input_default(&in);
-
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case OPT_MUTATIONS: mutations = optarg; break;
-		case OPT_REF: refname = optarg; break;
-		case OPT_STABILITIES: stab_path = optarg; break;
-		case OPT_SYMMETRIZE: symmetrize = 1; break;
-		case OPT_QUIET: quiet = 1; break;
-		default:
-			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
-				return r;
-		}
-	}
-	int nop = argc - optind;
-	if (nop < 1 || nop > 2 || (mutations == NULL && nop != 2)) {
-		if (cmd_operands(spec, argc, argv, mutations ? 1 : 2,
-		                 mutations ? "the model file MODEL (and SEQS)" :
-		                             "the model file MODEL and the sequence file SEQS") == NULL)
-			return CMD_EXIT_USAGE;
-	}
-	const char *model_path = argv[optind], *seqs_path = nop == 2 ? argv[optind + 1] : NULL;
-	if (refname != NULL && mutations == NULL)
-		return cmd_usage_error(spec, "--ref applies to --mutations");
-	if (refname != NULL && seqs_path == NULL)
-		return cmd_usage_error(spec, "--ref NAME needs SEQS (the file holding sequence NAME)");
-	if (stab_path != NULL && mutations != NULL)
-		return cmd_usage_error(spec, "--stabilities applies to sequences, not --mutations");
-	if (stab_path != NULL && strcmp(stab_path, output) == 0)
-		return cmd_usage_error(spec, strcmp(output, "-") == 0 ? "only one output can be standard output"
-		                                                      : "--output and --stabilities name the same file '%s'", output);
-	if (strcmp(model_path, "-") == 0)
-		return cmd_usage_error(spec, "MODEL must be a file (standard input is for SEQS)");
-	if (mutations != NULL && seqs_path != NULL && strcmp(mutations, "-") == 0 && strcmp(seqs_path, "-") == 0)
-		return cmd_usage_error(spec, "--mutations and SEQS cannot both be standard input");
-	if (cmd_parse_only)
-		return CMD_EXIT_OK;
-	plm_set_threads(threads);
-	double t0 = plm_now();
-
 	plm_err err;
-	plm_model *m = NULL;
-	msa *s = NULL;
-	dyn_model *d = NULL;
-	uint8_t *seqs = NULL, *ref = NULL;
-	score_values *val = NULL;
-	double *margins = NULL;
 	mutlist *list = NULL;
+	score_values *val = NULL;
 	char **why = NULL;
-	plm_outfile out = { 0 }, st = { 0 };
-	int status = CMD_EXIT_FAIL;
-
-	if ((m = cmd_load_model(spec, model_path)) == NULL)
-		goto done;
-	size_t L = m->L;
-	if (seqs_path != NULL) {
-		if (cmd_read_onto_model(spec, m, seqs_path, in.msa.format, in.msa.unknown, &s, &seqs) != 0)
-			goto done;
-	}
-	/* the dynamics take the model's couplings (one copy of J) */
-	if (dyn_model_take(m, symmetrize, &d, &err) != PLM_OK) {
-		cmd_error(spec, "%s: %s", model_path, err.msg);
-		goto done;
-	}
-	if (outfile_open(&out, output, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto done;
-	}
-
-	size_t nrows = 0, nfail = 0;
-	if (mutations == NULL) {
-		size_t n = s->n;
-		val = plm_calloc(n ? n : 1, sizeof *val, "scores", &err);
-		margins = val && stab_path ? plm_calloc(n ? n : 1, L * sizeof(double), "margins", &err) : NULL;
-		if (val == NULL || (stab_path && margins == NULL)) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		if (score_sequences(d, seqs, n, val, margins, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		if (stab_path != NULL && outfile_open(&st, stab_path, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		nfail = score_write_sequences(out.fp, st.fp, m, s, seqs, val, margins);
-		nrows = s->nin;
+	uint8_t *ref = plm_calloc(m->L, 1, "reference", &err);
+	int rc = ref == NULL ? PLM_ENOMEM : score_reference(m, model_path, s, seqs, a->refname, ref, &err);
+	if (rc == PLM_OK)
+		rc = strcmp(a->mutations, "all") == 0 ? score_all_substitutions(m, ref, &list, &err)
+		                                      : mutlist_read(a->mutations, &list, &err);
+	if (rc == PLM_OK && (val = plm_calloc(list->n ? list->n : 1, sizeof *val, "scores", &err)) == NULL)
+		rc = PLM_ENOMEM;
+	if (rc == PLM_OK && (why = plm_calloc(list->n ? list->n : 1, sizeof *why, "notes", &err)) == NULL)
+		rc = PLM_ENOMEM;
+	if (rc == PLM_OK)
+		rc = score_mutlist(d, m, ref, list, val, why, &err);
+	if (rc == PLM_OK) {
+		*nfail = score_write_mutants(out, list, val, why);
+		*nrows = list->n;
 	} else {
-		/* the reference */
-		ref = plm_calloc(L, 1, "reference", &err);
-		if (ref == NULL) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		if (score_reference(m, model_path, s, seqs, refname, ref, &err) != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		int rc = strcmp(mutations, "all") == 0 ? score_all_substitutions(m, ref, &list, &err)
-		                                         : mutlist_read(mutations, &list, &err);
-		if (rc == PLM_OK && (val = plm_calloc(list->n ? list->n : 1, sizeof *val, "scores", &err)) == NULL)
-			rc = PLM_ENOMEM;
-		if (rc == PLM_OK && (why = plm_calloc(list->n ? list->n : 1, sizeof *why, "notes", &err)) == NULL)
-			rc = PLM_ENOMEM;
-		if (rc == PLM_OK)
-			rc = score_mutlist(d, m, ref, list, val, why, &err);
-		if (rc != PLM_OK) {
-			cmd_error(spec, "%s", err.msg);
-			goto done;
-		}
-		nfail = score_write_mutants(out.fp, list, val, why);
-		nrows = list->n;
-	}
-	if (st.fp != NULL && outfile_commit(&st, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
-		goto done;
 	}
-	if (outfile_commit(&out, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		goto done;
-	}
-	if (!quiet)
-		fprintf(stderr, "plmem score: %zu %s scored, %zu not (NA, reason in 'note'); %.2f s\n",
-		        nrows - nfail, mutations ? "mutants" : "sequences", nfail, plm_now() - t0);
-	status = CMD_EXIT_OK;
-done:
-	outfile_abort(&st);
-	outfile_abort(&out);
 	for (size_t k = 0; why != NULL && k < list->n; k++)
 		free(why[k]);
 	free(why);
 	mutlist_destroy(list);
 	free(val);
-	free(margins);
 	free(ref);
+	return rc == PLM_OK ? 0 : -1;
+}
+
+/* ---- sequences ------------------------------------------------------------------------- */
+
+/* The sequences of S scored, as the TSV OUT (and the margins to STAB when open). */
+static int score_sequence_table(const cmd_spec *spec, const plm_model *m, const dyn_model *d, const msa *s,
+                                const uint8_t *seqs, FILE *out, FILE *stab, size_t *nrows, size_t *nfail)
+{
+	plm_err err;
+	size_t n = s->n;
+	score_values *val = plm_calloc(n ? n : 1, sizeof *val, "scores", &err);
+	double *margins = val && stab ? plm_calloc(n ? n : 1, m->L * sizeof(double), "margins", &err) : NULL;
+	int rc = -1;
+	if (val == NULL || (stab && margins == NULL) || score_sequences(d, seqs, n, val, margins, &err) != PLM_OK)
+		cmd_error(spec, "%s", err.msg);
+	else {
+		*nfail = score_write_sequences(out, stab, m, s, seqs, val, margins);
+		*nrows = s->nin;
+		rc = 0;
+	}
+	free(val);
+	free(margins);
+	return rc;
+}
+
+/* Read, score, write; CMD_EXIT_*. */
+static int run(const cmd_spec *spec, const score_args *a, const char *model_path, const char *seqs_path)
+{
+	plm_err err;
+	plm_model *m = NULL;
+	msa *s = NULL;
+	uint8_t *seqs = NULL;
+	dyn_model *d = NULL;
+	plm_outfile out = { 0 }, st = { 0 };
+	size_t nrows = 0, nfail = 0;
+	int status = CMD_EXIT_FAIL, rc;
+	double t0 = plm_now();
+	if ((m = cmd_load_model(spec, model_path)) == NULL ||
+	    (seqs_path != NULL && cmd_read_onto_model(spec, m, seqs_path, a->in.msa.format, a->in.msa.unknown, &s, &seqs) != 0))
+		goto done;
+	/* the dynamics take the model's couplings (one copy of J) */
+	if (dyn_model_take(m, a->symmetrize, &d, &err) != PLM_OK) {
+		cmd_error(spec, "%s: %s", model_path, err.msg);
+		goto done;
+	}
+	if (outfile_open(&out, a->output, &err) != PLM_OK ||
+	    (a->stab_path != NULL && outfile_open(&st, a->stab_path, &err) != PLM_OK)) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	rc = a->mutations ? score_mutant_table(spec, a, m, d, model_path, s, seqs, out.fp, &nrows, &nfail)
+	                  : score_sequence_table(spec, m, d, s, seqs, out.fp, st.fp, &nrows, &nfail);
+	if (rc != 0)
+		goto done;
+	if ((st.fp != NULL && outfile_commit(&st, &err) != PLM_OK) || outfile_commit(&out, &err) != PLM_OK) {
+		cmd_error(spec, "%s", err.msg);
+		goto done;
+	}
+	if (!a->com.quiet)
+		fprintf(stderr, "plmem score: %zu %s scored, %zu not (NA, reason in 'note'); %.2f s\n", nrows - nfail,
+		        a->mutations ? "mutants" : "sequences", nfail, plm_now() - t0);
+	status = CMD_EXIT_OK;
+done:
+	outfile_abort(&st);
+	outfile_abort(&out);
 	free(seqs);
 	dyn_model_destroy(d);
 	msa_destroy(s);
 	model_destroy(m);
 	return status;
+}
+
+int cmd_score_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_score_spec;
+	score_args a = { .output = DEF_OUTPUT };
+	cmd_input_default(&a.in);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	int want = a.mutations ? 1 : 2;
+	if (ops.n < want || ops.n > 2) {
+		const char *what = a.mutations ? "the model file MODEL (and SEQS)"
+		                               : "the model file MODEL and the sequence file SEQS";
+		if (ops.n == 0)
+			return cmd_usage_error(spec, "missing %s", what);
+		if (ops.n > 2)
+			return cmd_usage_error(spec, "expected only %s, got '%s' too", what, ops.v[2]);
+		return cmd_usage_error(spec, "expected %s (got %d argument%s)", what, ops.n, ops.n == 1 ? "" : "s");
+	}
+	const char *model_path = ops.v[0], *seqs_path = ops.n == 2 ? ops.v[1] : NULL;
+	int nstdin = !strcmp(model_path, "-") + (seqs_path && !strcmp(seqs_path, "-")) +
+	             (a.mutations && !strcmp(a.mutations, "-"));
+	if (a.refname != NULL && seqs_path == NULL)
+		return cmd_usage_error(spec, "--ref NAME needs SEQS (the file holding sequence NAME)");
+	if (a.stab_path != NULL && strcmp(a.stab_path, a.output) == 0)
+		return cmd_usage_error(spec, strcmp(a.output, "-") == 0 ? "only one output can be standard output"
+		                       : "--output and --stabilities name the same file '%s'", a.output);
+	if (nstdin > 1)
+		return cmd_usage_error(spec, "only one of MODEL, SEQS and --mutations can be standard input");
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
+	plm_set_threads(a.com.threads);
+	return run(spec, &a, model_path, seqs_path);
 }

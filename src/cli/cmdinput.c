@@ -66,6 +66,14 @@ const cmd_row cmd_input_read_rows[] = {
 	CMD_ROW_END
 };
 
+/* Sequences read onto a model's positions (relax, sample, score): the alphabet is the model's. */
+const cmd_row cmd_input_model_rows[] = {
+	FORMAT_ROW,
+	{ "unknown", 0, CMD_CALL, "P", PLM_STR(MSA_DEFAULT_UNKNOWN), IN(msa.unknown),
+	  "ambiguous letters (X, B...): gap, drop (the sequence) or reject", .call = call_unknown },
+	CMD_ROW_END
+};
+
 const cmd_row cmd_input_filter_rows[] = {
 	{ "focus", 0, CMD_CALL, "NAME", NULL, IN(msa.focus), "keep the columns where sequence NAME is uppercase",
 	  .call = call_focus },

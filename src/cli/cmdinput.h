@@ -65,6 +65,8 @@ enum {
  * --focus --max-gap-seq --max-gap-col --theta --no-weights --weights. */
 extern const cmd_row cmd_input_read_rows[];
 extern const cmd_row cmd_input_format_rows[];
+/* model: --format --unknown, for sequences read onto a model's positions (relax, sample, score). */
+extern const cmd_row cmd_input_model_rows[];
 extern const cmd_row cmd_input_filter_rows[];
 
 void cmd_input_default(cmd_input *in);
