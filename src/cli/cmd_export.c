@@ -2,6 +2,7 @@
  * files.  Glue only: the export module encodes; this file picks the outputs and reports. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,28 +12,39 @@
 #include "model.h"
 #include "util.h"
 
-enum { OPT_NPY = CMD_LONG + 1, OPT_ZERO_SUM, OPT_FORMAT };
-
 #define DEF_OUTPUT "-"
 #define DEF_FORMAT text
 
-static const cmd_opt opts[] = {
-	{ "output", 'o', "FILE", DEF_OUTPUT " unless --npy", "write the text (or plmc) export to FILE ('-': standard output)" },
-	{ "format", OPT_FORMAT, "FMT", PLM_STR(DEF_FORMAT),
-	  "text, or plmc (plmc's binary parameter file, as EVcouplings reads it; needs -o FILE)" },
-	{ "npy", OPT_NPY, "PREFIX", NULL,
+typedef struct export_args {
+	cmd_common com;
+	const char *output, *npy;
+	int format; /* index into formats */
+	int zero_sum;
+} export_args;
+
+static const char *const formats[] = { "text", "plmc", NULL };
+enum { FMT_TEXT, FMT_PLMC };
+
+static const cmd_row rows[] = {
+	{ "output", 'o', CMD_STRING, "FILE", DEF_OUTPUT " unless --npy", offsetof(export_args, output),
+	  "write the text (or plmc) export to FILE ('-': standard output)" },
+	{ "format", 0, CMD_CHOICE, "FMT", PLM_STR(DEF_FORMAT), offsetof(export_args, format),
+	  "text, or plmc (plmc's binary parameter file, as EVcouplings reads it; needs -o FILE)", .choices = formats },
+	{ "npy", 0, CMD_STRING, "PREFIX", NULL, offsetof(export_args, npy),
 	  "write PREFIX_h.npy (float32, L x q), PREFIX_J.npy (float32, L x L x q x q) and PREFIX.map "
 	  "(row position column residue ref)" },
-	{ "zero-sum", OPT_ZERO_SUM, NULL, NULL,
+	{ "zero-sum", 0, CMD_FLAG, NULL, NULL, offsetof(export_args, zero_sum),
 	  "export in the zero-sum gauge (same conditional probabilities; default: as fitted)" },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	CMD_ROW_END
 };
 
+static const cmd_group groups[] = { CMD_OWN(rows), CMD_GROUP_END };
+
 const cmd_spec cmd_export_spec = {
-	"export",
-	"[options] MODEL",
-	"Write a model's fields h and couplings J as text, NumPy .npy or plmc files.",
+	.name = "export",
+	.synopsis = "[options] MODEL",
+	.summary = "Write a model's fields h and couplings J as text, NumPy .npy or plmc files.",
+	.details =
 	"Text: '#' comment lines, then one line 'h i h_i(a)...' per position and one line\n"
 	"'J i j a J_ij(a,b)...' per ordered pair i != j and state a at i (values over b),\n"
 	"tab-separated, positions in the user's numbering (focus residue numbers, else 1-based\n"
@@ -45,7 +57,10 @@ const cmd_spec cmd_export_spec = {
 	"of the two directions, e_ij(a,b) = (J_ij(a,b) + J_ji(b,a))/2 (exact for a model fitted\n"
 	"with fit --symmetric); fields as they are; the weights and frequencies the model\n"
 	"keeps (NaN, and a line on standard error, for those it does not know).",
-	opts
+	.groups = groups,
+	.common = offsetof(export_args, com),
+	.nops = 1,
+	.operands = "the model file MODEL",
 };
 
 /* What export_plmc wrote as NaN, on standard error (plmem-export(1)). */
@@ -67,38 +82,16 @@ static void report_unknown(const cmd_spec *spec, const char *path, const plm_mod
 int cmd_export_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_export_spec;
-	const char *output = NULL, *npy = NULL, *format = PLM_STR(DEF_FORMAT);
-	int zero_sum = 0;
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_NPY:
-			npy = optarg;
-			break;
-		case OPT_ZERO_SUM:
-			zero_sum = 1;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "plmc") != 0)
-				return cmd_usage_error(spec, "--format: '%s' is not text or plmc", optarg);
-			format = optarg;
-			break;
-		default:
-			if ((r = cmd_common_option(spec, c, optarg, NULL)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
+	export_args a = { .format = FMT_TEXT };
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	const char *output = a.output, *npy = a.npy, *const *arg = ops.v;
+	int zero_sum = a.zero_sum;
 	if (npy != NULL && npy[0] == '\0')
 		return cmd_usage_error(spec, "--npy: empty prefix");
-	int plmc = strcmp(format, "plmc") == 0;
+	int plmc = a.format == FMT_PLMC;
 	if (plmc && (output == NULL || strcmp(output, "-") == 0))
 		return cmd_usage_error(spec, "--format plmc writes a binary file: give -o FILE");
 	if (output == NULL && npy == NULL)

@@ -2,6 +2,7 @@
  * Glue only: the draw and the writing live in split.c, reading and weights in msa/weights. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,28 +11,36 @@
 #include "split.h"
 #include "util.h"
 
-enum { OPT_TRAIN = 400, OPT_SEED, OPT_QUIET };
-
 #define DEF_SEED 1
 
-static const cmd_opt opts[] = {
-	{ "train", OPT_TRAIN, "P", NULL,
+typedef struct split_args {
+	cmd_common com;
+	cmd_input in;
+	const char *train, *prefix;
+	unsigned long long seed;
+} split_args;
+
+static const cmd_row rows[] = {
+	{ "train", 0, CMD_STRING, "P", NULL, offsetof(split_args, train),
 	  "training sequences: a count (>= 1) or a fraction of the kept sequences (0 < P < 1)" },
-	{ "seed", OPT_SEED, "S", PLM_STR(DEF_SEED), "random seed of the draw" },
-	{ "output", 'o', "PREFIX", "NAME for MSA NAME.EXT",
+	{ "seed", 0, CMD_U64, "S", PLM_STR(DEF_SEED), offsetof(split_args, seed), "random seed of the draw" },
+	{ "output", 'o', CMD_STRING, "PREFIX", "NAME for MSA NAME.EXT", offsetof(split_args, prefix),
 	  "write PREFIX.train.EXT and PREFIX.test.EXT" },
-	CMD_INPUT_READ_OPTS,
-	CMD_INPUT_FILTER_OPTS,
-	CMD_OPT_THREADS,
-	{ "quiet", OPT_QUIET, NULL, NULL, "no summary on standard error" },
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	CMD_ROW_END
+};
+
+static const cmd_group groups[] = {
+	CMD_OWN(rows),
+	CMD_GROUP(cmd_input_read_rows, split_args, in),
+	CMD_GROUP(cmd_input_filter_rows, split_args, in),
+	CMD_GROUP_END
 };
 
 const cmd_spec cmd_split_spec = {
-	"split",
-	"[options] --train P MSA",
-	"Split an alignment into a training set drawn by weight and a test set (the rest).",
+	.name = "split",
+	.synopsis = "[options] --train P MSA",
+	.summary = "Split an alignment into a training set drawn by weight and a test set (the rest).",
+	.details =
 	"P kept sequences are drawn without replacement, each next one with probability\n"
 	"proportional to its weight among those left (weights as plmem weights computes them,\n"
 	"with the same options); a sequence of weight 0 is never drawn, so P may not exceed\n"
@@ -40,50 +49,19 @@ const cmd_spec cmd_split_spec = {
 	"other input sequence, those the filters dropped included.  Both files keep the input's\n"
 	"records byte for byte (names, order, format, inserts); gzip input is written plain.\n"
 	"Sets drawn with the same seed are nested: the first P of a larger draw.",
-	opts
+	.groups = groups,
+	.common = offsetof(split_args, com),
+	.nops = 1,
+	.operands = "the alignment file MSA",
 };
 
-int cmd_split_main(int argc, char **argv)
+/* Reads MSA, draws P (a count or fraction, already checked) and writes the two files. */
+static int split_run(const cmd_spec *spec, const char *path, const split_args *a, size_t P)
 {
-	const cmd_spec *spec = &cmd_split_spec;
-	cmd_input in;
-	cmd_input_default(&in);
-	const char *train = NULL, *prefix = NULL;
-	unsigned long long seed = DEF_SEED;
-	int threads = 0, quiet = 0;
-
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case OPT_TRAIN: train = optarg; break;
-		case OPT_SEED:
-			if (cmd_parse_u64(spec, "seed", optarg, &seed))
-				return CMD_EXIT_USAGE;
-			break;
-		case 'o': prefix = optarg; break;
-		case OPT_QUIET: quiet = 1; break;
-		default:
-			if ((r = cmd_input_option(spec, c, optarg, &in, &threads)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the alignment file MSA");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
-	const char *path = arg[0];
-	if (train == NULL)
-		return cmd_usage_error(spec, "--train P is required");
-	if (strcmp(path, "-") == 0)
-		return cmd_usage_error(spec, "MSA must be a file (split reads it twice)");
-	size_t P;
-	if (split_parse_size(train, 1, &P) != 0)
-		return cmd_usage_error(spec, "--train: '%s' is neither a count >= 1 nor a fraction in (0, 1)", train);
-	if (cmd_parse_only)
-		return CMD_EXIT_OK;
-	plm_set_threads(threads);
-
+	const cmd_input in = a->in;
+	const char *prefix = a->prefix;
+	unsigned long long seed = a->seed;
+	int quiet = a->com.quiet;
 	msa *m = NULL;
 	double *w = NULL, meff = 0;
 	char *pbuf = prefix ? NULL : cmd_default_name(path, ""), *tpath = NULL, *spath = NULL;
@@ -100,7 +78,7 @@ int cmd_split_main(int argc, char **argv)
 	if ((rc = cmd_input_load(spec, path, &in, &m, &w, &meff)) != CMD_EXIT_OK)
 		goto done;
 	rc = CMD_EXIT_FAIL;
-	split_parse_size(train, m->n, &P);
+	split_parse_size(a->train, m->n, &P);
 	size_t elen;
 	const char *ext = split_extension(path, m->format, &elen);
 	size_t plen = strlen(prefix) + elen + 16;
@@ -150,4 +128,27 @@ done:
 	free(w);
 	msa_destroy(m);
 	return rc;
+}
+
+int cmd_split_main(int argc, char **argv)
+{
+	const cmd_spec *spec = &cmd_split_spec;
+	split_args a = { .seed = DEF_SEED };
+	cmd_input_default(&a.in);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	const char *path = ops.v[0];
+	if (a.train == NULL)
+		return cmd_usage_error(spec, "--train P is required");
+	if (strcmp(path, "-") == 0)
+		return cmd_usage_error(spec, "MSA must be a file (split reads it twice)");
+	size_t P;
+	if (split_parse_size(a.train, 1, &P) != 0)
+		return cmd_usage_error(spec, "--train: '%s' is neither a count >= 1 nor a fraction in (0, 1)", a.train);
+	if (cmd_parse_only)
+		return CMD_EXIT_OK;
+	plm_set_threads(a.com.threads);
+	return split_run(spec, path, &a, P);
 }
