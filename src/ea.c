@@ -270,6 +270,23 @@ int ea_run_create(const ea_opts *o, ea_run **out, plm_err *err)
 	return ea_run_create_on(o, NULL, out, err);
 }
 
+/* RUN's statistics bins (per chain, bin k covers sweeps 2^k .. 2^(k+1) - 1, the last one up to
+ * S) and its temperatures, the geometric ladder T_k = T (T_max / T)^(k / (nt - 1)). */
+static void set_bins_and_ladder(ea_run *run, size_t C, size_t S)
+{
+	const ea_opts *o = &run->o;
+	const size_t nt = o->ntemps, nbins = run->nbins;
+	for (size_t b = 0; b < C * nbins; b++) {
+		run->bins[b].e = run->bins[0].e + b * nt;
+		run->bins[b].acc = run->bins[0].acc + b * nt;
+		size_t k = b % nbins;
+		run->bins[b].first = (uint64_t)1 << k;
+		run->bins[b].last = k + 1 < nbins ? ((uint64_t)1 << (k + 1)) - 1 : S;
+	}
+	for (size_t k = 0; k < nt; k++)
+		run->temps[k] = nt == 1 ? o->T : o->T * pow(o->T_max / o->T, (double)k / (double)(nt - 1));
+}
+
 int ea_run_create_on(const ea_opts *o, const ea_lattice *lat, ea_run **out, plm_err *err)
 {
 	*out = NULL;
@@ -319,16 +336,7 @@ int ea_run_create_on(const ea_opts *o, const ea_lattice *lat, ea_run **out, plm_
 	    (ch = plm_calloc(C, sizeof *ch, "chains", err)) == NULL ||
 	    nbr_build(run->lat, &nb, err) != PLM_OK)
 		goto done;
-	for (size_t b = 0; b < C * nbins; b++) {
-		run->bins[b].e = run->bins[0].e + b * nt;
-		run->bins[b].acc = run->bins[0].acc + b * nt;
-		size_t k = b % nbins;
-		run->bins[b].first = (uint64_t)1 << k;
-		run->bins[b].last = k + 1 < nbins ? ((uint64_t)1 << (k + 1)) - 1 : S;
-	}
-	/* geometric ladder: T_k = T (T_max / T)^(k / (nt - 1)) */
-	for (size_t k = 0; k < nt; k++)
-		run->temps[k] = nt == 1 ? o->T : o->T * pow(o->T_max / o->T, (double)k / (double)(nt - 1));
+	set_bins_and_ladder(run, C, S);
 	/* slot r = c * nt + k: chain c's replica at temperature k, with stream r; replicas start
 	 * random */
 	for (size_t r = 0; r < R; r++) {

@@ -358,6 +358,83 @@ int msa_reader_parse_fasta(msa_reader *rd)
 /* Stockholm: blocks of "NAME SEQ" lines separated by blank lines; "#=GF/#=GS/#=GC/#=GR" and
  * other '#' lines are annotation; "//" ends the alignment.  A name's lines are concatenated
  * across blocks; a name that appears k times in one block names k different sequences. */
+/* A '#' line of a Stockholm file: #=GF/#=GS/#=GC/#=GR annotations must have their fields;
+ * other comments are ignored. */
+static int sto_annotation(msa_reader *rd, const char *p, const char *e, size_t line)
+{
+	if (e - p >= 4 && strncmp(p, "#=G", 3) == 0) {
+		char t = p[3];
+		if (t != 'F' && t != 'S' && t != 'C' && t != 'R')
+			return plm_fail(rd->err, PLM_EFORMAT,
+			                "%s:%zu: malformed Stockholm annotation '%.4s' (expected #=GF, #=GS, #=GC or #=GR)",
+			                rd->path, line, p);
+		/* #=GS NAME TAG TEXT, #=GR NAME TAG DATA, #=GC TAG DATA, #=GF TAG TEXT */
+		const char *q = msa_reader_skip_ws(msa_reader_skip_word(p, e), e);
+		size_t need = (t == 'S' || t == 'R') ? 3 : 1, have = 0;
+		while (q < e) {
+			have++;
+			q = msa_reader_skip_ws(msa_reader_skip_word(q, e), e);
+		}
+		if (have < need)
+			return plm_fail(rd->err, PLM_EFORMAT,
+			                "%s:%zu: malformed Stockholm line: #=G%c needs %s", rd->path, line, t,
+			                need == 3 ? "a sequence name, a tag and a value" : "a tag");
+	}
+	return PLM_OK;
+}
+
+/* A sequence line 'NAME LETTERS' of block NBLOCK (0-based): a new name only in the first
+ * block; a name twice in one block only as an identical repeat (ignored). */
+static int sto_sequence(msa_reader *rd, const char *p, const char *e, size_t line, size_t nblock)
+{
+	if (isspace((unsigned char)*p))
+		return plm_fail(rd->err, PLM_EFORMAT,
+		                "%s:%zu: malformed Stockholm line: a sequence line starts with its name, not with a space",
+		                rd->path, line);
+	const char *n1 = msa_reader_skip_word(p, e);
+	const char *s0 = msa_reader_skip_ws(n1, e);
+	if (s0 == e)
+		return plm_fail(rd->err, PLM_EFORMAT,
+		                "%s:%zu: malformed Stockholm line: expected 'NAME SEQUENCE', found only '%.*s'",
+		                rd->path, line, (int)(n1 - p > 60 ? 60 : n1 - p), p);
+	const char *s1 = msa_reader_skip_word(s0, e);
+	if (msa_reader_skip_ws(s1, e) != e)
+		return plm_fail(rd->err, PLM_EFORMAT,
+		                "%s:%zu: malformed Stockholm line: more than two fields (expected 'NAME SEQUENCE')",
+		                rd->path, line);
+	size_t nlen = (size_t)(n1 - p);
+	size_t idx = name_find(rd, p, nlen);
+	if (idx == SIZE_MAX) {
+		if (nblock > 0)
+			return plm_fail(rd->err, PLM_EFORMAT,
+			                "%s:%zu: sequence '%.*s' is not in the first block of the alignment",
+			                rd->path, line, (int)nlen, p);
+		if (rec_new(rd, p, nlen, line) == NULL || name_add(rd, rd->n - 1) != PLM_OK)
+			return PLM_ENOMEM;
+		idx = rd->n - 1;
+	}
+	msa_rec *r = &rd->r[idx];
+	if (r->blk == nblock + 1) {
+		/* the name already has a line in this block: a repeated identical line is
+		 * ignored; a different one is an error */
+		size_t have = r->len - r->blkraw, k = 0;
+		const char *q = s0;
+		for (; q < s1 && k < have; q++, k++)
+			if (*q != r->s[r->blkraw + k])
+				break;
+		if (q == s1 && k == have)
+			return PLM_OK;
+		return plm_fail(rd->err, PLM_EFORMAT,
+		                "%s:%zu: sequence '%s' appears twice in one block (first on line %zu) with "
+		                "different letters; Stockholm names must be unique",
+		                rd->path, line, r->name, r->blkline);
+	}
+	r->blk = nblock + 1;
+	r->blkraw = r->len;
+	r->blkline = line;
+	return add_chars(rd, r, line, s0, s1);
+}
+
 int msa_reader_parse_stockholm(msa_reader *rd)
 {
 	size_t line = 1, header = 0, ended = 0, nblock = 0, inblock = 0;
@@ -393,75 +470,15 @@ int msa_reader_parse_stockholm(msa_reader *rd)
 			continue;
 		}
 		if (*p == '#') {
-			if (e - p >= 4 && strncmp(p, "#=G", 3) == 0) {
-				char t = p[3];
-				if (t != 'F' && t != 'S' && t != 'C' && t != 'R')
-					return plm_fail(rd->err, PLM_EFORMAT,
-					                "%s:%zu: malformed Stockholm annotation '%.4s' (expected #=GF, #=GS, #=GC or #=GR)",
-					                rd->path, line, p);
-				/* #=GS NAME TAG TEXT, #=GR NAME TAG DATA, #=GC TAG DATA, #=GF TAG TEXT */
-				const char *q = msa_reader_skip_ws(msa_reader_skip_word(p, e), e);
-				size_t need = (t == 'S' || t == 'R') ? 3 : 1, have = 0;
-				while (q < e) {
-					have++;
-					q = msa_reader_skip_ws(msa_reader_skip_word(q, e), e);
-				}
-				if (have < need)
-					return plm_fail(rd->err, PLM_EFORMAT,
-					                "%s:%zu: malformed Stockholm line: #=G%c needs %s", rd->path, line, t,
-					                need == 3 ? "a sequence name, a tag and a value" : "a tag");
-			}
+			int rc = sto_annotation(rd, p, e, line);
+			if (rc)
+				return rc;
 			continue;
 		}
-		if (isspace((unsigned char)*p))
-			return plm_fail(rd->err, PLM_EFORMAT,
-			                "%s:%zu: malformed Stockholm line: a sequence line starts with its name, not with a space",
-			                rd->path, line);
-		const char *n1 = msa_reader_skip_word(p, e);
-		const char *s0 = msa_reader_skip_ws(n1, e);
-		if (s0 == e)
-			return plm_fail(rd->err, PLM_EFORMAT,
-			                "%s:%zu: malformed Stockholm line: expected 'NAME SEQUENCE', found only '%.*s'",
-			                rd->path, line, (int)(n1 - p > 60 ? 60 : n1 - p), p);
-		const char *s1 = msa_reader_skip_word(s0, e);
-		if (msa_reader_skip_ws(s1, e) != e)
-			return plm_fail(rd->err, PLM_EFORMAT,
-			                "%s:%zu: malformed Stockholm line: more than two fields (expected 'NAME SEQUENCE')",
-			                rd->path, line);
-		size_t nlen = (size_t)(n1 - p);
-		inblock = 1;
-		size_t idx = name_find(rd, p, nlen);
-		if (idx == SIZE_MAX) {
-			if (nblock > 0)
-				return plm_fail(rd->err, PLM_EFORMAT,
-				                "%s:%zu: sequence '%.*s' is not in the first block of the alignment",
-				                rd->path, line, (int)nlen, p);
-			if (rec_new(rd, p, nlen, line) == NULL || name_add(rd, rd->n - 1) != PLM_OK)
-				return PLM_ENOMEM;
-			idx = rd->n - 1;
-		}
-		msa_rec *r = &rd->r[idx];
-		if (r->blk == nblock + 1) {
-			/* the name already has a line in this block: a repeated identical line is
-			 * ignored; a different one is an error */
-			size_t have = r->len - r->blkraw, k = 0;
-			const char *q = s0;
-			for (; q < s1 && k < have; q++, k++)
-				if (*q != r->s[r->blkraw + k])
-					break;
-			if (q == s1 && k == have)
-				continue;
-			return plm_fail(rd->err, PLM_EFORMAT,
-			                "%s:%zu: sequence '%s' appears twice in one block (first on line %zu) with "
-			                "different letters; Stockholm names must be unique",
-			                rd->path, line, r->name, r->blkline);
-		}
-		r->blk = nblock + 1;
-		r->blkraw = r->len;
-		r->blkline = line;
-		int rc = add_chars(rd, r, line, s0, s1);
+		int rc = sto_sequence(rd, p, e, line, nblock);
 		if (rc)
 			return rc;
+		inblock = 1;
 	}
 	if (!header)
 		return plm_fail(rd->err, PLM_EFORMAT, "%s:%zu: empty file (no Stockholm header)", rd->path, line);
