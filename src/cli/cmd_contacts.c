@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +19,6 @@
 #include "util.h"
 #include "weights.h"
 
-enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE, OPT_APC, OPT_PDB, OPT_CHAIN,
-       OPT_TRUTH, OPT_DEF, OPT_CUTOFF, OPT_MINP, OPT_SEGMENTS, OPT_PNG };
-
 #define DEF_MIN_SEP 6
 #define DEF_TOP 0
 #define DEF_FORMAT list
@@ -30,37 +29,84 @@ enum { OPT_MIN_SEP = CMD_LONG + 1, OPT_TOP, OPT_RAW, OPT_INCLUDE_GAP, OPT_GAUGE,
 #define DEF_CUTOFF 8
 #define DEF_MIN_PROB 0
 
-static const cmd_opt opts[] = {
-	{ "min-sep", OPT_MIN_SEP, "K", PLM_STR(DEF_MIN_SEP),
-	  "list/rr: only pairs with |i - j| >= K in the user's numbering" },
-	{ "top", OPT_TOP, "N", PLM_STR(DEF_TOP), "list/rr: print the N best pairs (0: all; refused with -f matrix)" },
-	{ "format", 'f', "FMT", PLM_STR(DEF_FORMAT), "list (i j score), matrix (L x L) or rr (CASP RR)" },
-	{ "raw", OPT_RAW, NULL, NULL, "scores before the average product correction (--apc none)" },
-	{ "apc", OPT_APC, "MODE", PLM_STR(DEF_APC),
-	  "pairs (means over j != i, as plmc), ccmpred (CCMpred's: diagonal in the means, least score 0) or none" },
-	{ "gauge", OPT_GAUGE, "G", PLM_STR(DEF_GAUGE),
-	  "score blocks in the zero-sum gauge, as stored (plmc's -c) or less their mean (CCMpred)" },
-	{ "include-gap", OPT_INCLUDE_GAP, NULL, NULL, "include the gap state in the Frobenius norm" },
-	{ "min-probability", OPT_MINP, "P", PLM_STR(DEF_MIN_PROB), "list/rr: only pairs with probability >= P" },
-	{ "pdb", OPT_PDB, "FILE", NULL, "compare with a structure (PDB or mmCIF, gzip too): precision, distances" },
-	{ "chain", OPT_CHAIN, "C", "the first", "the chain of --pdb" },
-	{ "contacts", OPT_TRUTH, "FILE", NULL, "compare with true pairs 'i j' or 'i j distance' (user numbering)" },
-	{ "contact-def", OPT_DEF, "DEF", PLM_STR(DEF_CONTACT_DEF), "distance between cb (CA for Gly), ca or heavy atoms" },
-	{ "cutoff", OPT_CUTOFF, "D", PLM_STR(DEF_CUTOFF), "a contact is a distance below D angstrom" },
-	{ "png", OPT_PNG, "FILE", NULL,
+enum fmt { FMT_LIST, FMT_MATRIX, FMT_RR };
+enum apc { APC_PAIRS, APC_CCMPRED, APC_NONE };
+static const char *const formats[] = { "list", "matrix", "rr", NULL }; /* enum fmt's order */
+static const char *const apcs[] = { "pairs", "ccmpred", "none", NULL };  /* enum apc's order */
+
+/* What to compare with: a structure or a list of true pairs. */
+typedef struct truth {
+	const char *pdb, *chain, *pairs;
+	ceval_def def;
+	double cutoff;
+} truth;
+
+typedef struct contacts_args {
+	cmd_common com;
+	int min_sep, format, apc, gap, segments;
+	size_t top;
+	double min_prob;
+	contacts_gauge gauge;
+	truth t;
+	const char *png, *output;
+} contacts_args;
+
+static int call_gauge(const char *arg, void *field, char *msg, size_t len)
+{
+	if (contacts_parse_gauge(arg, field) == 0)
+		return 0;
+	snprintf(msg, len, "'%s' is not zero-sum, stored or mean", arg);
+	return -1;
+}
+
+static int call_def(const char *arg, void *field, char *msg, size_t len)
+{
+	if (ceval_parse_def(arg, field) == 0)
+		return 0;
+	snprintf(msg, len, "'%s' is not cb, ca or heavy", arg);
+	return -1;
+}
+
+#define OFF(f) offsetof(contacts_args, f)
+static const cmd_row rows[] = {
+	{ "min-sep", 0, CMD_INT, "K", PLM_STR(DEF_MIN_SEP), OFF(min_sep),
+	  "list/rr: only pairs with |i - j| >= K in the user's numbering", .lo = 0, .hi = 1e9 },
+	{ "top", 0, CMD_SIZE, "N", PLM_STR(DEF_TOP), OFF(top), "list/rr: print the N best pairs (0: all; refused with -f matrix)" },
+	{ "format", 'f', CMD_CHOICE, "FMT", PLM_STR(DEF_FORMAT), OFF(format), "list (i j score), matrix (L x L) or rr (CASP RR)",
+	  .choices = formats },
+	{ "raw", 0, CMD_FLAG, NULL, NULL, OFF(apc), "scores before the average product correction (--apc none)", .ival = APC_NONE },
+	{ "apc", 0, CMD_CHOICE, "MODE", PLM_STR(DEF_APC), OFF(apc),
+	  "pairs (means over j != i, as plmc), ccmpred (CCMpred's: diagonal in the means, least score 0) or none",
+	  .choices = apcs },
+	{ "gauge", 0, CMD_CALL, "G", PLM_STR(DEF_GAUGE), OFF(gauge),
+	  "score blocks in the zero-sum gauge, as stored (plmc's -c) or less their mean (CCMpred)", .call = call_gauge },
+	{ "include-gap", 0, CMD_FLAG, NULL, NULL, OFF(gap), "include the gap state in the Frobenius norm" },
+	{ "min-probability", 0, CMD_DOUBLE, "P", PLM_STR(DEF_MIN_PROB), OFF(min_prob), "list/rr: only pairs with probability >= P",
+	  .lo = 0, .hi = 1 },
+	{ "pdb", 0, CMD_STRING, "FILE", NULL, OFF(t.pdb), "compare with a structure (PDB or mmCIF, gzip too): precision, distances" },
+	{ "chain", 0, CMD_STRING, "C", "the first", OFF(t.chain), "the chain of --pdb" },
+	{ "contacts", 0, CMD_STRING, "FILE", NULL, OFF(t.pairs), "compare with true pairs 'i j' or 'i j distance' (user numbering)" },
+	{ "contact-def", 0, CMD_CALL, "DEF", PLM_STR(DEF_CONTACT_DEF), OFF(t.def),
+	  "distance between cb (CA for Gly), ca or heavy atoms", .call = call_def },
+	{ "cutoff", 0, CMD_DOUBLE, "D", PLM_STR(DEF_CUTOFF), OFF(t.cutoff), "a contact is a distance below D angstrom",
+	  .lo = 1e-9, .hi = 1e9 },
+	{ "png", 0, CMD_STRING, "FILE", NULL, OFF(png),
 	  "list/rr: draw the contact map (gnuplot; the script FILE without .png + .gp is kept)" },
-	{ "segments", OPT_SEGMENTS, "B", NULL,
-	  "two proteins, the second from position B: rank their inter-protein pairs (APC within that block)" },
-	{ "output", 'o', "FILE", DEF_OUTPUT, "output file ('-': standard output)" },
-	CMD_OPT_THREADS,
-	CMD_OPT_HELP,
-	CMD_OPT_END
+	{ "segments", 0, CMD_INT, "B", NULL, OFF(segments),
+	  "two proteins, the second from position B: rank their inter-protein pairs (APC within that block)",
+	  .lo = 1, .hi = 1e9 },
+	{ "output", 'o', CMD_STRING, "FILE", DEF_OUTPUT, OFF(output), "output file ('-': standard output)" },
+	CMD_ROW_END
 };
+#undef OFF
+
+static const cmd_group groups[] = { CMD_OWN(rows), CMD_GROUP_END };
 
 const cmd_spec cmd_contacts_spec = {
-	"contacts",
-	"[options] MODEL",
-	"Score residue pairs for contact prediction (Frobenius norm with APC).",
+	.name = "contacts",
+	.synopsis = "[options] MODEL",
+	.summary = "Score residue pairs for contact prediction (Frobenius norm with APC).",
+	.details =
 	"Score of i, j: the couplings averaged over the two directions, (J_ij + J_ji^T)/2, moved\n"
 	"to the zero-sum gauge (double-centred over all q states), Frobenius norm over every state\n"
 	"but the gap, then APC: F_ij - F_i. F_.j / F_.. (means over j != i).\n"
@@ -75,41 +121,15 @@ const cmd_spec cmd_contacts_spec = {
 	"effective sequences than positions (M_eff < L) gets a caution on standard error.\n"
 	"Other tools' scores on their imported models (plmem import): plmc's -c scores are\n"
 	"--gauge stored --include-gap; CCMpred's matrix is --gauge mean --apc ccmpred.",
-	opts
+	.groups = groups,
+	.common = offsetof(contacts_args, com),
+	.nops = 1,
+	.operands = "the model file MODEL",
 };
-
-enum fmt { FMT_LIST, FMT_MATRIX, FMT_RR };
-enum apc { APC_PAIRS, APC_CCMPRED, APC_NONE };
-
-static int parse_apc(const char *s, enum apc *a)
-{
-	if (strcmp(s, "pairs") == 0)
-		*a = APC_PAIRS;
-	else if (strcmp(s, "ccmpred") == 0)
-		*a = APC_CCMPRED;
-	else if (strcmp(s, "none") == 0)
-		*a = APC_NONE;
-	else
-		return -1;
-	return 0;
-}
 
 static const char *gauge_text(contacts_gauge g)
 {
 	return g == CONTACTS_ZERO_SUM ? "zero-sum gauge" : g == CONTACTS_STORED ? "couplings as stored" : "block mean removed";
-}
-
-static int parse_format(const char *s, enum fmt *f)
-{
-	if (strcmp(s, "list") == 0)
-		*f = FMT_LIST;
-	else if (strcmp(s, "matrix") == 0)
-		*f = FMT_MATRIX;
-	else if (strcmp(s, "rr") == 0)
-		*f = FMT_RR;
-	else
-		return -1;
-	return 0;
 }
 
 static const char *base_name(const char *p)
@@ -184,12 +204,6 @@ static void write_rr_header(FILE *fp, const plm_model *m, const char *path, enum
 			fprintf(fp, "%.*s\n", (int)(m->L - k < 50 ? m->L - k : 50), m->refseq + k);
 }
 
-/* What to compare with: a structure or a list of true pairs. */
-typedef struct truth {
-	const char *pdb, *chain, *pairs;
-	ceval_def def;
-	double cutoff;
-} truth;
 
 static void report_structure(const cmd_spec *spec, const truth *t, const ceval_info *in)
 {
@@ -389,86 +403,20 @@ static int run(const cmd_spec *spec, const plm_model *m, const char *path, const
 int cmd_contacts_main(int argc, char **argv)
 {
 	const cmd_spec *spec = &cmd_contacts_spec;
-	listing ls = { DEF_MIN_SEP, DEF_TOP, DEF_MIN_PROB, FMT_LIST, 0, NULL };
-	parse_format(PLM_STR(DEF_FORMAT), &ls.f);
-	int gap = 0, threads = 0;
-	enum apc apc;
-	parse_apc(PLM_STR(DEF_APC), &apc);
-	contacts_gauge gauge;
-	contacts_parse_gauge(PLM_STR(DEF_GAUGE), &gauge);
-	truth t = { NULL, NULL, NULL, CEVAL_CB, DEF_CUTOFF };
-	ceval_parse_def(PLM_STR(DEF_CONTACT_DEF), &t.def);
-	const char *output = DEF_OUTPUT;
-	cmd_parser p;
-	cmd_parser_init(&p, spec);
-	int c, r;
-	while ((c = cmd_next(&p, argc, argv)) != -1) {
-		switch (c) {
-		case OPT_MIN_SEP:
-			if (cmd_parse_long(spec, "min-sep", optarg, 0, 1000000000L, &ls.min_sep))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_TOP:
-			if (cmd_parse_size(spec, "top", optarg, 0, SIZE_MAX, &ls.top))
-				return CMD_EXIT_USAGE;
-			break;
-		case 'f':
-			if (parse_format(optarg, &ls.f) != 0)
-				return cmd_usage_error(spec, "--format: '%s' is not list, matrix or rr", optarg);
-			break;
-		case OPT_RAW:
-			apc = APC_NONE;
-			break;
-		case OPT_APC:
-			if (parse_apc(optarg, &apc) != 0)
-				return cmd_usage_error(spec, "--apc: '%s' is not pairs, ccmpred or none", optarg);
-			break;
-		case OPT_GAUGE:
-			if (contacts_parse_gauge(optarg, &gauge) != 0)
-				return cmd_usage_error(spec, "--gauge: '%s' is not zero-sum, stored or mean", optarg);
-			break;
-		case OPT_INCLUDE_GAP:
-			gap = 1;
-			break;
-		case OPT_MINP:
-			if (cmd_parse_double(spec, "min-probability", optarg, 0.0, 1.0, &ls.min_prob))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_PDB:
-			t.pdb = optarg;
-			break;
-		case OPT_PNG:
-			ls.png = optarg;
-			break;
-		case OPT_SEGMENTS:
-			if (cmd_parse_long(spec, "segments", optarg, 1, 1000000000L, &ls.segments))
-				return CMD_EXIT_USAGE;
-			break;
-		case OPT_CHAIN:
-			t.chain = optarg;
-			break;
-		case OPT_TRUTH:
-			t.pairs = optarg;
-			break;
-		case OPT_DEF:
-			if (ceval_parse_def(optarg, &t.def) != 0)
-				return cmd_usage_error(spec, "--contact-def: '%s' is not cb, ca or heavy", optarg);
-			break;
-		case OPT_CUTOFF:
-			if (cmd_parse_double(spec, "cutoff", optarg, 1e-9, 1e9, &t.cutoff))
-				return CMD_EXIT_USAGE;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		default:
-			if ((r = cmd_common_option(spec, c, optarg, &threads)) != CMD_NEXT)
-				return r;
-		}
-	}
-	char **arg = cmd_operands(spec, argc, argv, 1, "the model file MODEL");
-	if (arg == NULL)
-		return CMD_EXIT_USAGE;
+	contacts_args a = { .min_sep = DEF_MIN_SEP, .top = DEF_TOP, .min_prob = DEF_MIN_PROB, .output = DEF_OUTPUT,
+	                    .format = FMT_LIST, .apc = APC_PAIRS, .t = { NULL, NULL, NULL, CEVAL_CB, DEF_CUTOFF } };
+	contacts_parse_gauge(PLM_STR(DEF_GAUGE), &a.gauge);
+	ceval_parse_def(PLM_STR(DEF_CONTACT_DEF), &a.t.def);
+	cmd_ops ops;
+	int r = cmd_parse(spec, argc, argv, &a, &ops);
+	if (r != CMD_PARSED)
+		return r;
+	listing ls = { a.min_sep, a.top, a.min_prob, (enum fmt)a.format, a.segments, a.png };
+	const truth t = a.t;
+	const char *output = a.output, *const *arg = ops.v;
+	int gap = a.gap;
+	enum apc apc = (enum apc)a.apc;
+	contacts_gauge gauge = a.gauge;
 	if (t.pdb && t.pairs)
 		return cmd_usage_error(spec, "--pdb and --contacts: give one truth, not both");
 	if (ls.segments && (t.pdb || ls.f != FMT_LIST || ls.min_prob > 0.0))
@@ -483,7 +431,7 @@ int cmd_contacts_main(int argc, char **argv)
 	const char *path = arg[0];
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
-	plm_set_threads(threads);
+	plm_set_threads(a.com.threads);
 	if (ls.f == FMT_MATRIX && ls.top > 0)
 		return cmd_usage_error(spec, "--top applies to the list and rr formats; -f matrix writes every pair");
 	plm_model *m = cmd_load_model(spec, path);
