@@ -47,64 +47,6 @@ void cmd_usage(const cmd_spec *spec, FILE *fp)
 	fprintf(fp, "\nSee man plmem-%s for details.\n", spec->name);
 }
 
-void cmd_parser_init(cmd_parser *p, const cmd_spec *spec)
-{
-	memset(p, 0, sizeof *p);
-	p->spec = spec;
-	size_t n = 0, s = 0;
-	p->sopts[s++] = ':';
-	for (const cmd_opt *o = spec->opts; o->lname != NULL && n < CMD_MAX_OPTS; o++, n++) {
-		p->lopts[n].name = o->lname;
-		p->lopts[n].has_arg = o->arg ? required_argument : no_argument;
-		p->lopts[n].flag = NULL;
-		p->lopts[n].val = o->key;
-		if (o->key < CMD_LONG) {
-			p->sopts[s++] = (char)o->key;
-			if (o->arg)
-				p->sopts[s++] = ':';
-		}
-	}
-	p->sopts[s] = '\0';
-	/* 0, not 1: glibc's and musl's full reset, which also forgets a half-read cluster such as
-	 * -ab of an earlier parse in the same process (the fuzz target parses again and again) */
-	optind = 0;
-	opterr = 0;
-}
-
-int cmd_next(cmd_parser *p, int argc, char **argv)
-{
-	int prev = optind > 0 ? optind : 1; /* 0 before the first option (cmd_parser_init) */
-	int c = getopt_long(argc, argv, p->sopts, p->lopts, NULL);
-	if (c == '?' || c == ':') {
-		const char *what = (prev < argc) ? argv[prev] : "";
-		if (c == ':')
-			cmd_usage_error(p->spec, "option '%s' needs an argument", what);
-		else if (optopt != 0 && optopt < CMD_LONG && strncmp(what, "--", 2) != 0)
-			cmd_usage_error(p->spec, "unknown option '-%c'", optopt);
-		else
-			cmd_usage_error(p->spec, "unknown option '%s'", what);
-		return '?';
-	}
-	return c;
-}
-
-int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threads)
-{
-	switch (key) {
-	case 'h':
-		cmd_usage(spec, stdout);
-		return CMD_EXIT_OK;
-	case 't':
-		if (threads != NULL)
-			return cmd_parse_threads(spec, arg, threads) ? CMD_EXIT_USAGE : CMD_NEXT;
-		break;
-	case '?':
-		return CMD_EXIT_USAGE;
-	}
-	cmd_error(spec, "internal error: option %d is not handled", key);
-	return CMD_EXIT_USAGE;
-}
-
 char **cmd_operands(const cmd_spec *spec, int argc, char **argv, int want, const char *what)
 {
 	int n = argc - optind;

@@ -182,32 +182,11 @@ const char *cmd_count(char *buf, size_t len, unsigned long long n, const char *t
  * first argument that is not one of them (with its value), or -1 after a usage message. */
 int cmd_leading_common(int argc, char **argv);
 
-#define CMD_MAX_OPTS 96
-
-typedef struct cmd_parser {
-	const cmd_spec *spec;
-	struct option lopts[CMD_MAX_OPTS + 1];
-	char sopts[3 * CMD_MAX_OPTS + 2];
-} cmd_parser;
-
 /* -h: the usage, options and details of SPEC (old tables or typed groups). */
 void cmd_usage(const cmd_spec *spec, FILE *fp);
 /* (cmd_usage of a typed table) */
 void cmd_usage_table(const cmd_spec *spec, FILE *fp);
-void cmd_parser_init(cmd_parser *p, const cmd_spec *spec);
-/* Next option: its key (optarg holds the argument), -1 at the end of the options,
- * or '?' after printing "plmem SUB: ..." for an unknown option or a missing argument. */
-int cmd_next(cmd_parser *p, int argc, char **argv);
 
-/* What an option handler tells the option loop: CMD_NEXT, go on to the next option; any
- * other value is the exit status to return at once (CMD_EXIT_OK after -h). */
-#define CMD_NEXT (-1)
-
-/* The default branch of every option loop: -h prints the usage on stdout (CMD_EXIT_OK);
- * -t N stores N in *threads (CMD_NEXT; NULL threads: the subcommand has no -t); a bad -t
- * value, '?' from cmd_next (already reported) or a key of the table the subcommand forgot
- * (an internal error, reported) give CMD_EXIT_USAGE. */
-int cmd_common_option(const cmd_spec *spec, int key, const char *arg, int *threads);
 
 /* Shared groups (cmdgroups.c): the fit settings over a fit_opts (--lambda-h --lambda-j
  * --max-iter --lbfgs-m --tol --no-fields --symmetric --max-memory) and the dynamics settings

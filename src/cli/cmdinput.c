@@ -98,45 +98,6 @@ void cmd_input_default(cmd_input *in)
 	in->weights_file = NULL;
 }
 
-int cmd_input_option(const cmd_spec *spec, int key, const char *arg, cmd_input *in, int *threads)
-{
-	switch (key) {
-	case CMD_INPUT_FORMAT:
-		if (msa_format_parse(arg, &in->msa.format) != 0)
-			return cmd_usage_error(spec, "--format: unknown format '%s' (fasta, a2m, a3m, stockholm, clustal, lines, numbers or auto)", arg);
-		return CMD_NEXT;
-	case CMD_INPUT_ALPHABET: {
-		plm_alphabet a;
-		plm_err err = { 0 };
-		if (alphabet_init(&a, arg, &err) != PLM_OK)
-			return cmd_usage_error(spec, "--alphabet: %s", err.msg);
-		in->msa.alphabet = arg;
-		return CMD_NEXT;
-	}
-	case CMD_INPUT_UNKNOWN:
-		if (msa_unknown_parse(arg, &in->msa.unknown) != 0)
-			return cmd_usage_error(spec, "--unknown: '%s' is not gap, drop or reject", arg);
-		return CMD_NEXT;
-	case CMD_INPUT_FOCUS:
-		if (arg[0] == '\0')
-			return cmd_usage_error(spec, "--focus: empty sequence name");
-		in->msa.focus = arg;
-		return CMD_NEXT;
-	case CMD_INPUT_MAX_GAP_SEQ:
-		return cmd_parse_double(spec, "max-gap-seq", arg, 0, 1, &in->msa.max_gap_seq) ? CMD_EXIT_USAGE : CMD_NEXT;
-	case CMD_INPUT_MAX_GAP_COL:
-		return cmd_parse_double(spec, "max-gap-col", arg, 0, 1, &in->msa.max_gap_col) ? CMD_EXIT_USAGE : CMD_NEXT;
-	case CMD_INPUT_THETA:
-		return cmd_parse_double(spec, "theta", arg, 0, 1, &in->theta) ? CMD_EXIT_USAGE : CMD_NEXT;
-	case CMD_INPUT_NO_WEIGHTS:
-		in->no_weights = 1;
-		return CMD_NEXT;
-	case CMD_INPUT_WEIGHTS:
-		in->weights_file = arg;
-		return CMD_NEXT;
-	}
-	return cmd_common_option(spec, key, arg, threads);
-}
 
 int cmd_input_load(const cmd_spec *spec, const char *path, const cmd_input *in, msa **mp, double **wp,
                    double *meff)
