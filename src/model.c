@@ -186,6 +186,30 @@ int model_map_sequences(const plm_model *m, const msa *s, uint8_t **out, plm_err
 	return PLM_OK;
 }
 
+int model_read_sequences(const plm_model *m, const char *path, msa_format fmt, msa_unknown_policy unknown,
+                         msa **sp, uint8_t **seqs, plm_err *err)
+{
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.format = fmt;
+	mo.alphabet = m->abc.name;
+	mo.unknown = unknown;
+	mo.max_gap_seq = 1.0;
+	mo.max_gap_col = 1.0;
+	*sp = NULL;
+	*seqs = NULL;
+	msa *s = NULL;
+	int rc = msa_read(path, &mo, &s, err);
+	if (rc != PLM_OK)
+		return rc;
+	if ((rc = model_map_sequences(m, s, seqs, err)) != PLM_OK) {
+		msa_destroy(s);
+		return rc;
+	}
+	*sp = s;
+	return PLM_OK;
+}
+
 int model_copy_alignment(plm_model *mod, const msa *m, plm_err *err)
 {
 	size_t L = m->L;

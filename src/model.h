@@ -144,6 +144,12 @@ void model_drop_convergence(plm_model *m);
  * PLM_EINVAL with "PATH: N columns, but the model ..." when it holds neither. */
 int model_map_sequences(const plm_model *m, const msa *s, uint8_t **out, plm_err *err);
 
+/* Read the alignment PATH (format FMT, unknown letters by policy UNKNOWN) in M's alphabet with
+ * no sequence or column filter, and map its kept sequences onto M's positions
+ * (model_map_sequences): *SP the alignment (msa_destroy), *SEQS its S->n x M->L states (free). */
+int model_read_sequences(const plm_model *m, const char *path, msa_format fmt, msa_unknown_policy unknown,
+                         msa **sp, uint8_t **seqs, plm_err *err);
+
 /* Record what every rule takes from its training alignment M: the alphabet, the map to the
  * user's columns (col, ncol_in, resnum, focus), the reference sequence (the focus row when
  * it is kept, else the first kept row), the sequence counts, the reading options that shaped

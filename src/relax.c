@@ -24,27 +24,12 @@ void relax_opts_default(relax_opts *o)
 int relax_read(const plm_model *m, const char *path, msa_format fmt, msa_unknown_policy unknown, msa **sp,
                uint8_t **starts, size_t *nbad, plm_err *err)
 {
-	msa_opts mo;
-	msa_opts_default(&mo);
-	mo.format = fmt;
-	mo.alphabet = m->abc.name;
-	mo.unknown = unknown;
-	mo.max_gap_seq = 1.0;
-	mo.max_gap_col = 1.0;
-	*sp = NULL;
-	*starts = NULL;
 	*nbad = 0;
-	msa *s = NULL;
-	int rc = msa_read(path, &mo, &s, err);
+	int rc = model_read_sequences(m, path, fmt, unknown, sp, starts, err);
 	if (rc != PLM_OK)
 		return rc;
-	for (size_t k = 0; k < s->nin; k++)
-		*nbad += s->in_status[k] != MSA_KEPT; /* --unknown drop: an ambiguous or unknown letter */
-	if ((rc = model_map_sequences(m, s, starts, err)) != PLM_OK) {
-		msa_destroy(s);
-		return rc;
-	}
-	*sp = s;
+	for (size_t k = 0; k < (*sp)->nin; k++)
+		*nbad += (*sp)->in_status[k] != MSA_KEPT; /* --unknown drop: an ambiguous or unknown letter */
 	return PLM_OK;
 }
 

@@ -177,35 +177,9 @@ int cmd_read_onto_model(const cmd_spec *spec, const plm_model *m, const char *pa
                         msa_unknown_policy unknown, msa **sp, uint8_t **seqs)
 {
 	plm_err err;
-	msa_opts mo;
-	msa_opts_default(&mo);
-	mo.format = fmt;
-	mo.alphabet = m->abc.name;
-	mo.unknown = unknown;
-	mo.max_gap_seq = 1.0;
-	mo.max_gap_col = 1.0;
-	*sp = NULL;
-	*seqs = NULL;
-	msa *s = NULL;
-	if (msa_read(path, &mo, &s, &err) != PLM_OK) {
+	if (model_read_sequences(m, path, fmt, unknown, sp, seqs, &err) != PLM_OK) {
 		cmd_error(spec, "%s", err.msg);
 		return -1;
 	}
-	size_t L = m->L;
-	int by_col = m->col != NULL && m->ncol_in > 0 && s->ncol_in == m->ncol_in;
-	if (!by_col && s->ncol_in != L) {
-		cmd_error(spec, "%s: %zu columns, but the model takes %zu (its training alignment's "
-		          "columns) or %zu (its positions)", s->path, s->ncol_in, m->ncol_in, L);
-		msa_destroy(s);
-		return -1;
-	}
-	uint8_t *a;
-	if (model_map_sequences(m, s, &a, &err) != PLM_OK) {
-		cmd_error(spec, "%s", err.msg);
-		msa_destroy(s);
-		return -1;
-	}
-	*sp = s;
-	*seqs = a;
 	return 0;
 }
