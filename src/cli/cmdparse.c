@@ -72,6 +72,7 @@ cmd_common *cmd_common_of(const cmd_spec *spec, void *args)
 
 /* The usage error "plmem SUB: <msg>", the plmc/CCMpred hint of TOKEN (when it is one of
  * theirs), then "Try 'plmem SUB -h'". */
+static int hint_applies(const parse_ctx *c, const char *token, const char *hint);
 static int fail(const parse_ctx *c, const char *token, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int fail(const parse_ctx *c, const char *token, const char *fmt, ...)
@@ -84,7 +85,7 @@ static int fail(const parse_ctx *c, const char *token, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	const char *hint = token ? cmd_foreign_hint(token) : NULL;
-	if (hint != NULL)
+	if (hint != NULL && hint_applies(c, token, hint))
 		fprintf(stderr, "plmem %s: %s\n", c->spec->name, hint);
 	fprintf(stderr, "Try 'plmem %s -h'.\n", c->spec->name);
 	return CMD_EXIT_USAGE;
@@ -316,6 +317,22 @@ static long find_short(const parse_ctx *c, int key)
 		if (c->row[k]->key == key)
 			return (long)k;
 	return -1;
+}
+
+/* Whether the plmc/CCMpred HINT of TOKEN helps: always for a flag this subcommand does not
+ * have; for one of its own short options given a bad value (contacts -f csv), only when the
+ * hint names an option of this subcommand (fit -t 0.2: plmc's -t is --theta). */
+static int hint_applies(const parse_ctx *c, const char *token, const char *hint)
+{
+	if (token[0] != '-' || token[1] == '-' || token[1] == '\0' || find_short(c, (unsigned char)token[1]) < 0)
+		return 1;
+	for (const char *p = strstr(hint, "--"); p != NULL; p = strstr(p + 2, "--")) {
+		size_t len = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+		for (size_t k = 0; k < c->n; k++)
+			if (strlen(c->row[k]->lname) == len && strncmp(c->row[k]->lname, p + 2, len) == 0)
+				return 1;
+	}
+	return 0;
 }
 
 static int takes_arg(const cmd_row *r)
