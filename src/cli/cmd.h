@@ -1,10 +1,9 @@
-/* cmd: the option tables, usage text, value parsing, messages, the option-loop, operand and
- * model-reading steps, and the alignment input options shared by the subcommands.
+/* cmd: the typed option table and its parser (cmdparse.c), the shared groups (cmdgroups.c),
+ * hints (cmdhint.c), usage text, messages, exit statuses and model loading (cmd.c).
  * Only cmd_*.c and plmem.c use it; it prints to stdout/stderr but never calls exit(). */
 #ifndef PLMEM_CMD_H
 #define PLMEM_CMD_H
 
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -18,23 +17,6 @@ struct plm_model;
 /* Exit statuses of every subcommand. */
 enum { CMD_EXIT_OK = 0, CMD_EXIT_FAIL = 1, CMD_EXIT_USAGE = 2 };
 
-/* One option.  KEY is the short letter, or a value >= CMD_LONG for a long-only option.
- * ARG names the argument (NULL for a flag); DEF is the default shown by -h (NULL: none).
- * Each default is defined once, as a macro, and its text reaches -h through PLM_STR (util.h). */
-typedef struct cmd_opt {
-	const char *lname;
-	int key;
-	const char *arg;
-	const char *def;
-	const char *help;
-} cmd_opt;
-
-#define CMD_LONG 256
-
-/* Options every subcommand shares, and the entry that ends every table. */
-#define CMD_OPT_HELP { "help", 'h', NULL, NULL, "print this help and exit" }
-#define CMD_OPT_THREADS { "threads", 't', "N", "all cores", "number of threads" }
-#define CMD_OPT_END { NULL, 0, NULL, NULL, NULL }
 
 /* ---- the typed option table ------------------------------------------------------------
  * A subcommand declares one struct holding every setting it takes (its "args"), with a
@@ -124,8 +106,6 @@ typedef struct cmd_spec {
 	const char *synopsis; /* arguments after the options, e.g. "[options] MSA" */
 	const char *summary;  /* one line for plmem -h */
 	const char *details;  /* optional paragraph printed after the options, or NULL */
-	const cmd_opt *opts;  /* (the old tables, getopt-based) ended by an entry whose lname is NULL */
-	/* the typed table (cmd_parse): */
 	const cmd_group *groups; /* own rows and shared groups, in -h order; ends with CMD_GROUP_END */
 	size_t common;           /* offsetof(args, the cmd_common member) */
 	int nops;                /* operands wanted: exactly nops (-1: any number, the command checks) */
@@ -182,7 +162,7 @@ const char *cmd_count(char *buf, size_t len, unsigned long long n, const char *t
  * first argument that is not one of them (with its value), or -1 after a usage message. */
 int cmd_leading_common(int argc, char **argv);
 
-/* -h: the usage, options and details of SPEC (old tables or typed groups). */
+/* -h: the usage, options and details of SPEC. */
 void cmd_usage(const cmd_spec *spec, FILE *fp);
 /* (cmd_usage of a typed table) */
 void cmd_usage_table(const cmd_spec *spec, FILE *fp);
@@ -194,11 +174,6 @@ void cmd_usage_table(const cmd_spec *spec, FILE *fp);
  * dyn_opts_default before cmd_parse. */
 extern const cmd_row cmd_fit_rows[];
 extern const cmd_row cmd_dyn_rows[];
-
-/* The operands after the options: exactly WANT of them, named WHAT in the messages ("the
- * alignment file MSA").  Returns argv + optind, or NULL after a usage message: "missing
- * WHAT", "expected WHAT (got N arguments)" or "expected only WHAT, got 'X' too". */
-char **cmd_operands(const cmd_spec *spec, int argc, char **argv, int want, const char *what);
 
 /* "plmem SUB: message" on stderr. */
 void cmd_error(const cmd_spec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -212,26 +187,11 @@ int cmd_status(const cmd_spec *spec, int rc, const plm_err *err);
 /* Read the model file PATH; NULL after "plmem SUB: PATH: problem" on stderr. */
 struct plm_model *cmd_load_model(const cmd_spec *spec, const char *path);
 
-/* Strict value parsers for option OPT (long name): print a usage error and return -1
- * when S is not a number in [lo, hi]. */
-int cmd_parse_double(const cmd_spec *spec, const char *opt, const char *s, double lo, double hi, double *out);
-int cmd_parse_long(const cmd_spec *spec, const char *opt, const char *s, long lo, long hi, long *out);
-int cmd_parse_size(const cmd_spec *spec, const char *opt, const char *s, size_t lo, size_t hi, size_t *out);
-int cmd_parse_u64(const cmd_spec *spec, const char *opt, const char *s, unsigned long long *out);
-/* A memory size: a number > 0 with an optional suffix K, M, G or T (powers of 1024; lower case
- * too, a B after it allowed), e.g. 512M, 1.5G, 8GiB; plain bytes without a suffix. */
-int cmd_parse_bytes(const cmd_spec *spec, const char *opt, const char *s, size_t *out);
-/* A choice among NAMES (NULL-terminated): *out = the index of S in NAMES, or -1 after the
- * usage error "--OPT: 'S' is not A or B" ("A, B or C" for three). */
-int cmd_parse_choice(const cmd_spec *spec, const char *opt, const char *s, const char *const *names,
-                     int *out);
 /* --out-format of the sequence writers: index 0 FASTA, 1 one sequence per line. */
 extern const char *const cmd_seq_formats[];
 /* An explicit --order ORDER with --update UPDATE: -1 after the usage error when it is
  * "random" with parallel updates (an order means nothing there), else 0. */
 int cmd_check_order(const cmd_spec *spec, dyn_order order, dyn_update update);
-/* -t N: N >= 1, or 0 for all cores.  Stores the count in *threads. */
-int cmd_parse_threads(const cmd_spec *spec, const char *s, int *threads);
 
 /* PATH's file name without its folder and from its first dot on ("a/b.fa.gz" -> "b"), plus
  * SUFFIX: the default output name of fit, split and sweep (caller frees; NULL: no memory). */
