@@ -441,6 +441,7 @@ START_TEST(test_settings_key_and_resume)
 	unlink(path);
 	unlink(meta);
 	free(key);
+	msa_destroy(m);
 }
 END_TEST
 
