@@ -107,17 +107,28 @@ static int is_hydrogen(const rec *r)
 	return strcmp(r->element, "H") == 0 || strcmp(r->element, "D") == 0;
 }
 
+/* Room for one more element of ELEM bytes in *ARR (holding N of CAP): FIRST, then doubling. */
+static int grow(const builder *b, void **arr, size_t n, size_t *cap, size_t first, size_t elem, plm_err *err)
+{
+	if (n < *cap)
+		return PLM_OK;
+	size_t want = *cap ? 2 * *cap : first;
+	void *q = realloc(*arr, want * elem);
+	if (q == NULL)
+		return plm_fail(err, PLM_ENOMEM, "%s: out of memory", b->path);
+	*arr = q;
+	*cap = want;
+	return PLM_OK;
+}
+
 static int push_residue(builder *b, const rec *r, char code, plm_err *err)
 {
 	pdb_chain *c = b->c;
-	if (c->nres == b->res_cap) {
-		size_t cap = b->res_cap ? 2 * b->res_cap : 256;
-		pdb_residue *p = realloc(c->res, cap * sizeof *p);
-		if (p == NULL)
-			return plm_fail(err, PLM_ENOMEM, "%s: out of memory", b->path);
-		c->res = p;
-		b->res_cap = cap;
-	}
+	void *arr = c->res;
+	int rc = grow(b, &arr, c->nres, &b->res_cap, 256, sizeof *c->res, err);
+	c->res = arr;
+	if (rc != PLM_OK)
+		return rc;
 	pdb_residue *res = &c->res[c->nres++];
 	memcpy(res->name, r->resname, sizeof res->name);
 	res->aa = code ? code : 'X';
@@ -147,14 +158,11 @@ static int push_atom(builder *b, const rec *r, plm_err *err)
 			return PLM_OK;
 		}
 	}
-	if (c->natom == b->atom_cap) {
-		size_t cap = b->atom_cap ? 2 * b->atom_cap : 2048;
-		pdb_atom *p = realloc(c->atoms, cap * sizeof *p);
-		if (p == NULL)
-			return plm_fail(err, PLM_ENOMEM, "%s: out of memory", b->path);
-		c->atoms = p;
-		b->atom_cap = cap;
-	}
+	void *arr = c->atoms;
+	int rc = grow(b, &arr, c->natom, &b->atom_cap, 2048, sizeof *c->atoms, err);
+	c->atoms = arr;
+	if (rc != PLM_OK)
+		return rc;
 	pdb_atom *a = &c->atoms[c->natom++];
 	memcpy(a->name, r->name, sizeof a->name);
 	memcpy(a->element, r->element, sizeof a->element);

@@ -22,13 +22,19 @@ void cmd_usage(const cmd_spec *spec, FILE *fp)
 	cmd_usage_table(spec, fp);
 }
 
+/* "plmem SUB: " and the message, without the newline. */
+static void vreport(const cmd_spec *spec, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "plmem %s: ", spec->name);
+	vfprintf(stderr, fmt, ap);
+}
+
 void cmd_error(const cmd_spec *spec, const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fprintf(stderr, "plmem %s: ", spec->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(spec, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -36,10 +42,8 @@ void cmd_error(const cmd_spec *spec, const char *fmt, ...)
 int cmd_usage_error(const cmd_spec *spec, const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fprintf(stderr, "plmem %s: ", spec->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(spec, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'plmem %s -h'.\n", spec->name);
 	return CMD_EXIT_USAGE;
