@@ -21,7 +21,7 @@ while getopts t:w: o; do
 done
 shift $((OPTIND - 1))
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-TARGETS=${*:-msa model weights import options idx}
+TARGETS=${*:-msa model weights import options idx mutlist}
 for t in $TARGETS; do
 	if [ ! -x "tests/fuzz/fuzz_$t" ]; then
 		echo "run.sh: tests/fuzz/fuzz_$t not found: run it from a build configured --enable-fuzz, after make" >&2

@@ -10,7 +10,7 @@ OUT=$2
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${3:-${PLMEM_SHARED:-$SRC/../shared/data}}
 MAX=65536
-mkdir -p "$OUT"/{msa,model,weights,import,options,idx}
+mkdir -p "$OUT"/{msa,model,weights,import,options,idx,mutlist}
 OUT=$(cd "$OUT" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -97,6 +97,15 @@ fi
 printf 's1\t0.5\ns2\t0.5\ns3\t0\tdropped:unknown-letter\ns4/2-6\t1\ns5\t1\n' | seed weights named ''
 printf '# plmc weights\n1\n0.5\n0\n1e-3\n 2 \n' | seed weights numbers ''
 [ -e "$SHARED"/ref/dhfr_plmc_weights.txt ] && head -c 400 "$SHARED"/ref/dhfr_plmc_weights.txt | seed weights plmc ''
+
+# ---- mutlist: mutant lists as they are (no option bytes): the head of the shared scan, and
+# hand-made lists with the forms the reader takes (comments, a header, multiple mutants, ':')
+if [ -f "$SHARED"/dms/GAL4_YEAST_Kitzman2015.csv ]; then
+	head -40 "$SHARED"/dms/GAL4_YEAST_Kitzman2015.csv >m && seed mutlist gal4_head '' m
+fi
+printf '# a comment\nmutant\tscore\nA2V\t0.5\nK5R:L7I\t-1.2\n\nW10*\t0\n' >m && seed mutlist tsv '' m
+printf 'mutant,effect\r\nG3A,1\r\nG3A,2\r\nX9Y,NA\r\n' >m && seed mutlist csv_crlf '' m
+printf 'A2V\nK5R L7I\n' >m && seed mutlist bare '' m
 
 # ---- idx (MNIST IDX3): 2 or 3 images of 28 x 28 (or 6 x 5) bytes, pixels from data/'s text
 printf '\0\0\010\003\0\0\0\002\0\0\0\034\0\0\0\034' >i.idx && head -c 1568 "$SRC"/data/ras_PF00071.fasta >>i.idx
