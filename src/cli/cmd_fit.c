@@ -14,6 +14,7 @@
 #include "fit.h"
 #include "hebb.h"
 #include "model.h"
+#include "modelstats.h"
 #include "util.h"
 
 typedef struct fit_args {
@@ -26,12 +27,19 @@ typedef struct fit_args {
 
 static const char *const rules[] = { MODEL_RULE_PLM, MODEL_RULE_HEBB, NULL };
 #define DEF_RULE MODEL_RULE_PLM
+/* in the order of modelstats_fij: auto, yes, no */
+static const char *const fij_rules[] = { "auto", "yes", "no", NULL };
+#define DEF_FIJ "auto"
+_Static_assert(sizeof(modelstats_fij) == sizeof(int), "CMD_CHOICE stores an int");
 
 static const cmd_row rows[] = {
 	{ "output", 'o', CMD_STRING, "MODEL", "NAME.plm for MSA NAME.EXT", offsetof(fit_args, output),
 	  "write the model to MODEL (in the current folder by default; NAME.gz: compressed; '-': standard output)" },
 	{ "rule", 0, CMD_CHOICE, "R", DEF_RULE, offsetof(fit_args, rule),
 	  "plm (pseudo-likelihood) or hebb (Hebbian baseline, binary data only)", .choices = rules },
+	{ "pair-frequencies", 0, CMD_CHOICE, "WHEN", DEF_FIJ, offsetof(fit_args, fo.pair_freqs),
+	  "keep the weighted pair frequencies f_ij in the model: auto (when they take at most 1 GiB), yes or no",
+	  .choices = fij_rules },
 	CMD_ROW_END
 };
 
