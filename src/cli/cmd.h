@@ -94,12 +94,19 @@ extern const cmd_row cmd_common_rows[];
 extern const cmd_row cmd_fit_rows[];
 extern const cmd_row cmd_dyn_rows[];
 
-/* The operands after the options (up to CMD_MAX_OPERANDS are kept; n counts them all). */
+/* The operands after the options (up to CMD_MAX_OPERANDS are kept; n counts them all), and
+ * the long names of the options given (each once, in the order of the table). */
 #define CMD_MAX_OPERANDS 8
+#define CMD_MAX_ROWS 160
 typedef struct cmd_ops {
 	int n;
 	const char *v[CMD_MAX_OPERANDS];
+	int ngiven;
+	const char *given[CMD_MAX_ROWS];
 } cmd_ops;
+
+/* The first of the space-separated long NAMES ("side temps") that was given, or NULL. */
+const char *cmd_given(const cmd_ops *ops, const char *names);
 
 typedef struct cmd_spec {
 	const char *name;     /* subcommand name */

@@ -3,7 +3,6 @@
  * sampling or image processing happens here. */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -16,9 +15,10 @@
 #include "mnist.h"
 #include "util.h"
 
-/* The options of the ea and mnist models start at values no option gives ("not given"), so
- * that one given with another model is refused; their defaults are applied after parsing. */
-#define NOT_GIVEN SIZE_MAX
+/* The options that only one model takes (refused with another, by name). */
+#define EA_ONLY "side temperature t-max temps chains equil thin disorder couplings matrix log"
+#define MNIST_ONLY "idx skip threshold crop no-deskew"
+#define FEATURES_ONLY "features coefficients"
 
 /* The output files, in the order they are written (the model last). */
 enum out_what { OUT_TRAIN, OUT_TEST, OUT_FEATURES, OUT_COEF, OUT_MATRIX, OUT_LOG, OUT_MODEL, NOUT };
@@ -28,7 +28,7 @@ typedef struct gen_args {
 	gen_opts o;
 	ea_opts eo;
 	unsigned long long seed;
-	struct given_u64 { unsigned long long v; int given; } disorder;
+	unsigned long long disorder; /* the seed when --disorder is not given */
 	int format;
 	const char *paths[NOUT];
 	const char *idx;
@@ -41,22 +41,6 @@ typedef struct gen_args {
 #define DEF_FORMAT lines
 #define GA(f) offsetof(gen_args, f)
 #define BIG 2147483648.0 /* 2^31 */
-
-/* --disorder S: any 64-bit seed, and that it was given. */
-static int parse_disorder(const char *arg, void *field, char *msg, size_t msglen)
-{
-	struct given_u64 *g = field;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (end == arg || *end != '\0' || errno != 0 || arg[0] == '-' || arg[0] == '+') {
-		snprintf(msg, msglen, "'%s' is not a seed (a whole number from 0 to 2^64 - 1)", arg);
-		return -1;
-	}
-	g->v = v;
-	g->given = 1;
-	return 0;
-}
 
 static const cmd_row rows[] = {
 	{ "spins", 'N', CMD_SIZE, "N", PLM_STR(GEN_DEF_N), GA(o.N), "random, features: spins per pattern (the model's L)",
@@ -90,7 +74,7 @@ static const cmd_row rows[] = {
 	  .lo = 0, .hi = 1099511627776.0 },
 	{ "thin", 0, CMD_SIZE, "S", PLM_STR(EA_DEF_THIN), GA(eo.thin), "ea: sweeps between two samples of a chain",
 	  .lo = 1, .hi = 1099511627776.0 },
-	{ "disorder", 0, CMD_CALL, "S", "the seed", GA(disorder), "ea: seed of the couplings", .call = parse_disorder },
+	{ "disorder", 0, CMD_U64, "S", "the seed", GA(disorder), "ea: seed of the couplings" },
 	{ "couplings", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_MODEL]), "ea: write the true couplings J/T as a plmem model" },
 	{ "matrix", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_MATRIX]), "ea: write the N x N coupling matrix J (TSV)" },
 	{ "log", 0, CMD_STRING, "FILE", NULL, GA(paths[OUT_LOG]), "ea: write energies and exchange rates per log bin (TSV)" },
@@ -253,7 +237,7 @@ static void ea_report(const ea_run *r)
 
 /* ---- the options -------------------------------------------------------------------- */
 
-/* Start values: the defaults, except "not given" for the ea and mnist options. */
+/* The defaults of every option. */
 static void args_init(gen_args *a)
 {
 	memset(a, 0, sizeof *a);
@@ -264,52 +248,40 @@ static void args_init(gen_args *a)
 	gen_format_parse(PLM_STR(DEF_FORMAT), &f);
 	a->format = (int)f;
 	a->paths[OUT_TRAIN] = DEF_OUTPUT;
-	a->o.P = 0;
-	a->eo.Ls = a->eo.ntemps = a->eo.nchains = a->eo.equil = a->eo.thin = NOT_GIVEN;
-	a->eo.T = a->eo.T_max = NAN;
-	a->skip = a->crop = NOT_GIVEN;
-	a->threshold = NAN;
+	a->o.P = GEN_DEF_P;
+	a->skip = 0;
+	a->crop = MNIST_DEF_CROP;
+	a->threshold = MNIST_DEF_THRESHOLD;
 }
 
-/* Which model-specific options were given, and the defaults of those that were not. */
-static void args_finish(gen_args *a, int *ea_given, int *mnist_given, int *have_P)
+/* The seeds, once the options are read: --disorder defaults to --seed. */
+static void args_finish(gen_args *a, const cmd_ops *ops)
 {
-	ea_opts d;
-	ea_opts_default(&d);
-	*ea_given = a->eo.Ls != NOT_GIVEN || !isnan(a->eo.T) || !isnan(a->eo.T_max) || a->eo.ntemps != NOT_GIVEN ||
-	            a->eo.nchains != NOT_GIVEN || a->eo.equil != NOT_GIVEN || a->eo.thin != NOT_GIVEN ||
-	            a->disorder.given || a->paths[OUT_MODEL] || a->paths[OUT_MATRIX] || a->paths[OUT_LOG];
-	*mnist_given = a->idx || a->skip != NOT_GIVEN || !isnan(a->threshold) || a->crop != NOT_GIVEN || a->no_deskew;
-	*have_P = a->o.P != 0;
-	if (!*have_P)
-		a->o.P = GEN_DEF_P;
-	size_t *sz[] = { &a->eo.Ls, &a->eo.ntemps, &a->eo.nchains, &a->eo.equil, &a->eo.thin, &a->skip, &a->crop };
-	const size_t def[] = { d.Ls, d.ntemps, d.nchains, d.equil, d.thin, 0, MNIST_DEF_CROP };
-	for (size_t k = 0; k < sizeof def / sizeof def[0]; k++)
-		if (*sz[k] == NOT_GIVEN)
-			*sz[k] = def[k];
-	if (isnan(a->eo.T))
-		a->eo.T = d.T;
-	if (isnan(a->eo.T_max))
-		a->eo.T_max = d.T_max;
-	if (isnan(a->threshold))
-		a->threshold = MNIST_DEF_THRESHOLD;
 	a->o.seed = a->eo.seed = a->seed;
-	a->eo.disorder = a->disorder.given ? a->disorder.v : a->eo.seed;
+	a->eo.disorder = cmd_given(ops, "disorder") ? a->disorder : a->eo.seed;
+}
+
+/* An option of ONLY given with a model other than the one it belongs to (WHICH): the usage
+ * error naming it, else 0. */
+static int check_scope(const cmd_spec *spec, const cmd_ops *ops, const char *only, int belongs,
+                       const char *which)
+{
+	const char *o = cmd_given(ops, only);
+	if (o != NULL && !belongs)
+		return cmd_usage_error(spec, "--%s needs the %s model (this is %s)", o, which, ops->v[0]);
+	return 0;
 }
 
 /* The usage errors the table cannot express; 0 or CMD_EXIT_USAGE.  MODEL: 0 random, 1
  * features, 2 ea, 3 mnist. */
-static int check(const cmd_spec *spec, const gen_args *a, int model, int ea_given, int mnist_given)
+static int check(const cmd_spec *spec, const gen_args *a, const cmd_ops *ops, int model)
 {
 	const char *const *p = a->paths;
-	if ((p[OUT_FEATURES] || p[OUT_COEF]) && model != 1)
-		return cmd_usage_error(spec, "--features and --coefficients need the features model");
-	if (ea_given && model != 2)
-		return cmd_usage_error(spec, "--side, --temperature, --t-max, --temps, --chains, --equil, "
-		                       "--thin, --disorder, --couplings, --matrix and --log need the ea model");
-	if (mnist_given && model != 3)
-		return cmd_usage_error(spec, "--idx, --skip, --threshold, --crop and --no-deskew need mnist");
+	int r;
+	if ((r = check_scope(spec, ops, FEATURES_ONLY, model == 1, "features")) != 0 ||
+	    (r = check_scope(spec, ops, EA_ONLY, model == 2, "ea")) != 0 ||
+	    (r = check_scope(spec, ops, MNIST_ONLY, model == 3, "mnist")) != 0)
+		return r;
 	if (model == 3 && a->idx == NULL)
 		return cmd_usage_error(spec, "mnist needs --idx FILE (scripts/mnist.sh fetches it)");
 	if (a->o.P_test > 0 && p[OUT_TEST] == NULL)
@@ -410,13 +382,13 @@ int cmd_generate_main(int argc, char **argv)
 	int r = cmd_parse(spec, argc, argv, &a, &ops);
 	if (r != CMD_PARSED)
 		return r;
-	int model = 0, ea_given, mnist_given, have_P;
+	int model = 0;
 	while (models[model] != NULL && strcmp(models[model], ops.v[0]) != 0)
 		model++;
 	if (models[model] == NULL)
 		return cmd_usage_error(spec, "unknown model '%s' (random, features, ea or mnist)", ops.v[0]);
-	args_finish(&a, &ea_given, &mnist_given, &have_P);
-	if ((r = check(spec, &a, model, ea_given, mnist_given)) != 0)
+	args_finish(&a, &ops);
+	if ((r = check(spec, &a, &ops, model)) != 0)
 		return r;
 	if (cmd_parse_only)
 		return CMD_EXIT_OK;
@@ -430,7 +402,7 @@ int cmd_generate_main(int argc, char **argv)
 		outs[k].path = a.paths[k];
 	char *line = model == 2 && a.paths[OUT_MODEL] ? cmd_join_argv(argc, argv) : NULL;
 	int ex = CMD_EXIT_FAIL;
-	if (make_data(&a, model, have_P, line, &d, &x, &err) != PLM_OK)
+	if (make_data(&a, model, cmd_given(&ops, "patterns") != NULL, line, &d, &x, &err) != PLM_OK)
 		cmd_error(spec, "%s", err.msg);
 	else
 		ex = write_outputs(spec, outs, &d, (gen_format)a.format);

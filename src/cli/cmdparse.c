@@ -35,7 +35,7 @@ const cmd_row cmd_common_rows[] = {
 
 /* ---- the rows of a spec, flattened ---------------------------------------------------- */
 
-#define MAX_ROWS 160
+#define MAX_ROWS CMD_MAX_ROWS
 
 typedef struct parse_ctx {
 	const cmd_spec *spec;
@@ -495,12 +495,28 @@ int cmd_parse(const cmd_spec *spec, int argc, char **argv, void *args, cmd_ops *
 		if (rc != CMD_PARSED)
 			return rc;
 	}
+	for (size_t k = 0; k < c.n; k++)
+		if (c.seen[k])
+			ops->given[ops->ngiven++] = c.row[k]->lname;
 	int rc = check_pairs(&c);
 	if (rc == CMD_PARSED)
 		rc = check_operands(&c, ops);
 	if (rc == CMD_PARSED && cmd_common_of(spec, args)->verbose > 0)
 		print_settings(&c);
 	return rc;
+}
+
+const char *cmd_given(const cmd_ops *ops, const char *names)
+{
+	for (const char *p = names; *p != '\0';) {
+		size_t len = strcspn(p, " ");
+		for (int k = 0; k < ops->ngiven; k++)
+			if (strlen(ops->given[k]) == len && strncmp(ops->given[k], p, len) == 0)
+				return ops->given[k];
+		p += len;
+		p += strspn(p, " ");
+	}
+	return NULL;
 }
 
 /* ---- -h ------------------------------------------------------------------------------------ */
