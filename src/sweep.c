@@ -18,6 +18,7 @@
 
 const char *const sweep_kind_names[SWEEP_NKINDS + 1] = { "train", "test", "random", NULL };
 const char *const sweep_coup_names[SWEEP_NCOUPS + 1] = { "asymmetric", "symmetrized", NULL };
+const char *const sweep_cycle_end_names[] = { "detected", "max-sweeps", NULL };
 
 const char *sweep_kind_name(int kind)
 {
@@ -243,9 +244,54 @@ fail:
 	return PLM_ENOMEM;
 }
 
-/* Run the dynamics from every start of ST and reduce them to ROW's statistics. */
+/* Follow the N runs of ENDS that ended in a cycle (RES) to exactly DYN's max_sweeps sweeps: a
+ * run caught at sweep t in a cycle of length c is at sweep max_sweeps in the state
+ * k = (max_sweeps - t) mod c sweeps further on, and k < c sweeps from a state of a cycle can
+ * neither reach a fixed point nor close the cycle, so a run of at most k sweeps lands there.
+ * The runs of one k go as one batch.  Deterministic dynamics only (the caller checks). */
+static int follow_cycles(const dyn_model *d, const dyn_opts *dyn, uint8_t *ends, const dyn_result *res,
+                         size_t n, size_t L, plm_err *err)
+{
+	size_t *more = plm_calloc(n ? n : 1, sizeof *more, "cycle steps", err);
+	uint8_t *buf = more ? plm_calloc(n ? n : 1, 3 * L, "cycle states", err) : NULL;
+	dyn_result *r2 = buf ? plm_calloc(n ? n : 1, sizeof *r2, "cycle results", err) : NULL;
+	int rc = r2 ? PLM_OK : PLM_ENOMEM;
+	for (size_t k = 0; k < n && rc == PLM_OK; k++)
+		more[k] = res[k].status == DYN_CYCLE && res[k].cycle > 0 && res[k].sweeps <= dyn->max_sweeps
+		                  ? (dyn->max_sweeps - res[k].sweeps) % res[k].cycle
+		                  : 0;
+	for (size_t done = 0; rc == PLM_OK;) {
+		size_t step = 0, m = 0;
+		for (size_t k = 0; k < n; k++) /* the smallest step not done yet */
+			if (more[k] > done && (step == 0 || more[k] < step))
+				step = more[k];
+		if (step == 0)
+			break;
+		for (size_t k = 0; k < n; k++)
+			if (more[k] == step)
+				memcpy(buf + m++ * L, ends + k * L, L);
+		dyn_opts o2 = *dyn;
+		o2.max_sweeps = step;
+		dyn_batch b = { .n = m, .repeats = 1, .starts = buf, .noisy = buf + m * L, .ends = buf + 2 * m * L,
+		                .res = r2 };
+		if ((rc = dyn_run_batch(d, &o2, &b, err)) != PLM_OK)
+			break;
+		const uint8_t *moved = buf + 2 * m * L;
+		for (size_t k = 0, j = 0; k < n; k++)
+			if (more[k] == step)
+				memcpy(ends + k * L, moved + j++ * L, L);
+		done = step;
+	}
+	free(r2);
+	free(buf);
+	free(more);
+	return rc;
+}
+
+/* Run the dynamics from every start of ST and reduce them to ROW's statistics; with FOLLOW,
+ * runs ending in a cycle are followed to the max_sweeps-th sweep (follow_cycles). */
 static int relax_starts(const dyn_model *d, const dyn_opts *dyn, const start_set *st, size_t L,
-                        uint64_t seed, sweep_row *row, plm_err *err)
+                        uint64_t seed, int follow, sweep_row *row, plm_err *err)
 {
 	row->starts = st->ndraw;
 	row->runs = st->nrun;
@@ -263,6 +309,8 @@ static int relax_starts(const dyn_model *d, const dyn_opts *dyn, const start_set
 	dyn_batch b = { .n = st->nrun, .repeats = 1, .first_index = 0, .first_repeat = 0, .noise = 0.0,
 	                .seed = seed, .starts = st->runs, .noisy = noisy, .ends = ends, .res = res };
 	if ((rc = dyn_run_batch(d, dyn, &b, err)) != PLM_OK)
+		goto done;
+	if (follow && (rc = follow_cycles(d, dyn, ends, res, st->nrun, L, err)) != PLM_OK)
 		goto done;
 	for (size_t k = 0; k < st->nrun; k++)
 		ov[k] = dyn_overlap(ends + k * L, st->runs + k * L, L);
@@ -294,6 +342,50 @@ done:
 	free(ends);
 	free(res);
 	free(ov);
+	return rc;
+}
+
+/* Whether runs caught in a cycle are followed to max_sweeps (deterministic dynamics only:
+ * sweep_run refuses --cycle-end max-sweeps with a random site order). */
+static int follow_cycles_of(const sweep_opts *o)
+{
+	return o->cycle_end == SWEEP_CYCLE_MAX_SWEEPS &&
+	       (o->dyn.update == DYN_UPDATE_PARALLEL || o->dyn.order == DYN_ORDER_ASCENDING);
+}
+
+/* The reference model's rows (P = 0, rep 1, couplings as given), appended to T: starts drawn
+ * from all kept sequences (train), from the test set or all kept sequences (test), random. */
+static int reference_point(const msa *m, const sweep_opts *o, sweep_table *t, plm_err *err)
+{
+	size_t L = m->L, q = m->abc.q;
+	const plm_model *ref = o->reference;
+	if (ref->L != L || ref->q != q)
+		return plm_fail(err, PLM_EINVAL, "the reference model has L = %zu, q = %zu; the sequences L = %zu, q = %zu",
+		                ref->L, ref->q, L, q);
+	dyn_model *d = NULL;
+	int rc = dyn_model_create(ref, 0, &d, err);
+	int dedup = o->dyn.order == DYN_ORDER_ASCENDING;
+	for (int k = 0; k < SWEEP_NKINDS && rc == PLM_OK; k++) {
+		if (!(o->kinds & (1u << k)))
+			continue;
+		const uint8_t *pool = k == SWEEP_RANDOM ? NULL : k == SWEEP_TEST && o->test ? o->test : m->seq;
+		size_t npool = k == SWEEP_RANDOM ? 0 : k == SWEEP_TEST && o->test ? o->ntest : m->n;
+		start_set st;
+		if ((rc = make_starts(pool, npool, L, q, o->starts, dedup, o->seed, SWEEP_STREAM(k, SWEEP_REFERENCE_P),
+		                      &st, err)) != PLM_OK)
+			break;
+		sweep_row row = { .P = SWEEP_REFERENCE_P, .rep = 1, .kind = k, .coup = SWEEP_ASYM, .split_seed = o->seed,
+		                  .meff = NAN, .lambda_j = NAN };
+		plm_rng g;
+		rng_seed(&g, o->seed, SWEEP_STREAM(SWEEP_NKINDS + 2 * k, SWEEP_REFERENCE_P));
+		double t1 = plm_now();
+		rc = relax_starts(d, &o->dyn, &st, L, rng_next(&g), follow_cycles_of(o), &row, err);
+		row.relax_s = plm_now() - t1;
+		start_set_free(&st);
+		if (rc == PLM_OK)
+			rc = table_push(t, &row, err);
+	}
+	dyn_model_destroy(d);
 	return rc;
 }
 
@@ -369,7 +461,7 @@ static int sweep_point(const msa *m, const double *w, const size_t *order, size_
 			double t1 = plm_now();
 			plm_rng g;
 			rng_seed(&g, split_seed, SWEEP_STREAM(SWEEP_NKINDS + 2 * k + c, P));
-			if ((rc = relax_starts(d, &o->dyn, &st[k], L, rng_next(&g), &row, err)) != PLM_OK)
+			if ((rc = relax_starts(d, &o->dyn, &st[k], L, rng_next(&g), follow_cycles_of(o), &row, err)) != PLM_OK)
 				goto done;
 			row.relax_s = plm_now() - t1;
 			if ((rc = table_push(t, &row, err)) != PLM_OK)
@@ -410,11 +502,20 @@ int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t
 	for (size_t k = 0; k < o->nsizes; k++)
 		if (o->sizes[k] < 1 || o->sizes[k] > n)
 			return plm_fail(err, PLM_EINVAL, "training size %zu is not between 1 and the %zu sequences", o->sizes[k], n);
+	if (o->cycle_end == SWEEP_CYCLE_MAX_SWEEPS && !follow_cycles_of(o))
+		return plm_fail(err, PLM_EINVAL, "cycles can be followed to max-sweeps only with deterministic dynamics "
+		                "(parallel updates, or sequential in ascending order)");
+	size_t total = o->nsizes * (o->reps - o->first_rep + 1), done = 0;
+	int rc = PLM_OK;
+	if (o->reference != NULL && !point_done(t, SWEEP_REFERENCE_P, 1, &(sweep_opts){ .kinds = o->kinds, .coups = 1u })) {
+		if ((rc = reference_point(m, o, t, err)) == PLM_OK && o->point != NULL)
+			rc = o->point(o->point_ctx, t, 0, total, err);
+		if (rc != PLM_OK)
+			return rc;
+	}
 	size_t *order = plm_calloc(n ? n : 1, sizeof *order, "draw order", err);
 	if (order == NULL)
 		return PLM_ENOMEM;
-	size_t total = o->nsizes * (o->reps - o->first_rep + 1), done = 0;
-	int rc = PLM_OK;
 	for (size_t rep = o->first_rep; rep <= o->reps && rc == PLM_OK; rep++) {
 		/* one draw order per repetition: the training sets of its sizes are nested */
 		int drawn = 0;
@@ -545,26 +646,30 @@ int sweep_sizes(const sweep_size_opts *so, size_t n, size_t L, double meff, size
 }
 
 int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, const char *weights_file,
-                       const char *test_path, char **out, plm_err *err)
+                       const char *test_path, const char *reference_path, char **out, plm_err *err)
 {
-	char lj[32], extra[64] = "";
+	char lj[32], extra[96] = "";
 	if (o->fit.lambda_j == FIT_LAMBDA_J_AUTO)
 		snprintf(lj, sizeof lj, "auto");
 	else
 		snprintf(lj, sizeof lj, "%.17g", o->fit.lambda_j);
 	if (o->fit.lbfgs_m != 0) /* a later setting: written when it is not the default (auto) */
 		snprintf(extra, sizeof extra, " lbfgs-m=%zu", o->fit.lbfgs_m);
+	if (o->cycle_end != SWEEP_CYCLE_DETECTED) /* later settings, written when not the default */
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " cycle-end=%s",
+		         sweep_cycle_end_names[o->cycle_end]);
+	const char *refp = reference_path ? reference_path : "";
 	const char *fmt = "format=%s alphabet=%s unknown=%s focus=%s max-gap-seq=%.17g max-gap-col=%.17g "
 	                  "theta=%.17g weights=%s lambda-h=%.17g lambda-j=%s max-iter=%zu tol=%.17g "
 	                  "no-fields=%d symmetric=%d starts=%zu seed=%llu kinds=%u couplings=%u test=%s "
-	                  "update=%s order=%s max-sweeps=%zu%s";
+	                  "update=%s order=%s max-sweeps=%zu%s%s%s";
 #define SWEEP_KEY_ARGS                                                                                  \
 	msa_format_name(m->format), m->abc.name, msa_unknown_name(read->unknown),                        \
 	        read->focus ? read->focus : "-", read->max_gap_seq, read->max_gap_col, o->theta,          \
 	        weights_file ? weights_file : "-", o->fit.lambda_h, lj, o->fit.max_iter, o->fit.tol,     \
 	        o->fit.no_fields, o->fit.symmetric, o->starts, (unsigned long long)o->seed, o->kinds,     \
 	        o->coups, test_path ? test_path : "-", dyn_update_names[o->dyn.update],                   \
-	        dyn_order_names[o->dyn.order], o->dyn.max_sweeps, extra
+	        dyn_order_names[o->dyn.order], o->dyn.max_sweeps, extra, *refp ? " reference=" : "", refp
 	int len = snprintf(NULL, 0, fmt, SWEEP_KEY_ARGS);
 	char *s = len < 0 ? NULL : plm_calloc((size_t)len + 1, 1, "settings", err);
 	if (s == NULL)
@@ -812,11 +917,30 @@ int sweep_write_summary(FILE *fp, const sweep_table *t, const sweep_opts *o, siz
 				put_num(fp, me / n);
 				fprintf(fp, "\t%.4f\n", ft / n);
 			}
+	for (int k = 0; k < SWEEP_NKINDS; k++) { /* the reference model's rows */
+		const sweep_row *r = sweep_table_find(t, SWEEP_REFERENCE_P, 1, k, SWEEP_ASYM);
+		if (r == NULL || r->starts == 0 || !(o->kinds & (1u << k)))
+			continue;
+		fprintf(fp, "%d\t0\t%s\treference\t1", SWEEP_REFERENCE_P, sweep_kind_name(k));
+		double v[] = { r->overlap, 0.0, r->overlap, r->overlap, r->fixed_start, r->fixed_end, r->cycle,
+		               r->max_sweeps, r->meff };
+		for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+			put_num(fp, v[j]);
+		fputs("\tNA\n", fp);
+	}
 	return PLM_OK;
 }
 
+void sweep_reference_overlaps(const sweep_table *t, double *ov)
+{
+	for (int k = 0; k < SWEEP_NKINDS; k++) {
+		const sweep_row *r = sweep_table_find(t, SWEEP_REFERENCE_P, 1, k, SWEEP_ASYM);
+		ov[k] = r != NULL && r->starts > 0 ? r->overlap : NAN;
+	}
+}
+
 int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path, const char *title,
-                        unsigned kinds, unsigned coups, double ref)
+                        unsigned kinds, unsigned coups, double ref, const double *refov, const char *refname)
 {
 	fprintf(fp,
 	        "# plmem sweep: final overlap q(start, end) against alpha = P / L\n"
@@ -827,7 +951,7 @@ int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path
 	        "set xlabel 'alpha = P / L'\n"
 	        "set ylabel 'final overlap q(start, end)'\n"
 	        "set yrange [0:1.02]\n"
-	        "set key outside below center horizontal maxcols 2\n"
+	        "set key outside right top vertical\n"
 	        "set offsets graph 0.03, graph 0.03, 0, 0\n"
 	        "set datafile separator '\\t'\n"
 	        "set datafile missing 'NA'\n"
@@ -845,6 +969,10 @@ int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path
 				        "title '%s, %s', \\\n     ",
 				        summary_path, sweep_kind_names[k], sweep_coup_names[c], colour[k][c], 7 + 2 * c,
 				        sweep_kind_names[k], sweep_coup_names[c]);
+	for (int k = 0; k < SWEEP_NKINDS && refov != NULL; k++)
+		if ((kinds & (1u << k)) && !isnan(refov[k]))
+			fprintf(fp, "%.6f with lines dt 3 lw 2 lc rgb '%s' title '%s, %s (%.3f)', \\\n     ", refov[k],
+			        colour[k][0], sweep_kind_names[k], refname ? refname : "reference model", refov[k]);
 	if (isnan(ref))
 		fprintf(fp, "NaN notitle\n");
 	else

@@ -24,6 +24,14 @@ enum sweep_coup { SWEEP_ASYM = 0, SWEEP_SYM, SWEEP_NCOUPS };
 extern const char *const sweep_kind_names[];
 extern const char *const sweep_coup_names[];
 
+/* Where a run caught in a cycle ends (--cycle-end): at the sweep where the cycle is detected, or
+ * followed to exactly max_sweeps sweeps (the paper's m_F after a fixed number of steps). */
+enum sweep_cycle_end { SWEEP_CYCLE_DETECTED = 0, SWEEP_CYCLE_MAX_SWEEPS };
+extern const char *const sweep_cycle_end_names[];
+
+/* The row size of the reference model's rows (sweep_opts.reference): P = 0, repetition 1. */
+#define SWEEP_REFERENCE_P 0
+
 /* "train", "test", "random"; "asymmetric", "symmetrized".  Parse: -1 when unknown. */
 const char *sweep_kind_name(int kind);
 const char *sweep_coup_name(int coup);
@@ -80,6 +88,11 @@ typedef struct sweep_opts {
 	dyn_opts dyn;
 	const uint8_t *test;  /* explicit test starts (ntest x L), or NULL: the sequences not drawn */
 	size_t ntest;
+	int cycle_end;        /* enum sweep_cycle_end */
+	const plm_model *reference; /* optional: a model given by the user (true couplings, a fit on
+	                       all data) relaxed once, as given (rows P = 0, rep 1, couplings
+	                       "asymmetric"), from starts drawn from all kept sequences (train), the
+	                       test set or all kept sequences (test) and random sequences */
 	sweep_point_fn point; /* optional */
 	void *point_ctx;
 } sweep_opts;
@@ -124,7 +137,7 @@ int sweep_sizes(const sweep_size_opts *so, size_t n, size_t L, double meff, size
  * add either.  Settings added after the first 22 fields (lbfgs-m) are written only when they
  * differ from their default, so that earlier tables keep their key.  *OUT is malloc'd. */
 int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, const char *weights_file,
-                       const char *test_path, char **out, plm_err *err);
+                       const char *test_path, const char *reference_path, char **out, plm_err *err);
 
 /* Resume from the rows TSV PATH: when it exists, its rows go to T after its settings are
  * checked against KEY: the "settings: " line of the metadata file META, or the table's own
@@ -141,7 +154,8 @@ double sweep_mean_overlap(const sweep_table *t, const sweep_opts *o, size_t P, i
 
 /* Run the sweep on the kept sequences of M with draw weights W (m->n values): every
  * (size, repetition) point whose rows are not all in T already is computed and its rows
- * appended to T.  Deterministic for a seed, for any thread count (the times aside). */
+ * appended to T, and first the reference rows when O has a reference model and T lacks them.
+ * Deterministic for a seed, for any thread count (the times aside). */
 int sweep_run(const msa *m, const double *w, const sweep_opts *o, sweep_table *t, plm_err *err);
 
 /* The mean overlap between natural sequences, q(s, t) = fraction of identical positions over
@@ -163,14 +177,19 @@ int sweep_read_rows(const char *path, sweep_table *t, char **settings, plm_err *
 
 /* The summary over repetitions: one line per (kind, couplings, P), in that order, with the mean and spread
  * (standard deviation over repetitions) of the mean overlap, and the means of the other
- * fractions and of the fit time; only the sizes and repetitions of O. */
+ * fractions and of the fit time; only the sizes and repetitions of O.  With a reference model,
+ * then one line per kind of its rows: P = 0, couplings "reference", spread 0. */
 int sweep_write_summary(FILE *fp, const sweep_table *t, const sweep_opts *o, size_t L);
 
 /* A gnuplot script plotting SUMMARY_PATH (mean overlap against alpha = P / L, log x, one
  * curve per start kind and couplings, error bars = spread over repetitions) with the
  * natural-sequence mean REF as a dashed line (none when NaN), to PNG_PATH; only the curves of
- * the KINDS and COUPS bits. */
+ * the KINDS and COUPS bits; the legend beside the plot.  REFOV (NULL: none): the reference
+ * model's mean overlap per start kind (NaN: none), dotted lines named REFNAME. */
 int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path, const char *title,
-                        unsigned kinds, unsigned coups, double ref);
+                        unsigned kinds, unsigned coups, double ref, const double *refov, const char *refname);
+/* The reference rows' mean overlap per start kind into OV (SWEEP_NKINDS values, NaN where
+ * there is no row). */
+void sweep_reference_overlaps(const sweep_table *t, double *ov);
 
 #endif

@@ -9,6 +9,7 @@
 #include <omp.h>
 #endif
 
+#include "model.h"
 #include "rng.h"
 #include "split.h"
 #include "sweep.h"
@@ -334,16 +335,16 @@ START_TEST(test_settings_key_and_resume)
 	sweep_opts_default(&o);
 	plm_err err = { 0 };
 	char *key = NULL;
-	ck_assert_int_eq(sweep_settings_key(&o, m, &read, NULL, NULL, &key, &err), PLM_OK);
+	ck_assert_int_eq(sweep_settings_key(&o, m, &read, NULL, NULL, NULL, &key, &err), PLM_OK);
 	ck_assert_str_eq(key, "format=fasta alphabet=protein unknown=drop focus=- max-gap-seq=1 max-gap-col=1 "
 	                 "theta=0.20000000000000001 weights=- lambda-h=0.01 lambda-j=auto max-iter=500 "
 	                 "tol=0.00050000000000000001 no-fields=0 symmetric=0 starts=2000 seed=1 kinds=7 "
 	                 "couplings=3 test=- update=sequential order=ascending max-sweeps=1000");
 	/* each change below must give another key */
-	for (int f = 0; f < 23; f++) {
+	for (int f = 0; f < 25; f++) {
 		sweep_opts x = o;
 		msa_opts r = read;
-		const char *wf = NULL, *tp = NULL;
+		const char *wf = NULL, *tp = NULL, *rp = NULL;
 		switch (f) {
 		case 0: m->format = MSA_FORMAT_A2M; break;
 		case 1: r.unknown = MSA_UNKNOWN_GAP; break;
@@ -367,11 +368,13 @@ START_TEST(test_settings_key_and_resume)
 		case 19: x.dyn.order = DYN_ORDER_RANDOM; break;
 		case 20: x.dyn.max_sweeps = 7; break;
 		case 21: x.fit.lbfgs_m = 5; break;
+		case 22: x.cycle_end = SWEEP_CYCLE_MAX_SWEEPS; break;
+		case 23: rp = "truth.model"; break;
 		default: x.reps = 3; x.first_rep = 2; x.sizes = NULL; break; /* not part of the key */
 		}
 		char *k2 = NULL;
-		ck_assert_int_eq(sweep_settings_key(&x, m, &r, wf, tp, &k2, &err), PLM_OK);
-		if (f < 22)
+		ck_assert_int_eq(sweep_settings_key(&x, m, &r, wf, tp, rp, &k2, &err), PLM_OK);
+		if (f < 24)
 			ck_assert_msg(strcmp(k2, key) != 0, "setting %d does not change the key", f);
 		else
 			ck_assert_str_eq(k2, key);
@@ -517,6 +520,90 @@ START_TEST(test_rows_by_hand)
 END_TEST
 
 /* --sizes and --alphas: positive numbers, whole ones for sizes. */
+/* A binary model whose parallel dynamics rotate the state: a_i <- a_{i+1 mod L} (J_i,i+1(a, b)
+ * = 1 when a = b, else -1; nothing else), so that a start of period L cycles through its L
+ * rotations and the state after exactly t sweeps is known by hand. */
+static plm_model *rotation_model(size_t L)
+{
+	plm_model *mod = NULL;
+	plm_err err = { 0 };
+	ck_assert_msg(model_create(L, 2, &mod, &err) == PLM_OK, "%s", err.msg);
+	for (size_t i = 0; i < L; i++) {
+		float *J = model_J(mod, i, (i + 1) % L);
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++)
+				J[a * 2 + b] = a == b ? 1.0f : -1.0f;
+	}
+	return mod;
+}
+
+/* --reference and --cycle-end: the reference rows of a rotation model from one training
+ * sequence, against the rotation by max-sweeps counted by hand (followed), and against the
+ * state where the cycle is detected (sweep L: the start itself, overlap 1). */
+START_TEST(test_reference_cycle_end)
+{
+	enum { L = 5 };
+	const char start[L + 1] = "11010";
+	char text[16], path[256];
+	snprintf(text, sizeof text, "%s\n", start);
+	tmp_text_file("check_sweep_ref", text, path, sizeof path);
+	msa_opts mo;
+	msa_opts_default(&mo);
+	mo.alphabet = "binary";
+	msa *m = NULL;
+	plm_err err = { 0 };
+	ck_assert_msg(msa_read(path, &mo, &m, &err) == PLM_OK, "%s", err.msg);
+	unlink(path);
+	plm_model *ref = rotation_model(L);
+	double w[1] = { 1.0 };
+	const size_t sizes[1] = { 1 };
+	for (size_t M = 1; M <= 12; M++)
+		for (int follow = 0; follow < 2; follow++) {
+			sweep_opts o;
+			tiny_opts(&o, sizes, 1);
+			o.reps = 1;
+			o.starts = 3;
+			o.kinds = 1u << SWEEP_TRAIN;
+			o.coups = 1u << SWEEP_ASYM;
+			o.dyn.update = DYN_UPDATE_PARALLEL;
+			o.dyn.max_sweeps = M;
+			o.cycle_end = follow ? SWEEP_CYCLE_MAX_SWEEPS : SWEEP_CYCLE_DETECTED;
+			o.reference = ref;
+			sweep_table t = { 0 };
+			ck_assert_msg(sweep_run(m, w, &o, &t, &err) == PLM_OK, "%s", err.msg);
+			const sweep_row *r = sweep_table_find(&t, SWEEP_REFERENCE_P, 1, SWEEP_TRAIN, SWEEP_ASYM);
+			ck_assert_ptr_nonnull(r);
+			ck_assert_uint_eq(r->starts, 3);
+			/* by hand: after t sweeps a_i = start_{(i + t) mod L}; the cycle closes at sweep L */
+			size_t t_end = follow || M < L ? M : L, same = 0;
+			for (size_t i = 0; i < L; i++)
+				same += start[i] == start[(i + t_end) % L];
+			ck_assert_msg(fabs(r->overlap - (double)same / L) < 1e-12, "M %zu follow %d: overlap %g, by hand %g", M,
+			              follow, r->overlap, (double)same / L);
+			ck_assert(r->cycle == (M >= L ? 1.0 : 0.0));
+			ck_assert(sweep_table_find(&t, 1, 1, SWEEP_TRAIN, SWEEP_ASYM) != NULL);
+			sweep_table_free(&t);
+		}
+	/* a reference model of another size is refused */
+	model_destroy(ref);
+	ref = rotation_model(L + 1);
+	sweep_opts o;
+	tiny_opts(&o, sizes, 1);
+	o.reference = ref;
+	sweep_table t = { 0 };
+	ck_assert_int_eq(sweep_run(m, w, &o, &t, &err), PLM_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "reference model"));
+	/* following cycles needs deterministic dynamics */
+	o.reference = NULL;
+	o.cycle_end = SWEEP_CYCLE_MAX_SWEEPS;
+	o.dyn.order = DYN_ORDER_RANDOM;
+	ck_assert_int_eq(sweep_run(m, w, &o, &t, &err), PLM_EINVAL);
+	sweep_table_free(&t);
+	model_destroy(ref);
+	msa_destroy(m);
+}
+END_TEST
+
 START_TEST(test_parse_list)
 {
 	plm_err err = { 0 };
@@ -552,6 +639,7 @@ int main(void)
 	tcase_add_test(tc, test_parse_list);
 	tcase_add_test(tc, test_settings_key_and_resume);
 	tcase_add_test(tc, test_rows_by_hand);
+	tcase_add_test(tc, test_reference_cycle_end);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

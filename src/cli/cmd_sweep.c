@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "cmdinput.h"
+#include "model.h"
 #include "plot.h"
 #include "split.h"
 #include "sweep.h"
@@ -25,7 +26,7 @@ typedef struct sweep_args {
 	sweep_opts so;
 	unsigned long long seed;
 	struct rep_range { size_t first, last; } reps;
-	const char *prefix, *sizes, *alphas, *test;
+	const char *prefix, *sizes, *alphas, *test, *reference;
 	size_t npoints, max_size;
 	int no_plot, no_run;
 } sweep_args;
@@ -86,6 +87,12 @@ static const cmd_row rows[] = {
 	{ "couplings", 0, CMD_LIST, "LIST", DEF_COUPLINGS, SW(so.coups),
 	  "couplings: asymmetric (as fitted), symmetrized ((J_ij + J_ji^T)/2)", .choices = sweep_coup_names },
 	{ "test", 0, CMD_STRING, "FILE", NULL, SW(test), "draw the test starts from FILE instead of the sequences not drawn" },
+	{ "reference", 0, CMD_STRING, "MODEL", NULL, SW(reference),
+	  "also relax from the three kinds of starts with MODEL as given (true couplings, a fit on all "
+	  "data): rows P = 0, a dotted line per kind in the plot" },
+	{ "cycle-end", 0, CMD_CHOICE, "WHEN", "detected", SW(so.cycle_end),
+	  "overlap of a run caught in a cycle: at the sweep the cycle is detected, or at max-sweeps "
+	  "(the cycle followed to exactly --max-sweeps sweeps)", .choices = sweep_cycle_end_names },
 	{ "no-plot", 0, CMD_FLAG, NULL, NULL, SW(no_plot), "write no gnuplot script and no PNG" },
 	{ "no-run", 0, CMD_FLAG, NULL, NULL, SW(no_run),
 	  "compute nothing: summarise and plot the rows already in PREFIX.tsv (a merged table)" },
@@ -128,6 +135,7 @@ typedef struct sweep_job {
 	const char *path;                  /* the alignment */
 	char *pbuf, *tsv, *sum, *gp, *png, *meta; /* the output names */
 	msa *m, *tm;
+	plm_model *ref;
 	double *w, meff, nat_u, nat_w;
 	double *list;                      /* --sizes or --alphas */
 	size_t nlist, *sizes, nsizes;
@@ -157,6 +165,14 @@ static void job_free(sweep_job *j)
 	free(j->w);
 	msa_destroy(j->tm);
 	msa_destroy(j->m);
+	model_destroy(j->ref);
+}
+
+/* The file name of PATH without its folders (plot titles name the input, not a path). */
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s != NULL && s[1] != '\0' ? s + 1 : path;
 }
 
 static char *concat(const char *a, const char *b)
@@ -231,6 +247,18 @@ static int job_load(sweep_job *j, sweep_args *a)
 		a->so.test = j->test;
 		a->so.ntest = j->tm->n;
 	}
+	if (a->reference != NULL) {
+		if (model_read(a->reference, &j->ref, &err) != PLM_OK) {
+			cmd_error(spec, "%s", err.msg);
+			return CMD_EXIT_FAIL;
+		}
+		if (j->ref->L != j->m->L || j->ref->q != j->m->abc.q) {
+			cmd_error(spec, "--reference %s: a model of L = %zu, q = %zu; %s has L = %zu, q = %zu", a->reference,
+			          j->ref->L, j->ref->q, j->path, j->m->L, j->m->abc.q);
+			return CMD_EXIT_FAIL;
+		}
+		a->so.reference = j->ref;
+	}
 	return CMD_EXIT_OK;
 }
 
@@ -248,7 +276,7 @@ static int job_plan(sweep_job *j, sweep_args *a, int argc, char **argv)
 	}
 	a->so.sizes = j->sizes;
 	a->so.nsizes = j->nsizes;
-	if (sweep_settings_key(&a->so, j->m, &a->in.msa, a->in.weights_file, a->test, &j->settings, &err) != PLM_OK ||
+	if (sweep_settings_key(&a->so, j->m, &a->in.msa, a->in.weights_file, a->test, a->reference, &j->settings, &err) != PLM_OK ||
 	    (a->no_run && access(j->tsv, F_OK) != 0 &&
 	     plm_fail(&err, PLM_EINVAL, "--no-run: %s: no table to summarise", j->tsv) != PLM_OK) ||
 	    sweep_resume(j->tsv, j->meta, j->settings, &j->tab, &found, &err) != PLM_OK) {
@@ -337,10 +365,13 @@ static int job_outputs(sweep_job *j, const sweep_args *a, char *plot_msg, size_t
 	snprintf(plot_msg, len, "no plot (--no-plot)");
 	if (rc == PLM_OK && !a->no_plot) {
 		char title[512];
-		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", j->path, j->m->L, j->meff,
-		         so->reps - so->first_rep + 1);
+		double refov[SWEEP_NKINDS];
+		sweep_reference_overlaps(&j->tab, refov);
+		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", base_name(j->path), j->m->L,
+		         j->meff, so->reps - so->first_rep + 1);
 		if ((rc = outfile_open(&f, j->gp, &err)) == PLM_OK &&
-		    (rc = sweep_write_gnuplot(f.fp, j->sum, j->png, title, so->kinds, so->coups, j->nat_u)) != PLM_OK)
+		    (rc = sweep_write_gnuplot(f.fp, j->sum, j->png, title, so->kinds, so->coups, j->nat_u, refov,
+		                              a->reference ? base_name(a->reference) : NULL)) != PLM_OK)
 			plm_fail(&err, rc, "%s: write error", j->gp);
 		if (rc == PLM_OK && (rc = outfile_commit(&f, &err)) == PLM_OK)
 			plot_describe(plot_run(j->gp), j->png, j->gp, plot_msg, len);
