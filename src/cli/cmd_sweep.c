@@ -412,6 +412,9 @@ int cmd_sweep_main(int argc, char **argv)
 	plm_err err;
 	if (cmd_check_order(spec, a.so.dyn.order, a.so.dyn.update))
 		return CMD_EXIT_USAGE;
+	if (a.so.cycle_end == SWEEP_CYCLE_MAX_SWEEPS && a.so.dyn.update == DYN_UPDATE_SEQUENTIAL &&
+	    a.so.dyn.order == DYN_ORDER_RANDOM)
+		return cmd_usage_error(spec, "--cycle-end max-sweeps needs deterministic dynamics: not with --order random");
 	if (a.prefix == NULL && strcmp(j.path, "-") == 0)
 		return cmd_usage_error(spec, "reading standard input: name the outputs with -o PREFIX");
 	const char *ls = a.sizes ? a.sizes : a.alphas;
