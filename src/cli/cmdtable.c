@@ -21,6 +21,7 @@ CMD_DECLARE(generate)
 CMD_DECLARE(import)
 CMD_DECLARE(split)
 CMD_DECLARE(sweep)
+CMD_DECLARE(pair)
 /* (end of declarations) */
 
 const cmd_entry cmd_commands[] = {
@@ -37,5 +38,6 @@ const cmd_entry cmd_commands[] = {
 	{ &cmd_import_spec, cmd_import_main },
 	{ &cmd_split_spec, cmd_split_main },
 	{ &cmd_sweep_spec, cmd_sweep_main },
+	{ &cmd_pair_spec, cmd_pair_main },
 	{ NULL, NULL }
 };
