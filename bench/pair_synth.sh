@@ -11,8 +11,9 @@
 #   k % 15 == 5  A holds a paralogue too: PARA_Sxxxx, species k's A row with 40% of its
 #                residues redrawn (less identical to the focus than the true row, mostly)
 #   k % 20 == 11 A's row has no species (no OX=, a name without _SPECIES)
-# OUTDIR gets pair_A.fasta, pair_B.fasta, truth.contacts (the planted pairs, focus numbering
-# 1-60) and inter.contacts (those between A and B).
+# OUTDIR gets pair_A.fasta, pair_B.fasta, pair_truth.contacts (the planted pairs, numbering
+# 1-60 of the paired alignment) and pair_inter.contacts (those between A and B).
+# data/ holds the output of: bench/pair_synth.sh 1500 7 data (less pair_truth.contacts)
 set -e
 N=${1:-3000} SEED=${2:-7} OUT=${3:-.}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,8 +22,8 @@ trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -O2 -std=c11 -o "$tmp/family" "$here/family.c" -lm
 "$tmp/family" "$N" 60 "$SEED" "$tmp/f.fasta" "$tmp/f.contacts" 2>/dev/null
 mkdir -p "$OUT"
-awk '!/^#/' "$tmp/f.contacts" >"$OUT/truth.contacts"
-awk '($1 <= 30) != ($2 <= 30)' "$OUT/truth.contacts" >"$OUT/inter.contacts"
+awk '!/^#/' "$tmp/f.contacts" >"$OUT/pair_truth.contacts"
+awk '($1 <= 30) != ($2 <= 30)' "$OUT/pair_truth.contacts" >"$OUT/pair_inter.contacts"
 awk -v A="$OUT/pair_A.fasta" -v B="$OUT/pair_B.fasta" -v seed="$SEED" '
 /^>/ { next }
 { n++; s[n] = $0; if (!f && index($0, "-") == 0) f = n }

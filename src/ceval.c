@@ -67,60 +67,104 @@ static const pdb_atom *rep_atom(const pdb_chain *c, const pdb_residue *r, ceval_
 	return a ? a : pdb_find_atom(c, r, "CA");
 }
 
-static double residue_dist(const pdb_chain *c, const pdb_residue *r, const pdb_residue *s, ceval_def def)
+/* Distance between residue R of chain C and residue S of chain D (the same chain or another). */
+static double residue_dist(const pdb_chain *c, const pdb_residue *r, const pdb_chain *d, const pdb_residue *s,
+                           ceval_def def)
 {
 	if (def != CEVAL_HEAVY) {
-		const pdb_atom *a = rep_atom(c, r, def), *b = rep_atom(c, s, def);
+		const pdb_atom *a = rep_atom(c, r, def), *b = rep_atom(d, s, def);
 		return a && b ? atom_dist(a, b) : NAN;
 	}
 	double best = NAN;
 	for (size_t k = 0; k < r->natom; k++)
 		for (size_t l = 0; l < s->natom; l++) {
-			double d = atom_dist(&c->atoms[r->atom0 + k], &c->atoms[s->atom0 + l]);
-			if (isnan(best) || d < best)
-				best = d;
+			double x = atom_dist(&c->atoms[r->atom0 + k], &d->atoms[s->atom0 + l]);
+			if (isnan(best) || x < best)
+				best = x;
 		}
 	return best;
 }
 
 int ceval_distances(const pdb_chain *c, const long *map, size_t L, ceval_def def, double *D, plm_err *err)
 {
+	const pdb_chain *ch[2] = { c, c };
+	return ceval_distances2(ch, map, L, L, def, D, err);
+}
+
+int ceval_distances2(const pdb_chain *const ch[2], const long *map, size_t L, size_t na, ceval_def def, double *D,
+                     plm_err *err)
+{
 	for (size_t i = 0; i < L; i++) {
-		if (map[i] >= (long)c->nres)
-			return plm_fail(err, PLM_EINVAL, "position %zu mapped to residue %ld of %zu", i + 1, map[i], c->nres);
+		const pdb_chain *ci = ch[i >= na];
+		if (map[i] >= (long)ci->nres)
+			return plm_fail(err, PLM_EINVAL, "position %zu mapped to residue %ld of %zu", i + 1, map[i], ci->nres);
 		D[i * L + i] = 0.0;
 		for (size_t j = i + 1; j < L; j++) {
+			const pdb_chain *cj = ch[j >= na];
 			double d = NAN;
 			if (map[i] >= 0 && map[j] >= 0)
-				d = residue_dist(c, &c->res[map[i]], &c->res[map[j]], def);
+				d = residue_dist(ci, &ci->res[map[i]], cj, &cj->res[map[j]], def);
 			D[i * L + j] = D[j * L + i] = d;
 		}
 	}
 	return PLM_OK;
 }
 
+/* One chain read and the reference positions [P0, P1) aligned to it: MAP[P0..P1), INFO;
+ * PROTEIN (1 or 2, 0 for a single protein) names it in a refusal. */
+static int read_and_align(const char *path, const char *chain, const char *refseq, size_t p0, size_t p1, int protein,
+                          long *map, pdb_chain **c, ceval_info *info, plm_err *err)
+{
+	memset(info, 0, sizeof *info);
+	int rc = pdb_read_chain(path, chain, c, err);
+	if (rc != PLM_OK)
+		return rc;
+	memcpy(info->chain, (*c)->id, sizeof info->chain);
+	info->nres = (*c)->nres;
+	info->counts = (*c)->counts;
+	rc = align_map(refseq + p0, p1 - p0, (*c)->seq, (*c)->nres, map + p0, &info->st, err);
+	if (rc == PLM_OK) {
+		char what[1100];
+		int k = snprintf(what, sizeof what, "%s chain %s", path, (*c)->id);
+		if (protein && k > 0 && (size_t)k < sizeof what)
+			snprintf(what + k, sizeof what - (size_t)k, " (protein %d)", protein);
+		rc = ceval_check_alignment(&info->st, what, err);
+	}
+	return rc;
+}
+
 int ceval_structure(const char *path, const char *chain, const char *refseq, size_t L, ceval_def def, double *D,
                     ceval_info *info, plm_err *err)
 {
-	memset(info, 0, sizeof *info);
-	pdb_chain *c;
-	int rc = pdb_read_chain(path, chain, &c, err);
-	if (rc != PLM_OK)
-		return rc;
-	memcpy(info->chain, c->id, sizeof info->chain);
-	info->nres = c->nres;
-	info->counts = c->counts;
+	pdb_chain *c = NULL;
 	long *map = plm_calloc(L ? L : 1, sizeof *map, "residue map", err);
-	rc = map ? align_map(refseq, L, c->seq, c->nres, map, &info->st, err) : PLM_ENOMEM;
-	if (rc == PLM_OK) {
-		char what[1100];
-		snprintf(what, sizeof what, "%s chain %s", path, c->id);
-		rc = ceval_check_alignment(&info->st, what, err);
-	}
+	int rc = map ? read_and_align(path, chain, refseq, 0, L, 0, map, &c, info, err) : PLM_ENOMEM;
 	if (rc == PLM_OK)
 		rc = ceval_distances(c, map, L, def, D, err);
 	free(map);
 	pdb_chain_destroy(c);
+	return rc;
+}
+
+int ceval_structure2(const char *path, const char *const chain[2], const char *refseq, size_t L, size_t na,
+                     ceval_def def, double *D, ceval_info info[2], plm_err *err)
+{
+	pdb_chain *c[2] = { NULL, NULL };
+	long *map = plm_calloc(L ? L : 1, sizeof *map, "residue map", err);
+	int rc = map ? PLM_OK : PLM_ENOMEM;
+	if (rc == PLM_OK && (na == 0 || na >= L))
+		rc = plm_fail(err, PLM_EINVAL, "the first protein's %zu positions leave none of the %zu for the second", na, L);
+	if (rc == PLM_OK)
+		rc = read_and_align(path, chain[0], refseq, 0, na, 1, map, &c[0], &info[0], err);
+	if (rc == PLM_OK)
+		rc = read_and_align(path, chain[1], refseq, na, L, 2, map, &c[1], &info[1], err);
+	if (rc == PLM_OK) {
+		const pdb_chain *ch[2] = { c[0], c[1] };
+		rc = ceval_distances2(ch, map, L, na, def, D, err);
+	}
+	free(map);
+	pdb_chain_destroy(c[0]);
+	pdb_chain_destroy(c[1]);
 	return rc;
 }
 

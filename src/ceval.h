@@ -36,6 +36,11 @@ int ceval_check_alignment(const align_stats *st, const char *what, plm_err *err)
  * definition DEF; NAN where either position is unmapped or its residue lacks the atoms. */
 int ceval_distances(const pdb_chain *c, const long *map, size_t L, ceval_def def, double *D, plm_err *err);
 
+/* The same for a model of two proteins: positions below NA on chain CH[0], the others on
+ * CH[1] (distances between the two chains for the pairs across; CH[0] may equal CH[1]). */
+int ceval_distances2(const pdb_chain *const ch[2], const long *map, size_t L, size_t na, ceval_def def, double *D,
+                     plm_err *err);
+
 /* What ceval_structure found, for the caller's summary. */
 typedef struct ceval_info {
 	char chain[8];       /* the chain read */
@@ -49,6 +54,13 @@ typedef struct ceval_info {
  * (align_map), refused by ceval_check_alignment when too poor, then ceval_distances. */
 int ceval_structure(const char *path, const char *chain, const char *refseq, size_t L, ceval_def def, double *D,
                     ceval_info *info, plm_err *err);
+
+/* D (L x L) for a model of two proteins (a concatenated alignment): reference positions
+ * [0, NA) aligned to chain CHAIN[0] of PATH, [NA, L) to CHAIN[1], each alignment refused by
+ * ceval_check_alignment when too poor; INFO[k] describes chain k.  Distances within each chain
+ * and between the two (for the inter-protein pairs), by DEF. */
+int ceval_structure2(const char *path, const char *const chain[2], const char *refseq, size_t L, size_t na,
+                     ceval_def def, double *D, ceval_info info[2], plm_err *err);
 
 /* D (L x L) from the file PATH of true pairs 'i j [distance]' in the user's numbering (USER:
  * position -> user index; '#' lines are comments).  Two columns: the listed pairs are contacts

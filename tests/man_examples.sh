@@ -18,6 +18,8 @@ head -n 1 "$FIX/data/ras_PF00071.fasta" | grep -q '^>RASH_HUMAN/5-165$' \
 	&& awk '!/^>/ && length($0) != 100 { bad = 1 } END { exit bad }' "$FIX/data/ras_PF00071.fasta" \
 	|| { echo "FAIL: $DATA/ras_PF00071.fasta: expected RASH_HUMAN/5-165 first and one line per sequence"; exit 1; }
 gzip -c "$FIX/data/ras_PF00071.fasta" >"$FIX/ras_PF00071.fasta.gz"
+# data/pair_A.fasta, pair_B.fasta, pair_inter.contacts: the bundled synthetic pair (plmem-pair)
+cp "$DATA/pair_A.fasta" "$DATA/pair_B.fasta" "$DATA/pair_inter.contacts" "$FIX/data/" || exit 1
 "$PLMEM" fit --max-iter 20 -o "$FIX/ras.plm" "$FIX/data/ras_PF00071.fasta" 2>"$TMP/fix.log" \
 	|| { cat "$TMP/fix.log"; echo "FAIL: cannot fit the fixture model"; exit 1; }
 "$PLMEM" fit --focus RASH_HUMAN/5-165 --max-iter 20 -o "$TMP/focus.plm" "$FIX/data/ras_PF00071.fasta" 2>"$TMP/fix.log" \

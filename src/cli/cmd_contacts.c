@@ -84,7 +84,8 @@ static const cmd_row rows[] = {
 	{ "min-probability", 0, CMD_DOUBLE, "P", PLM_STR(DEF_MIN_PROB), OFF(min_prob), "list/rr: only pairs with probability >= P",
 	  .lo = 0, .hi = 1 },
 	{ "pdb", 0, CMD_STRING, "FILE", NULL, OFF(t.pdb), "compare with a structure (PDB or mmCIF, gzip too): precision, distances" },
-	{ "chain", 0, CMD_STRING, "C", "the first", OFF(t.chain), "the chain of --pdb" },
+	{ "chain", 0, CMD_STRING, "C", "the first", OFF(t.chain),
+	  "the chain of --pdb; with --segments, A,B: protein 1 on chain A, protein 2 on chain B" },
 	{ "contacts", 0, CMD_STRING, "FILE", NULL, OFF(t.pairs), "compare with true pairs 'i j' or 'i j distance' (user numbering)" },
 	{ "contact-def", 0, CMD_CALL, "DEF", PLM_STR(DEF_CONTACT_DEF), OFF(t.def),
 	  "distance between cb (CA for Gly), ca or heavy atoms", .call = call_def },
@@ -205,11 +206,12 @@ static void write_rr_header(FILE *fp, const plm_model *m, const char *path, enum
 }
 
 
-static void report_structure(const cmd_spec *spec, const truth *t, const ceval_info *in)
+/* LEAD: "" for one protein, "protein 1 (positions 1-30): " for one of two. */
+static void report_structure(const cmd_spec *spec, const truth *t, const ceval_info *in, const char *lead)
 {
 	const pdb_counts *c = &in->counts;
-	fprintf(stderr, "plmem %s: %s chain %s: %zu residues; %zu of %zu reference residues aligned (coverage %.3f), "
-	        "identity %.3f\n", spec->name, t->pdb, in->chain, in->nres, in->st.aligned, in->st.query_letters,
+	fprintf(stderr, "plmem %s: %s%s chain %s: %zu residues; %zu of %zu reference residues aligned (coverage %.3f), "
+	        "identity %.3f\n", spec->name, lead, t->pdb, in->chain, in->nres, in->st.aligned, in->st.query_letters,
 	        in->st.coverage, in->st.identity);
 	size_t k[5] = { c->het_kept, c->altloc_skipped, c->het_skipped, c->models_skipped, c->hydrogens };
 	const char *what[5] = { "HETATM residues read as amino acids (MSE as M...)",
@@ -250,12 +252,74 @@ static void report_precision(const cmd_spec *spec, const truth *t, const ceval_t
 	}
 }
 
-/* D (L x L) from T for model M, with its summary and the precision of the ranked pairs P. */
+/* --chain A,B: the two chains, split at the comma into BUF; 1 for two chains, 0 for one. */
+static int two_chains(const char *chain, char *buf, size_t len, const char *ch[2])
+{
+	const char *comma = chain ? strchr(chain, ',') : NULL;
+	if (comma == NULL)
+		return 0;
+	snprintf(buf, len, "%s", chain);
+	buf[comma - chain] = '\0';
+	ch[0] = buf;
+	ch[1] = buf + (comma - chain) + 1;
+	return 1;
+}
+
+/* D from chain A (positions below NA) and chain B of --pdb, with the summary of both. */
+static int evaluate_two(const cmd_spec *spec, const truth *t, const plm_model *m, const char *const ch[2], size_t na,
+                        double *D, plm_err *err)
+{
+	ceval_info info[2];
+	int rc = ceval_structure2(t->pdb, ch, m->refseq, m->L, na, t->def, D, info, err);
+	for (int k = 0; k < 2 && rc == PLM_OK; k++) {
+		char lead[96];
+		snprintf(lead, sizeof lead, "protein %d (positions %ld-%ld): ", k + 1, model_user_index(m, k ? na : 0),
+		         model_user_index(m, k ? m->L - 1 : na - 1));
+		report_structure(spec, t, &info[k], lead);
+	}
+	return rc;
+}
+
+/* The inter-protein pairs' distances known and contacts, and the precision line. */
+static void report_inter(const cmd_spec *spec, const truth *t, const plm_model *m, const contacts_pair *p,
+                         size_t n, size_t na, const double *D)
+{
+	size_t L = m->L, known = 0, close = 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = na; j < L; j++)
+			if (!isnan(D[i * L + j]))
+				known++, close += D[i * L + j] < t->cutoff;
+	fprintf(stderr, "plmem %s: contact: %s distance < %g A; inter-protein: %zu x %zu pairs, %zu with a known "
+	        "distance, %zu of them contacts\n", spec->name, t->pairs ? "listed" : ceval_def_name(t->def), t->cutoff,
+	        na, L - na, known, close);
+	if (known == 0 && t->pdb)
+		fprintf(stderr, "plmem %s: no inter-protein pair has a distance: is protein 2 on another chain? "
+		        "(--chain A,B: protein 1 on chain A, protein 2 on chain B)\n", spec->name);
+	size_t top[5] = { 1, 5, 10, L / 10 ? L / 10 : 1, L / 5 ? L / 5 : 1 }, got[5], ok[5];
+	const char *name[5] = { "top 1", "top 5", "top 10", "L/10", "L/5" };
+	ceval_precision_top(p, n, L, D, t->cutoff, top, 5, got, ok);
+	fprintf(stderr, "plmem %s: precision inter-protein:", spec->name);
+	for (int k = 0; k < 5; k++)
+		if (got[k])
+			fprintf(stderr, " %s %.3f", name[k], (double)ok[k] / (double)got[k]);
+		else
+			fprintf(stderr, " %s NA", name[k]);
+	fputc('\n', stderr);
+}
+
+/* D (L x L) from T for model M, with its summary and the precision of the ranked pairs P
+ * (the inter-protein pairs when NA, the first protein's positions, is not 0). */
 static int evaluate(const cmd_spec *spec, const truth *t, const plm_model *m, const long *user,
-                    const contacts_pair *p, size_t n, int inter, double *D, plm_err *err)
+                    const contacts_pair *p, size_t n, size_t na, double *D, plm_err *err)
 {
 	int rc;
-	if (t->pairs) {
+	char cbuf[256];
+	const char *ch[2];
+	if (t->pdb && two_chains(t->chain, cbuf, sizeof cbuf, ch)) {
+		if (m->refseq == NULL)
+			return plm_fail(err, PLM_EINVAL, "the model has no reference sequence to align to %s", t->pdb);
+		rc = evaluate_two(spec, t, m, ch, na, D, err);
+	} else if (t->pairs) {
 		size_t skipped;
 		rc = ceval_read_pairs(t->pairs, user, m->L, D, &skipped, err);
 		if (rc == PLM_OK && skipped)
@@ -268,21 +332,12 @@ static int evaluate(const cmd_spec *spec, const truth *t, const plm_model *m, co
 		ceval_info info;
 		rc = ceval_structure(t->pdb, t->chain, m->refseq, m->L, t->def, D, &info, err);
 		if (rc == PLM_OK)
-			report_structure(spec, t, &info);
+			report_structure(spec, t, &info, "");
 	}
 	if (rc != PLM_OK)
 		return rc;
-	if (inter) { /* the inter-protein pairs: no separation ranges */
-		size_t top[5] = { 1, 5, 10, m->L / 10 ? m->L / 10 : 1, m->L / 5 ? m->L / 5 : 1 }, got[5], ok[5];
-		const char *name[5] = { "top 1", "top 5", "top 10", "L/10", "L/5" };
-		ceval_precision_top(p, n, m->L, D, t->cutoff, top, 5, got, ok);
-		fprintf(stderr, "plmem %s: precision inter-protein:", spec->name);
-		for (int k = 0; k < 5; k++)
-			if (got[k])
-				fprintf(stderr, " %s %.3f", name[k], (double)ok[k] / (double)got[k]);
-			else
-				fprintf(stderr, " %s NA", name[k]);
-		fputc('\n', stderr);
+	if (na) { /* the inter-protein pairs: no separation ranges */
+		report_inter(spec, t, m, p, n, na, D);
 		return PLM_OK;
 	}
 	ceval_table tab;
@@ -361,7 +416,7 @@ static int run(const cmd_spec *spec, const plm_model *m, const char *path, const
 	}
 	if (rc == PLM_OK && prob && (t->pdb || t->pairs)) {
 		D = plm_calloc(L * L, sizeof *D, "distances", err);
-		rc = D ? evaluate(spec, t, m, user, pairs, n, ls->segments != 0, D, err) : PLM_ENOMEM;
+		rc = D ? evaluate(spec, t, m, user, pairs, n, na, D, err) : PLM_ENOMEM;
 	}
 	if (rc == PLM_OK) {
 		plm_outfile o;
@@ -419,9 +474,12 @@ int cmd_contacts_main(int argc, char **argv)
 	contacts_gauge gauge = a.gauge;
 	if (t.pdb && t.pairs)
 		return cmd_usage_error(spec, "--pdb and --contacts: give one truth, not both");
-	if (ls.segments && (t.pdb || ls.f != FMT_LIST || ls.min_prob > 0.0))
-		return cmd_usage_error(spec, "--segments: the list format only, without --pdb or --min-probability "
-		                       "(inter-protein pairs have no probability; compare with --contacts FILE)");
+	if (ls.segments && (ls.f != FMT_LIST || ls.min_prob > 0.0))
+		return cmd_usage_error(spec, "--segments: the list format only, without --min-probability "
+		                       "(inter-protein pairs have no probability)");
+	if (t.chain && strchr(t.chain, ',') && (!ls.segments || strchr(t.chain, ',') != strrchr(t.chain, ',') ||
+	                                        t.chain[0] == ',' || t.chain[strlen(t.chain) - 1] == ','))
+		return cmd_usage_error(spec, "--chain %s: two chains are 'A,B', one per protein of --segments B", t.chain);
 	if (t.chain && !t.pdb)
 		return cmd_usage_error(spec, "--chain needs --pdb FILE");
 	if (ls.png && ls.f == FMT_MATRIX)
