@@ -52,8 +52,9 @@ void pl_data_free(pl_data *d);
 /* The kernel's paths: visit each sequence's entries that differ from their column's mode
  * (PL_PATH_MODE), or walk the sequence tree (PL_PATH_TREE).  Both give the same objective and
  * gradient up to float rounding.  PL_PATH_AUTO (bench/RESULTS.md, issue 23, has the figures):
- * the mode path for q = 2; the tree is built (O(n^2 L)) only when n^2 <= PL_TREE_BUILD * nnz,
- * where it costs at most about a quarter of what it can save over a fit's evaluations, and
+ * the mode path for q = 2; the tree is built (O(n^2 L), about 1e-10 s per n^2 L) only when
+ * n^2 <= PL_TREE_BUILD * nnz, where it costs at most a fifth of what it saves over a fit's
+ * evaluations (about 60 per site, 2.5 ns per row, 40% of the rows saved at least), and
  * taken when its rows per evaluation (its entries, PL_TREE_NODE_COST per sequence and
  * PL_PAIR_COST per difference row) are at most PL_TREE_SHARE of the mode path's nnz.
  * Builds what the path needs and frees the other's lists; a pl_work is for the path set when
@@ -62,7 +63,7 @@ enum pl_path { PL_PATH_AUTO = 0, PL_PATH_MODE, PL_PATH_TREE };
 #define PL_TREE_MAXDEPTH 64  /* a path's float sums: at most this many edges */
 #define PL_TREE_NODE_COST 2  /* rows per sequence the tree adds: its parent's field, its sum */
 #define PL_TREE_SHARE 0.6
-#define PL_TREE_BUILD 170.0
+#define PL_TREE_BUILD 100.0
 #define PL_PAIR_MIN 20       /* edge sites that make a pair of states worth a difference row */
 #define PL_PAIR_COST 2.5     /* rows a difference row costs each way (built; spread at the end) */
 int pl_data_set_path(pl_data *d, enum pl_path path, plm_err *err);
