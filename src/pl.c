@@ -13,6 +13,7 @@
 #include <cblas.h>
 
 #include "pl.h"
+#include "seqtree.h"
 #include "util.h"
 
 /* Eight floats: GCC lowers it to two SSE registers on plain x86-64 and to one AVX register
@@ -62,8 +63,7 @@ int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size
 	d->seqT = plm_calloc_aligned(nl, 1, "transposed alignment", err);
 	d->w = plm_calloc(n, sizeof *d->w, "weights", err);
 	d->mode = plm_calloc(L, 1, "column modes", err);
-	d->sptr = plm_calloc(n + 1, sizeof *d->sptr, "sparse alignment", err);
-	if (!d->seqT || !d->w || !d->mode || !d->sptr) {
+	if (!d->seqT || !d->w || !d->mode) {
 		pl_data_free(d);
 		return PLM_ENOMEM;
 	}
@@ -90,27 +90,195 @@ int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size
 		d->mode[j] = (uint8_t)best;
 	}
 	size_t pos = 0;
-	for (size_t s = 0; s < n; s++)
-		for (size_t j = 0; j < L; j++)
-			pos += seq[s * L + j] != d->mode[j];
+	for (size_t j = 0; j < L; j++)
+		for (size_t s = 0; s < n; s++)
+			pos += d->seqT[j * n + s] != d->mode[j];
 	d->nnz = pos;
-	/* the same entries by sequence, as row offsets j * q + state (for the gather) */
-	d->soff = plm_calloc(pos ? pos : 1, sizeof *d->soff, "sparse alignment", err);
-	if (d->soff == NULL) {
+	int st = pl_data_set_path(d, PL_PATH_AUTO, err);
+	if (st != PLM_OK)
 		pl_data_free(d);
+	return st;
+}
+
+/* The mode path's lists: each sequence's entries that differ from their column's mode, as row
+ * offsets (j * q + state) * Q * 4 (for the gather). */
+static int mode_lists_build(pl_data *d, plm_err *err)
+{
+	const size_t n = d->n, L = d->L, q = d->q;
+	d->sptr = plm_calloc(n + 1, sizeof *d->sptr, "sparse alignment", err);
+	d->soff = plm_calloc(d->nnz ? d->nnz : 1, sizeof *d->soff, "sparse alignment", err);
+	if (d->sptr == NULL || d->soff == NULL)
 		return PLM_ENOMEM;
-	}
 	size_t t = 0;
 	for (size_t s = 0; s < n; s++) {
 		d->sptr[s] = t;
 		for (size_t j = 0; j < L; j++) {
-			uint8_t a = seq[s * L + j];
+			uint8_t a = d->seqT[j * n + s];
 			if (a != d->mode[j])
 				d->soff[t++] = (uint32_t)((j * q + a) * d->Q * sizeof(float));
 		}
 	}
 	d->sptr[n] = t;
 	return PLM_OK;
+}
+
+/* Node k's entries against its parent (the all-mode sequence at the root): for each site j
+ * where parent state a and child state b differ, one of
+ *   + pair row p, or - pair row p, when PIDX[(j q + lo) q + hi] = p + 1 (lo, hi = a, b
+ *     sorted; its row is J_j(hi) - J_j(lo), so + when a = lo),
+ *   else +row (j, b) unless b is the mode, and -row (j, a) unless a is the mode.
+ * The + entries first.  OFF NULL: only counted; CNT not NULL: CNT[(j q + lo) q + hi] counts
+ * the sites where neither state is the mode.  Returns the entries; *NPLUS the + ones. */
+static size_t tree_node_entries(const pl_data *d, size_t k, const uint32_t *pidx, uint32_t *cnt,
+                                uint32_t *off, uint32_t *nplus)
+{
+	const size_t n = d->n, L = d->L, q = d->q, rb = d->Q * sizeof(float), lq = L * q;
+	const size_t v = d->tord[k], p = d->tpar[k] == SEQTREE_ROOT ? SIZE_MAX : d->tord[d->tpar[k]];
+	size_t np = 0, nm = 0;
+	for (int minus = 0; minus < 2; minus++)
+		for (size_t j = 0; j < L; j++) {
+			const uint8_t m = d->mode[j], b = d->seqT[j * n + v];
+			const uint8_t a = p == SIZE_MAX ? m : d->seqT[j * n + p];
+			if (a == b)
+				continue;
+			const size_t lo = a < b ? a : b, key = (j * q + lo) * q + (a ^ b ^ lo);
+			const int both = a != m && b != m;
+			size_t row;
+			if (both && cnt && !minus)
+				cnt[key]++;
+			if (both && pidx && pidx[key]) {
+				if ((a > b) != minus)
+					continue;
+				row = lq + pidx[key] - 1;
+			} else if (minus ? a == m : b == m)
+				continue;
+			else
+				row = j * q + (minus ? a : b);
+			if (off)
+				off[np + nm] = (uint32_t)(row * rb);
+			*(minus ? &nm : &np) += 1;
+		}
+	*nplus = (uint32_t)np;
+	return np + nm;
+}
+
+/* The pairs (j, lo, hi) of states, neither the mode, that at least PL_PAIR_MIN edge sites
+ * use get a difference row: CNT (their counts) becomes the index + 1 (0: no row), in order of
+ * (j, lo, hi); d->pair[p] = (j q + lo) q + hi. */
+static int tree_pairs(pl_data *d, uint32_t *cnt, plm_err *err)
+{
+	const size_t L = d->L, q = d->q, nkey = L * q * q;
+	size_t np = 0;
+	for (size_t key = 0; key < nkey; key++)
+		np += cnt[key] >= PL_PAIR_MIN;
+	/* every row offset, pair rows included, in 32 bits */
+	if ((L * q + np) * d->Q * sizeof(float) > UINT32_MAX)
+		np = 0;
+	d->pair = plm_calloc(np ? np : 1, sizeof *d->pair, "sequence tree", err);
+	if (d->pair == NULL)
+		return PLM_ENOMEM;
+	d->npair = np;
+	size_t p = 0;
+	for (size_t key = 0; key < nkey; key++)
+		if (np && cnt[key] >= PL_PAIR_MIN) {
+			d->pair[p] = (uint32_t)key;
+			cnt[key] = (uint32_t)++p;
+		} else
+			cnt[key] = 0;
+	return PLM_OK;
+}
+
+/* The tree path's lists (seqtree.h), in preorder. */
+static int tree_lists_build(pl_data *d, const seqtree *t, plm_err *err)
+{
+	const size_t n = d->n;
+	d->tord = t->ord;
+	d->tpar = t->par;
+	d->tptr = plm_calloc(n + 1, sizeof *d->tptr, "sequence tree", err);
+	d->tnplus = plm_calloc(n ? n : 1, sizeof *d->tnplus, "sequence tree", err);
+	d->tw = plm_calloc(n ? n : 1, sizeof *d->tw, "sequence tree", err);
+	uint32_t *cnt = plm_calloc(d->L * d->q * d->q, sizeof *cnt, "sequence tree", err);
+	if (d->tptr == NULL || d->tnplus == NULL || d->tw == NULL || cnt == NULL) {
+		free(cnt);
+		return PLM_ENOMEM;
+	}
+	for (size_t k = 0; k < n; k++) {
+		tree_node_entries(d, k, NULL, cnt, NULL, d->tnplus + k);
+		d->tw[k] = d->w[d->tord[k]];
+	}
+	int st = tree_pairs(d, cnt, err);
+	size_t tot = 0;
+	for (size_t k = 0; st == PLM_OK && k < n; k++) {
+		d->tptr[k] = tot;
+		tot += tree_node_entries(d, k, cnt, NULL, NULL, d->tnplus + k);
+	}
+	d->tptr[n] = tot;
+	d->ntree = tot;
+	if (st == PLM_OK && (d->toff = plm_calloc(tot ? tot : 1, sizeof *d->toff, "sequence tree", err)) == NULL)
+		st = PLM_ENOMEM;
+	for (size_t k = 0; st == PLM_OK && k < n; k++)
+		tree_node_entries(d, k, cnt, NULL, d->toff + d->tptr[k], d->tnplus + k);
+	free(cnt);
+	return st;
+}
+
+static void mode_lists_free(pl_data *d)
+{
+	free(d->sptr);
+	free(d->soff);
+	d->sptr = NULL;
+	d->soff = NULL;
+}
+
+static void tree_lists_free(pl_data *d)
+{
+	free(d->tord);
+	free(d->tpar);
+	free(d->tptr);
+	free(d->tnplus);
+	free(d->toff);
+	free(d->tw);
+	free(d->pair);
+	d->pair = NULL;
+	d->npair = 0;
+	d->tord = d->tpar = d->tnplus = d->toff = NULL;
+	d->tptr = NULL;
+	d->tw = NULL;
+	d->tree = 0;
+	d->ntree = 0;
+}
+
+int pl_data_set_path(pl_data *d, enum pl_path path, plm_err *err)
+{
+	int st = PLM_OK;
+	if (path == PL_PATH_MODE)
+		tree_lists_free(d);
+	const int worth = d->q > 2 && (double)d->n * (double)d->n <= PL_TREE_BUILD * (double)d->nnz;
+	if (path != PL_PATH_MODE && (path == PL_PATH_TREE || worth) && !d->tree) {
+		seqtree t;
+		st = seqtree_build(&t, d->seqT, d->n, d->L, d->mode, PL_TREE_MAXDEPTH, err);
+		if (st == PLM_ERANGE && path == PL_PATH_AUTO)
+			st = PLM_OK; /* too large for a tree: the mode path */
+		else if (st == PLM_OK) {
+			st = tree_lists_build(d, &t, err);
+			d->tree = st == PLM_OK;
+			double rows = (double)d->ntree + PL_TREE_NODE_COST * (double)d->n + PL_PAIR_COST * (double)d->npair;
+			if (st == PLM_OK && path == PL_PATH_AUTO && rows > PL_TREE_SHARE * (double)d->nnz)
+				tree_lists_free(d);
+		}
+	}
+	if (st != PLM_OK) {
+		tree_lists_free(d);
+		return st;
+	}
+	if (d->tree)
+		mode_lists_free(d);
+	else {
+		tree_lists_free(d);
+		if (d->soff == NULL)
+			st = mode_lists_build(d, err);
+	}
+	return st;
 }
 
 void pl_data_free(pl_data *d)
@@ -120,8 +288,8 @@ void pl_data_free(pl_data *d)
 	free(d->seqT);
 	free(d->w);
 	free(d->mode);
-	free(d->sptr);
-	free(d->soff);
+	mode_lists_free(d);
+	tree_lists_free(d);
 	memset(d, 0, sizeof *d);
 }
 
@@ -140,7 +308,7 @@ size_t pl_work_bytes(size_t L, size_t q)
 int pl_work_init(pl_work *ws, const pl_data *d, plm_err *err)
 {
 	memset(ws, 0, sizeof *ws);
-	size_t lqq = d->L * d->q * d->Q;
+	size_t lqq = (d->L * d->q + (d->tree ? d->npair : 0)) * d->Q; /* + the pairs' rows */
 	ws->nvar = pl_nvar(d);
 	ws->dw = plm_calloc_aligned(lqq, sizeof(float), "site couplings", err);
 	ws->gf = plm_calloc_aligned(lqq, sizeof(float), "site gradient", err);
@@ -148,7 +316,11 @@ int pl_work_init(pl_work *ws, const pl_data *d, plm_err *err)
 	ws->base = plm_calloc_aligned(d->Q, sizeof(float), "local fields", err);
 	ws->gh = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
 	ws->dsum = plm_calloc_aligned(d->Q, sizeof(double), "field gradient", err);
-	if (!ws->dw || !ws->gf || !ws->e || !ws->base || !ws->gh || !ws->dsum) {
+	if (d->tree) {
+		ws->ntf = d->n;
+		ws->tf = plm_calloc_aligned(d->n * d->Q, sizeof(float), "local fields", err);
+	}
+	if (!ws->dw || !ws->gf || !ws->e || !ws->base || !ws->gh || !ws->dsum || (d->tree && !ws->tf)) {
 		pl_work_free(ws);
 		return PLM_ENOMEM;
 	}
@@ -165,6 +337,7 @@ void pl_work_free(pl_work *ws)
 	free(ws->base);
 	free(ws->gh);
 	free(ws->dsum);
+	free(ws->tf);
 	memset(ws, 0, sizeof *ws);
 }
 
@@ -450,6 +623,155 @@ static inline __attribute__((always_inline)) double kernel_body(size_t nv, const
 	return f;
 }
 
+/* ---- the tree path: the same sums, each sequence from its parent ------------------------ */
+
+/* forward, in preorder: F[k] = F[parent] (base at the root) + its + rows - its - rows. */
+static inline __attribute__((always_inline)) void tree_gather(size_t nv, const pl_data *d, pl_work *ws)
+{
+	const v8sf *dw = (const v8sf *)ws->dw, *base = (const v8sf *)ws->base;
+	v8sf *F = (v8sf *)ws->tf;
+	for (size_t k = 0; k < d->n; k++) {
+		const v8sf *from = d->tpar[k] == SEQTREE_ROOT ? base : F + (size_t)d->tpar[k] * nv;
+		v8sf acc[8] = { 0 };
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			acc[v] = from[v];
+		const uint32_t *off = d->toff + d->tptr[k], *mid = off + d->tnplus[k],
+		               *end = d->toff + d->tptr[k + 1];
+		for (; off < mid; off++) {
+			const v8sf *r = (const v8sf *)((const char *)dw + *off);
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				acc[v] += r[v];
+		}
+		for (; off < end; off++) {
+			const v8sf *r = (const v8sf *)((const char *)dw + *off);
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				acc[v] -= r[v];
+		}
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			F[k * nv + v] = acc[v];
+	}
+}
+
+/* The pairs' difference rows: dw[L q + p] = dw_j(hi) - dw_j(lo) (zero for j = i). */
+static inline __attribute__((always_inline)) void tree_pairs_prepare(size_t nv, const pl_data *d,
+                                                                     pl_work *ws)
+{
+	const size_t q = d->q;
+	v8sf *dw = (v8sf *)ws->dw, *P = dw + d->L * q * nv;
+	for (size_t p = 0; p < d->npair; p++) {
+		size_t key = d->pair[p], hi = key % q, jlo = key / q;
+		const v8sf *h = dw + ((jlo - jlo % q) + hi) * nv, *l = dw + jlo * nv;
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			P[p * nv + v] = h[v] - l[v];
+	}
+}
+
+/* The pairs' gradient sums go to their two rows: +S to (j, hi), -S to (j, lo). */
+static inline __attribute__((always_inline)) void tree_pairs_spread(size_t nv, const pl_data *d,
+                                                                    pl_work *ws)
+{
+	const size_t q = d->q;
+	v8sf *gf = (v8sf *)ws->gf, *P = gf + d->L * q * nv;
+	for (size_t p = 0; p < d->npair; p++) {
+		size_t key = d->pair[p], hi = key % q, jlo = key / q;
+		v8sf *h = gf + ((jlo - jlo % q) + hi) * nv, *l = gf + jlo * nv;
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++) {
+			h[v] += P[p * nv + v];
+			l[v] -= P[p * nv + v];
+			P[p * nv + v] = (v8sf){ 0 };
+		}
+	}
+}
+
+/* backward, in reverse preorder: F[k] holds k's subtree sum T_k of residuals (its children,
+ * later in preorder, were added to it); the count of sequences at state b of column j is the
+ * root's plus, over every edge, +1 where the child enters b and -1 where it leaves it, so
+ * gf_j[b] gets +T_k on k's + rows and -T_k on its - rows; then T_k goes to its parent.  The
+ * float sums are flushed every PL_BLOCK * PL_FLUSH sequences (the flush is linear: the mode
+ * rows come out right from dsum, summed once by the softmax, whatever the schedule). */
+static inline __attribute__((always_inline)) void tree_scatter(size_t nv, const pl_data *d, size_t i,
+                                                               pl_work *ws, const double *xd,
+                                                               double lj2, double *g, v4df *r0)
+{
+	v8sf *F = (v8sf *)ws->tf, *gf = (v8sf *)ws->gf;
+	int first = 1;
+	size_t since = 0;
+	for (size_t k = d->n; k-- > 0;) {
+		v8sf e[8] = { 0 };
+#pragma GCC unroll 8
+		for (size_t v = 0; v < nv; v++)
+			e[v] = F[k * nv + v];
+		const uint32_t *off = d->toff + d->tptr[k], *mid = off + d->tnplus[k],
+		               *end = d->toff + d->tptr[k + 1];
+		for (; off < mid; off++) {
+			v8sf *r = (v8sf *)((char *)gf + *off);
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				r[v] += e[v];
+		}
+		for (; off < end; off++) {
+			v8sf *r = (v8sf *)((char *)gf + *off);
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				r[v] -= e[v];
+		}
+		if (d->tpar[k] != SEQTREE_ROOT) {
+			v8sf *p = F + (size_t)d->tpar[k] * nv;
+#pragma GCC unroll 8
+			for (size_t v = 0; v < nv; v++)
+				p[v] += e[v];
+		}
+		if (++since == (size_t)PL_BLOCK * PL_FLUSH || k == 0) {
+			since = 0;
+			if (k == 0)
+				tree_pairs_spread(nv, d, ws);
+			kernel_flush(nv, d, i, ws, xd, lj2, g, first, k == 0, r0);
+			first = 0;
+		}
+	}
+}
+
+static inline __attribute__((always_inline)) double tree_body(size_t nv, const pl_data *d, size_t i,
+                                                              pl_work *ws, const double *xd,
+                                                              int no_fields, double lj2, double *g,
+                                                              double *rj)
+{
+	const size_t n = d->n, q = d->q;
+	kernel_prepare(nv, d, i, ws, xd, no_fields);
+	tree_pairs_prepare(nv, d, ws);
+	tree_gather(nv, d, ws);
+	double f = 0.0;
+	const uint8_t *col = d->seqT + i * n;
+	for (size_t s0 = 0; s0 < n; s0 += PL_BLOCK) {
+		size_t nb = n - s0 < PL_BLOCK ? n - s0 : PL_BLOCK;
+		uint8_t ci[PL_BLOCK];
+		for (size_t s = 0; s < nb; s++)
+			ci[s] = col[d->tord[s0 + s]];
+		f += softmax(nv, q, nb, ci, d->tw + s0, (v8sf *)ws->tf + s0 * nv, ws->gh, ws->dsum);
+	}
+	v4df r0 = { 0 };
+	tree_scatter(nv, d, i, ws, xd, lj2, g, &r0);
+	*rj = (r0[0] + r0[1]) + (r0[2] + r0[3]);
+	memset((v8sf *)ws->gf + i * q * nv, 0, q * nv * sizeof(v8sf)); /* column i's entries, unused */
+	return f;
+}
+
+/* The data term on the path D takes, one copy per NV. */
+static inline __attribute__((always_inline)) double body(size_t nv, const pl_data *d, size_t i,
+                                                         pl_work *ws, const double *xd, int no_fields,
+                                                         double lj2, double *g, double *rj)
+{
+	if (d->tree)
+		return tree_body(nv, d, i, ws, xd, no_fields, lj2, g, rj);
+	return kernel_body(nv, d, i, ws, xd, no_fields, lj2, g, rj);
+}
+
 PLM_CLONES
 static double kernel(const pl_data *d, size_t i, const pl_site_opts *o, const double *x, double *g,
                      pl_work *ws)
@@ -464,13 +786,13 @@ static double kernel(const pl_data *d, size_t i, const pl_site_opts *o, const do
 	double f, rj;
 	switch (Q / 8) {
 	case 1:
-		f = kernel_body(1, d, i, ws, x, o->no_fields, lj2, g, &rj);
+		f = body(1, d, i, ws, x, o->no_fields, lj2, g, &rj);
 		break;
 	case 3:
-		f = kernel_body(3, d, i, ws, x, o->no_fields, lj2, g, &rj);
+		f = body(3, d, i, ws, x, o->no_fields, lj2, g, &rj);
 		break;
 	default:
-		f = kernel_body(Q / 8, d, i, ws, x, o->no_fields, lj2, g, &rj);
+		f = body(Q / 8, d, i, ws, x, o->no_fields, lj2, g, &rj);
 		break;
 	}
 	/* the fields' penalty in double on the double parameters (unused entries are 0); the

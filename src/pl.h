@@ -25,14 +25,48 @@ typedef struct pl_data {
 	size_t nnz;      /* non-mode entries */
 	uint8_t *mode;   /* L: most frequent state of each column */
 	size_t *sptr;    /* n + 1: sequence s's entries are soff[sptr[s] .. sptr[s+1]) */
-	uint32_t *soff;  /* nnz: byte offset (j * q + state) * Q * 4 of each entry's row */
+	uint32_t *soff;  /* nnz: byte offset (j * q + state) * Q * 4 of each entry's row
+	                  * (sptr and soff NULL on the tree path) */
+	/* tree path (seqtree.h): the sequences in preorder k; node k's local field is its
+	 * parent's (the all-mode field at the root) plus the rows toff[tptr[k] .. + tnplus[k])
+	 * minus the rows toff[tptr[k] + tnplus[k] .. tptr[k+1]) */
+	int tree;        /* 1: pl_site_eval walks the tree */
+	size_t ntree;    /* tree entries (rows per gather) */
+	uint32_t *tord;  /* n: position k -> sequence */
+	uint32_t *tpar;  /* n: parent's position, or SEQTREE_ROOT */
+	size_t *tptr;    /* n + 1 */
+	uint32_t *tnplus; /* n */
+	uint32_t *toff;  /* ntree: row byte offsets as in soff */
+	double *tw;      /* n: weights in preorder */
+	size_t npair;    /* difference rows J_j(hi) - J_j(lo), after the L q rows of column states */
+	uint32_t *pair;  /* npair: (j q + lo) q + hi */
 } pl_data;
 
 /* Copy SEQ (n x L, row-major: seq[s * L + j] < q) transposed, and W / sum(W) (W NULL: all
- * equal).  Fails on an empty problem, a state >= q, or weights that do not sum to > 0. */
+ * equal), and choose the kernel's path (PL_PATH_AUTO).  Fails on an empty problem, a state
+ * >= q, or weights that do not sum to > 0. */
 int pl_data_init(pl_data *d, const uint8_t *seq, const double *w, size_t n, size_t L, size_t q,
                   plm_err *err);
 void pl_data_free(pl_data *d);
+
+/* The kernel's paths: visit each sequence's entries that differ from their column's mode
+ * (PL_PATH_MODE), or walk the sequence tree (PL_PATH_TREE).  Both give the same objective and
+ * gradient up to float rounding.  PL_PATH_AUTO (bench/RESULTS.md, issue 23, has the figures):
+ * the mode path for q = 2; the tree is built (O(n^2 L), about 1e-10 s per n^2 L) only when
+ * n^2 <= PL_TREE_BUILD * nnz, where it costs at most a fifth of what it saves over a fit's
+ * evaluations (about 60 per site, 2.5 ns per row, 40% of the rows saved at least), and
+ * taken when its rows per evaluation (its entries, PL_TREE_NODE_COST per sequence and
+ * PL_PAIR_COST per difference row) are at most PL_TREE_SHARE of the mode path's nnz.
+ * Builds what the path needs and frees the other's lists; a pl_work is for the path set when
+ * it was made. */
+enum pl_path { PL_PATH_AUTO = 0, PL_PATH_MODE, PL_PATH_TREE };
+#define PL_TREE_MAXDEPTH 64  /* a path's float sums: at most this many edges */
+#define PL_TREE_NODE_COST 2  /* rows per sequence the tree adds: its parent's field, its sum */
+#define PL_TREE_SHARE 0.6
+#define PL_TREE_BUILD 100.0
+#define PL_PAIR_MIN 20       /* edge sites that make a pair of states worth a difference row */
+#define PL_PAIR_COST 2.5     /* rows a difference row costs each way (built; spread at the end) */
+int pl_data_set_path(pl_data *d, enum pl_path path, plm_err *err);
 
 /* Variables of one site, padded layout:
  *   x[a]                          = h_i(a),          a < q  (x[a] for q <= a < Q unused, 0)
@@ -52,12 +86,15 @@ typedef struct pl_work {
 	float *base;  /* Q: local field of the all-mode sequence */
 	double *gh;   /* Q: field gradient */
 	double *dsum; /* Q: residuals summed since the last flush */
+	float *tf;    /* tree path: n x Q, the local fields, then residuals, then subtree sums */
+	size_t ntf;   /* sequences tf holds */
 } pl_work;
 
 int pl_work_init(pl_work *ws, const pl_data *d, plm_err *err);
 void pl_work_free(pl_work *ws);
 
-/* Bytes of one pl_work, and of a pl_data, for these sizes. */
+/* Bytes of one pl_work, and of a pl_data, for these sizes (pl_work: add n Q floats on
+ * the tree path). */
 size_t pl_work_bytes(size_t L, size_t q);
 size_t pl_data_bytes(size_t n, size_t L, size_t q);
 

@@ -170,6 +170,103 @@ END_TEST
 
 /* At x = 0 with no regularisation each site's objective is log q (uniform predictions),
  * and the field gradient is 1/q - f_i(a) (hand count). */
+/* The tree path (seqtree.h) against the mode path and the double reference: an alignment
+ * evolved down a tree (each sequence copies an earlier one, half the time the one just
+ * before, so paths run deeper than PL_TREE_MAXDEPTH, and redraws one to three sites), more
+ * than PL_BLOCK * PL_FLUSH sequences (several flushes), random weights and parameters. */
+static uint8_t *evolved(size_t n, size_t L, size_t q, uint64_t seed, double **w)
+{
+	plm_rng r;
+	rng_seed(&r, seed, 0);
+	uint8_t *seq = malloc(n * L);
+	*w = malloc(n * sizeof **w);
+	for (size_t s = 0; s < n; s++) {
+		size_t from = s == 0 ? 0 : rng_uniform(&r) < 0.5 ? s - 1 : rng_below(&r, s);
+		for (size_t j = 0; j < L; j++)
+			seq[s * L + j] = s == 0 ? (uint8_t)rng_below(&r, q) : seq[from * L + j];
+		for (size_t m = 1 + rng_below(&r, 3); m > 0; m--)
+			seq[s * L + rng_below(&r, L)] = (uint8_t)rng_below(&r, q);
+		(*w)[s] = 0.2 + rng_uniform(&r);
+	}
+	return seq;
+}
+
+static void check_tree(size_t n, size_t L, size_t q, int no_fields, uint64_t seed)
+{
+	double *w;
+	uint8_t *seq = evolved(n, L, q, seed, &w);
+	pl_data d;
+	plm_err err;
+	ck_assert_int_eq(pl_data_init(&d, seq, w, n, L, q, &err), PLM_OK);
+	ck_assert_int_eq(pl_data_set_path(&d, PL_PATH_TREE, &err), PLM_OK);
+	ck_assert_uint_lt(d.ntree, d.nnz);
+	size_t nvar = pl_nvar(&d);
+	double *x = calloc(nvar, sizeof *x), *gt = calloc(nvar, sizeof *gt), *gm = calloc(nvar, sizeof *gm);
+	double *gr = calloc(nvar, sizeof *gr);
+	pl_site_opts o = { 0.01, 0.003, no_fields };
+	for (size_t i = 0; i < L; i += 5) {
+		random_x(&d, i, x, 0.3, no_fields, seed + i);
+		pl_work ws;
+		ck_assert_int_eq(pl_data_set_path(&d, PL_PATH_TREE, &err), PLM_OK);
+		if (q < 8)
+			ck_assert_uint_gt(d.npair, 0); /* difference rows in use (q = 5) */
+		ck_assert_int_eq(pl_work_init(&ws, &d, &err), PLM_OK);
+		double ft = pl_site_eval(&d, i, &o, x, gt, &ws);
+		pl_work_free(&ws);
+		ck_assert_int_eq(pl_data_set_path(&d, PL_PATH_MODE, &err), PLM_OK);
+		ck_assert_int_eq(d.tree, 0);
+		ck_assert_int_eq(pl_work_init(&ws, &d, &err), PLM_OK);
+		double fm = pl_site_eval(&d, i, &o, x, gm, &ws);
+		pl_work_free(&ws);
+		double fr = pl_site_eval_ref(&d, i, &o, x, gr);
+		ck_assert_msg(fabs(ft - fr) <= 1e-5 * fabs(fr), "site %zu: tree f %.9g vs ref %.9g", i, ft, fr);
+		ck_assert_msg(fabs(ft - fm) <= 1e-5 * fabs(fm), "site %zu: tree f %.9g vs mode %.9g", i, ft, fm);
+		double gmax = 0.0;
+		for (size_t k = 0; k < nvar; k++)
+			gmax = fmax(gmax, fabs(gr[k]));
+		for (size_t k = 0; k < nvar; k++) {
+			ck_assert_msg(fabs(gt[k] - gr[k]) <= 1e-5 * gmax + 1e-7,
+			              "site %zu var %zu: tree g %.9g vs ref %.9g", i, k, gt[k], gr[k]);
+			ck_assert_msg(fabs(gt[k] - gm[k]) <= 1e-5 * gmax + 1e-7,
+			              "site %zu var %zu: tree g %.9g vs mode %.9g", i, k, gt[k], gm[k]);
+		}
+	}
+	pl_data_free(&d);
+	free(seq), free(w), free(x), free(gt), free(gm), free(gr);
+}
+
+/* The automatic rule: the tree for a long, shallow family; the mode path for independent
+ * random rows (no tree saves rows there) and for q = 2. */
+START_TEST(test_tree_auto)
+{
+	double *w;
+	uint8_t *seq = evolved(400, 80, 21, 44, &w);
+	pl_data d;
+	plm_err err;
+	ck_assert_int_eq(pl_data_init(&d, seq, w, 400, 80, 21, &err), PLM_OK);
+	ck_assert_int_eq(d.tree, 1);
+	ck_assert_ptr_null(d.soff);
+	pl_data_free(&d);
+	free(seq), free(w);
+	random_data(&d, 400, 80, 21, 45, 1);
+	ck_assert_int_eq(d.tree, 0);
+	ck_assert_ptr_nonnull(d.soff);
+	pl_data_free(&d);
+	seq = evolved(400, 80, 2, 46, &w);
+	ck_assert_int_eq(pl_data_init(&d, seq, w, 400, 80, 2, &err), PLM_OK);
+	ck_assert_int_eq(d.tree, 0);
+	pl_data_free(&d);
+	free(seq), free(w);
+}
+END_TEST
+
+START_TEST(test_tree_q21) { check_tree(5000, 12, 21, 0, 41); }
+END_TEST
+START_TEST(test_tree_q21_nofields) { check_tree(4500, 11, 21, 1, 42); }
+END_TEST
+START_TEST(test_tree_q5) { check_tree(4200, 16, 5, 0, 43); }
+END_TEST
+
 START_TEST(test_zero_point)
 {
 	const size_t L = 3, q = 4, n = 5;
@@ -447,6 +544,10 @@ int main(void)
 	tcase_add_test(tc, test_large_q21);
 	tcase_add_test(tc, test_large_q3);
 	tcase_add_test(tc, test_large_q2);
+	tcase_add_test(tc, test_tree_auto);
+	tcase_add_test(tc, test_tree_q21);
+	tcase_add_test(tc, test_tree_q21_nofields);
+	tcase_add_test(tc, test_tree_q5);
 	tcase_add_test(tc, test_zero_point);
 	tcase_add_test(tc, test_hand_weighted_penalty);
 	tcase_add_test(tc, test_bad_data);
