@@ -171,6 +171,9 @@ static int desc_fasta(side *s, plm_err *err)
 		s->desc[k] = d + strspn(d, " \t");
 		s->line[k++] = lineno;
 	}
+	if (k != s->m->nin)
+		return plm_fail(err, PLM_EFORMAT, "%s: %zu headers for %zu sequences (the file changed while read?)",
+		                s->path, k, s->m->nin);
 	return PLM_OK;
 }
 
@@ -210,6 +213,9 @@ static int side_read(side *s, const char *path, plm_err *err)
 	o.alphabet = "protein";
 	o.unknown = MSA_UNKNOWN_GAP;
 	s->path = path;
+	if (strcmp(path, "-") == 0)
+		return plm_fail(err, PLM_EINVAL, "standard input cannot be paired: the alignments must be files (each is "
+		                "read twice: sequences, then headers)");
 	int rc = msa_read(path, &o, &s->m, err);
 	if (rc != PLM_OK)
 		return rc;
