@@ -21,6 +21,25 @@ static char *read_text(const char *path)
 	return buf;
 }
 
+/* Two alignments in temporary files and the output path beside them. */
+typedef struct fixture {
+	char a[512], b[512], out[600];
+} fixture;
+
+static void fixture_make(fixture *f, const char *text_a, const char *text_b)
+{
+	tmp_text_file("pairA", text_a, f->a, sizeof f->a);
+	tmp_text_file("pairB", text_b, f->b, sizeof f->b);
+	snprintf(f->out, sizeof f->out, "%s.out.fa", f->a);
+}
+
+static void fixture_done(const fixture *f)
+{
+	unlink(f->out);
+	unlink(f->a);
+	unlink(f->b);
+}
+
 START_TEST(test_species)
 {
 	char b[256];
@@ -73,13 +92,11 @@ static const char *fa_b =
 
 START_TEST(test_build)
 {
-	char pa[512], pb[512], out[600];
-	tmp_text_file("pairA", fa_a, pa, sizeof pa);
-	tmp_text_file("pairB", fa_b, pb, sizeof pb);
-	snprintf(out, sizeof out, "%s.out.fa", pa);
+	fixture f;
+	fixture_make(&f, fa_a, fa_b);
 	pair_result r;
 	plm_err err;
-	ck_assert_int_eq(pair_build(pa, pb, PAIR_KEY_AUTO, out, &r, &err), PLM_OK);
+	ck_assert_int_eq(pair_build(f.a, f.b, PAIR_KEY_AUTO, f.out, &r, &err), PLM_OK);
 	ck_assert_int_eq(r.key, PAIR_KEY_OX);
 	ck_assert_uint_eq(r.rows, 3);
 	ck_assert_uint_eq(r.boundary, 6);
@@ -98,17 +115,15 @@ START_TEST(test_build)
 	ck_assert_uint_eq(b->unpaired, 1);
 	ck_assert_uint_eq(b->paired, 2);
 	ck_assert_uint_eq(b->unknown_gap, 1);
-	ck_assert_str_eq(read_text(out), ">TRPA_ECOLI+TRPB_ECOLI segments=6 key=ox\nACDEFMKLV\n"
+	ck_assert_str_eq(read_text(f.out), ">TRPA_ECOLI+TRPB_ECOLI segments=6 key=ox\nACDEFMKLV\n"
 	                             ">X3_BACSU+Y1_BACSU OX=1423\nACDGFMKLA\n"
 	                             ">X4_YEAST+Y3_YEAST OX=4932\nAAAAAMKL-\n");
 	/* by name: X5_NOKEY now has a key (NOKEY, absent from B): 0 without, 2 unpaired */
-	ck_assert_int_eq(pair_build(pa, pb, PAIR_KEY_NAME, out, &r, &err), PLM_OK);
+	ck_assert_int_eq(pair_build(f.a, f.b, PAIR_KEY_NAME, f.out, &r, &err), PLM_OK);
 	ck_assert_uint_eq(r.side[0].no_key, 0);
 	ck_assert_uint_eq(r.side[0].unpaired, 2);
 	ck_assert_uint_eq(r.rows, 3);
-	unlink(out);
-	unlink(pa);
-	unlink(pb);
+	fixture_done(&f);
 }
 END_TEST
 
@@ -116,61 +131,52 @@ END_TEST
  * for ECOLI), A's BACSU best hit would repeat B's focus. */
 START_TEST(test_focus_species)
 {
-	char pa[512], pb[512], out[600];
-	tmp_text_file("pairA", ">A0_ECOLI\nAAAA\n>A1_BACSU\nAAAC\n>A2_YEAST\nAACC\n", pa, sizeof pa);
-	tmp_text_file("pairB", ">B0_BACSU\nCCC\n>B1_ECOLI\nCCA\n>B2_YEAST\nCAA\n>B3_YEAST\nCCA\n", pb, sizeof pb);
-	snprintf(out, sizeof out, "%s.out.fa", pa);
+	fixture f;
+	fixture_make(&f, ">A0_ECOLI\nAAAA\n>A1_BACSU\nAAAC\n>A2_YEAST\nAACC\n",
+	             ">B0_BACSU\nCCC\n>B1_ECOLI\nCCA\n>B2_YEAST\nCAA\n>B3_YEAST\nCCA\n");
 	pair_result r;
 	plm_err err;
-	ck_assert_int_eq(pair_build(pa, pb, PAIR_KEY_AUTO, out, &r, &err), PLM_OK);
+	ck_assert_int_eq(pair_build(f.a, f.b, PAIR_KEY_AUTO, f.out, &r, &err), PLM_OK);
 	ck_assert_int_eq(r.key, PAIR_KEY_NAME);
 	ck_assert_uint_eq(r.side[0].focus_species, 1);
 	ck_assert_uint_eq(r.side[1].focus_species, 1);
 	ck_assert_uint_eq(r.side[1].lost, 1);
-	ck_assert_str_eq(read_text(out), ">A0_ECOLI+B0_BACSU segments=5 key=name\nAAAACCC\n"
+	ck_assert_str_eq(read_text(f.out), ">A0_ECOLI+B0_BACSU segments=5 key=name\nAAAACCC\n"
 	                             ">A2_YEAST+B3_YEAST species=YEAST\nAACCCCA\n");
-	unlink(out);
-	unlink(pa);
-	unlink(pb);
+	fixture_done(&f);
 }
 END_TEST
 
 /* Stockholm: the #=GS DE lines hold the headers. */
 START_TEST(test_stockholm)
 {
-	char pa[512], pb[512], out[600];
-	tmp_text_file("pairA", "# STOCKHOLM 1.0\n#=GS q/1-4 DE focus OX=7\n#=GS h1 DE hit OX=9\n"
-	              "q/1-4 ACDE\nh1    ACDD\nh2    ACDD\n//\n", pa, sizeof pa);
-	tmp_text_file("pairB", ">p OX=7\nKL\n>r OX=9\nKM\n", pb, sizeof pb);
-	snprintf(out, sizeof out, "%s.out.fa", pa);
+	fixture f;
+	fixture_make(&f, "# STOCKHOLM 1.0\n#=GS q/1-4 DE focus OX=7\n#=GS h1 DE hit OX=9\n"
+	             "q/1-4 ACDE\nh1    ACDD\nh2    ACDD\n//\n", ">p OX=7\nKL\n>r OX=9\nKM\n");
 	pair_result r;
 	plm_err err;
-	ck_assert_int_eq(pair_build(pa, pb, PAIR_KEY_OX, out, &r, &err), PLM_OK);
+	ck_assert_int_eq(pair_build(f.a, f.b, PAIR_KEY_OX, f.out, &r, &err), PLM_OK);
 	ck_assert_uint_eq(r.side[0].no_key, 1);
-	ck_assert_str_eq(read_text(out), ">q+p segments=5 key=ox\nACDEKL\n>h1+r OX=9\nACDDKM\n");
-	unlink(out);
-	unlink(pa);
-	unlink(pb);
+	ck_assert_str_eq(read_text(f.out), ">q+p segments=5 key=ox\nACDEKL\n>h1+r OX=9\nACDDKM\n");
+	fixture_done(&f);
 }
 END_TEST
 
 START_TEST(test_refusals)
 {
-	char pa[512], pb[512], out[600];
-	tmp_text_file("pairA", ">q OX=7\nACDE\n>h OX=9\nACDD\n>g OX=9b\nACDD\n", pa, sizeof pa);
-	tmp_text_file("pairB", ">p OX=7\nKL\n>r OX=8\nKM\n", pb, sizeof pb);
-	snprintf(out, sizeof out, "%s.out.fa", pa);
+	fixture f;
+	fixture_make(&f, ">q OX=7\nACDE\n>h OX=9\nACDD\n>g OX=9b\nACDD\n",
+	             ">p OX=7\nKL\n>r OX=8\nKM\n");
 	pair_result r;
 	plm_err err;
-	ck_assert_int_eq(pair_build(pa, pb, PAIR_KEY_OX, out, &r, &err), PLM_EFORMAT);
+	ck_assert_int_eq(pair_build(f.a, f.b, PAIR_KEY_OX, f.out, &r, &err), PLM_EFORMAT);
 	ck_assert_ptr_nonnull(strstr(err.msg, ":5: sequence 'g': the taxon id '9b' is not a number"));
-	ck_assert_int_eq(access(out, F_OK), -1);
+	ck_assert_int_eq(access(f.out, F_OK), -1);
 	/* no species in common but the foci's */
-	ck_assert_int_eq(pair_build(pb, pb, PAIR_KEY_NAME, out, &r, &err), PLM_EINVAL);
+	ck_assert_int_eq(pair_build(f.b, f.b, PAIR_KEY_NAME, f.out, &r, &err), PLM_EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.msg, "no species in common by the name key"));
-	ck_assert_int_eq(access(out, F_OK), -1);
-	unlink(pa);
-	unlink(pb);
+	ck_assert_int_eq(access(f.out, F_OK), -1);
+	fixture_done(&f);
 }
 END_TEST
 
