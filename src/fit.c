@@ -33,6 +33,7 @@ void fit_opts_default(fit_opts *o)
 	o->lambda_h = FIT_DEFAULT_LAMBDA_H;
 	o->lambda_j = FIT_LAMBDA_J_AUTO;
 	o->tol = FIT_DEFAULT_TOL;
+	o->ftol = FIT_FTOL_AUTO;
 	o->max_iter = FIT_DEFAULT_MAX_ITER;
 	o->lbfgs_m = 0;
 }
@@ -44,6 +45,13 @@ static size_t lbfgs_m_rule(const fit_opts *o, int long_ok, double size)
 	if (o && o->lbfgs_m)
 		return o->lbfgs_m;
 	return long_ok && size >= FIT_LBFGS_M_ENTRIES ? FIT_LBFGS_M_SITES : FIT_DEFAULT_LBFGS_M;
+}
+
+double fit_ftol(const fit_opts *o, size_t q)
+{
+	if (o && o->ftol != FIT_FTOL_AUTO)
+		return o->ftol;
+	return q > 2 ? FIT_FTOL_SITES : 0.0;
 }
 
 size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries)
@@ -251,6 +259,7 @@ struct fit_kernel {
 	size_t nmax;        /* L-BFGS length: the largest over the sites */
 	size_t m;           /* L-BFGS history length */
 	const double *nw;   /* NULL, or nmax norm weights for L-BFGS (lbfgs_work_set_norm_weights) */
+	double ftol;        /* the relative-decrease test (lbfgs_work_set_ftol), 0: none */
 	size_t (*len)(const fit_kernel *k, size_t i);         /* site i's L-BFGS length (<= nmax) */
 	int (*thread_init)(const fit_kernel *k, void **tw, plm_err *err);
 	void (*thread_free)(void *tw);                        /* accepts a NULL TW */
@@ -353,6 +362,7 @@ static void sparse_kernel_init(sparse_kernel *sk, const pl_data *d, const fit_op
 	sk->p = p;
 	sk->k.nmax = p ? p->nmax : pl_nvar(d);
 	sk->k.m = fit_lbfgs_m(o, d->q, 0, (double)d->nnz / (double)d->L);
+	sk->k.ftol = fit_ftol(o, d->q);
 	sk->k.len = sparse_len;
 	sk->k.thread_init = sparse_thread_init;
 	sk->k.thread_free = sparse_thread_free;
@@ -436,6 +446,7 @@ static int bin_kernel_init(bin_kernel *bk, const pl_bin *b, const fit_opts *o, p
 	bk->nw[0] = pl_bin_norm_weight(b, &bk->so);
 	bk->k.nmax = nvar;
 	bk->k.m = fit_lbfgs_m(o, 2, 0, 0.0);
+	bk->k.ftol = fit_ftol(o, 2);
 	bk->k.nw = bk->nw;
 	bk->k.len = bin_len;
 	bk->k.thread_init = bin_thread_init;
@@ -470,9 +481,10 @@ static int run_sites(const fit_kernel *k, size_t lo, size_t hi, const fit_opts *
 			st = lbfgs_work_init(&lw, k->nmax, k->m, &lerr);
 		if (st == PLM_OK && (x = plm_calloc_aligned(k->nmax, sizeof *x, "site parameters", &lerr)) == NULL)
 			st = PLM_ENOMEM;
-		if (st == PLM_OK)
+		if (st == PLM_OK) {
 			lbfgs_work_set_norm_weights(&lw, k->nw);
-		else {
+			lbfgs_work_set_ftol(&lw, k->ftol, FIT_FTOL_WINDOW);
+		} else {
 #pragma omp critical(fit_error)
 			{
 				if (fail == PLM_OK) {
@@ -524,7 +536,7 @@ static int run_sites_batched(const pl_data *d, const fit_opts *o, plm_model *mod
 	if (r == NULL)
 		return PLM_ENOMEM;
 	fitbin_opts fo = { { o->lambda_h, o->lambda_j, o->no_fields }, o->tol, o->max_iter, fit_lbfgs_m_batched(o, b.n), 0,
-	                   o->progress ? batch_progress : NULL, (void *)o, lo, hi };
+	                   o->progress ? batch_progress : NULL, (void *)o, lo, hi, fit_ftol(o, 2), FIT_FTOL_WINDOW };
 	st = fitbin_run(&b, &fo, mod->h, mod->J, r, err);
 	for (size_t i = lo; st == PLM_OK && i < hi; i++)
 		record_site(mod, i, &r[i]);
@@ -621,7 +633,8 @@ int fit_memory_check(size_t nseq, size_t L, size_t q, size_t nthreads, const fit
  * the weights). */
 static int resolve_opts(const msa *m, const fit_opts *o, double meff, fit_opts *out, plm_err *err)
 {
-	if (!(o->lambda_h >= 0.0) || !(o->lambda_j == FIT_LAMBDA_J_AUTO || o->lambda_j >= 0.0) || !(o->tol >= 0.0))
+	if (!(o->lambda_h >= 0.0) || !(o->lambda_j == FIT_LAMBDA_J_AUTO || o->lambda_j >= 0.0) || !(o->tol >= 0.0) ||
+	    !(o->ftol == FIT_FTOL_AUTO || o->ftol >= 0.0))
 		return plm_fail(err, PLM_EINVAL, "lambda and tolerance must be >= 0");
 	*out = *o;
 	if (out->lambda_j == FIT_LAMBDA_J_AUTO)

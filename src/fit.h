@@ -21,6 +21,15 @@
 #define FIT_LAMBDA_J_PATTERNS 0.01
 #define FIT_LAMBDA_J_AUTO (-1.0) /* fit_opts.lambda_j: use fit_lambda_j_auto() */
 #define FIT_DEFAULT_TOL 5e-4
+/* The second stopping test of the per-site fits (fit_opts.ftol, see fit_ftol): a site also stops
+ * when its objective fell by no more than ftol times its value over the last FIT_FTOL_WINDOW
+ * L-BFGS iterations.  "auto" is FIT_FTOL_SITES for alphabets with q > 2, where a weak penalty
+ * leaves the gradient above --tol for many iterations that no longer change the objective or
+ * the contacts, and 0 (the gradient test alone) for binary data, whose stronger penalty makes
+ * the gradient test the cheaper one (bench/RESULTS.md, issue 23). */
+#define FIT_FTOL_AUTO (-1.0)
+#define FIT_FTOL_SITES 3e-5
+#define FIT_FTOL_WINDOW 5
 #define FIT_DEFAULT_MAX_ITER 500
 /* L-BFGS history lengths (fit_opts.lbfgs_m = 0): FIT_LBFGS_M_SITES for the per-site fits of
  * alphabets with q > 2 when the alignment has at least FIT_LBFGS_M_ENTRIES entries per column
@@ -45,6 +54,9 @@ typedef struct fit_opts {
 	                        default): fit_lambda_j_auto(alphabet, M_eff) */
 	double tol;          /* a site stops when the Euclidean norm of the gradient of its objective
 	                        f_i (over all its free parameters, weights summing to 1) is <= tol */
+	double ftol;         /* or when f_i fell by <= ftol |f_i| over the last FIT_FTOL_WINDOW
+	                        iterations (0: the gradient test alone); FIT_FTOL_AUTO (the
+	                        default): fit_ftol(); not in the joint symmetric refinement */
 	size_t max_iter;     /* L-BFGS iterations per site (SITE_MAX_ITER when reached) */
 	size_t lbfgs_m;      /* L-BFGS history length; 0 (the default): fit_lbfgs_m() */
 	int no_fields;       /* 1: h fixed at 0 */
@@ -68,6 +80,10 @@ void fit_opts_default(fit_opts *o);
  * non-mode entries per column (distinct sequences; HUGE_VAL gives the largest history the
  * rule can choose, for memory estimates made before the data are known). */
 size_t fit_lbfgs_m(const fit_opts *o, size_t q, int joint, double entries);
+
+/* The relative-decrease tolerance of O's per-site fits (NULL: defaults) for a q-state alphabet:
+ * o->ftol, or for FIT_FTOL_AUTO FIT_FTOL_SITES when q > 2 and 0 when q = 2. */
+double fit_ftol(const fit_opts *o, size_t q);
 
 /* The default L2 weight on the couplings for an alignment over ABC with M_EFF = sum of the
  * weights: FIT_LAMBDA_J_PRIOR / M_EFF when ABC has a gap state (protein, RNA, DNA, custom

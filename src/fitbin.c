@@ -160,6 +160,7 @@ static int fb_alloc(fb_state *s, size_t nt, plm_err *err)
 		if (st != PLM_OK)
 			return st;
 		s->lw[k].nw = s->nw;
+		lbfgs_work_set_ftol(&s->lw[k], s->o->ftol, s->o->fwin);
 		s->freeq[k] = W - 1 - k; /* taken from the end: runs 0, 1, ... */
 	}
 	s->nfree = W;

@@ -27,6 +27,8 @@ typedef struct fitbin_opts {
 	void *progress_ctx;
 	size_t lo, hi;       /* fit sites lo .. hi - 1 only (a share of a divided fit, cluster.h);
 	                        hi = 0: all of them */
+	double ftol;         /* 0, or each run's relative-decrease test (lbfgs_work_set_ftol) */
+	size_t fwin;         /* over this many iterations */
 } fitbin_opts;
 
 /* Bytes fitbin_run allocates for N patterns x L sites (besides the data and the model). */

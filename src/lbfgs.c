@@ -60,6 +60,12 @@ void lbfgs_work_set_norm_weights(lbfgs_work *w, const double *nw)
 	w->nw = nw;
 }
 
+void lbfgs_work_set_ftol(lbfgs_work *w, double ftol, size_t win)
+{
+	w->ftol = ftol > 0.0 ? ftol : 0.0;
+	w->fwin = win < 1 ? 1 : win > LBFGS_FWIN_MAX ? LBFGS_FWIN_MAX : win;
+}
+
 void lbfgs_work_free(lbfgs_work *w)
 {
 	if (w == NULL)
@@ -358,6 +364,25 @@ static double conv_norm(const lbfgs_work *w, const double *g, double plain)
 	return sqrt(s);
 }
 
+/* Either convergence test after iteration c->k (f = c->f): the gradient's norm, or the
+ * relative decrease of f over the last fwin iterations,
+ *     f_{k - fwin} - f_k <= ftol |f_k|,
+ * which measures the progress L-BFGS still makes on the objective itself, in its own units:
+ * when the penalty is weak, the gradient keeps a norm above an absolute tolerance for many
+ * iterations that no longer move f (or what is computed from the parameters). */
+static int converged(lbfgs_work *w)
+{
+	struct lbfgs_rc *c = &w->rc;
+	int done = c->cnorm <= c->tol;
+	if (w->ftol > 0.0) {
+		double *old = &c->fh[c->k % w->fwin]; /* f_{k - fwin} when k >= fwin */
+		if (c->k >= w->fwin && *old - c->f <= w->ftol * fabs(c->f))
+			done = 1;
+		*old = c->f;
+	}
+	return done;
+}
+
 /* The next iteration: the direction d = -H g by the two-loop recursion and the first trial
  * step of its line search; or the end (converged or out of iterations). */
 static int rc_iterate(lbfgs_work *w)
@@ -437,7 +462,7 @@ static int rc_accept(lbfgs_work *w, double fnew)
 	c->gnorm = sqrt(gg);
 	c->cnorm = conv_norm(w, w->g, c->gnorm);
 	c->k++;
-	if (c->cnorm <= c->tol)
+	if (converged(w))
 		c->status = LBFGS_CONVERGED;
 	return rc_iterate(w);
 }
@@ -538,7 +563,7 @@ int lbfgs_tell(lbfgs_work *w, double f)
 		c->f = f;
 		c->gnorm = sqrt(dot(w->g, w->g, w->n));
 		c->cnorm = conv_norm(w, w->g, c->gnorm);
-		c->status = c->cnorm <= c->tol ? LBFGS_CONVERGED : LBFGS_MAX_ITER;
+		c->status = converged(w) ? LBFGS_CONVERGED : LBFGS_MAX_ITER;
 		return rc_iterate(w);
 	case RC_BRACKET:
 		return rc_bracket(w, f, dotdf(w->gt, w->d, w->n));

@@ -14,14 +14,19 @@
 typedef double (*lbfgs_eval_fn)(void *ctx, const double *x, double *g);
 
 enum lbfgs_status {
-	LBFGS_CONVERGED = 0, /* |g|_2 <= tol (or the weighted norm, see nw) */
+	LBFGS_CONVERGED = 0, /* |g|_2 <= tol (or the weighted norm, see nw), or the objective's
+	                        relative decrease over the last fwin iterations <= ftol */
 	LBFGS_MAX_ITER,      /* max_iter iterations done */
 	LBFGS_LINESEARCH     /* no step satisfies the Wolfe conditions (precision exhausted) */
 };
 
+/* The longest window of the relative-decrease test (lbfgs_work_set_ftol). */
+#define LBFGS_FWIN_MAX 16
+
 /* The state of one run between evaluations (private to lbfgs.c). */
 struct lbfgs_rc {
 	double tol;
+	double fh[LBFGS_FWIN_MAX]; /* f after iteration k at fh[k % fwin] (f_0: the start) */
 	size_t max_iter;
 	int phase, status;
 	size_t k, nhist, head, evals, ls_start, ls_it;
@@ -39,6 +44,9 @@ typedef struct lbfgs_work {
 	float *d;            /* search direction (float, as the history) */
 	const double *nw;    /* NULL (set by init), or n weights: the convergence test and the
 	                        reported norm use sqrt(sum_k nw_k g_k^2) instead of |g|_2 */
+	double ftol;         /* 0 (set by init), or the relative-decrease test: stop after iteration
+	                        k >= fwin when f_{k - fwin} - f_k <= ftol |f_k| */
+	size_t fwin;
 	double *xe, *ge;     /* reverse communication: evaluate at xe (n doubles), gradient to ge */
 	struct lbfgs_rc rc;
 } lbfgs_work;
@@ -53,6 +61,10 @@ int lbfgs_work_resize(lbfgs_work *w, size_t n);
 double *lbfgs_work_scratch(lbfgs_work *w);
 /* Weights for the norm (NW: n doubles that outlive W, or NULL for |g|_2); see nw above. */
 void lbfgs_work_set_norm_weights(lbfgs_work *w, const double *nw);
+/* The second convergence test of the next runs (see ftol above): FTOL >= 0 (0: none), WIN in
+ * 1 .. LBFGS_FWIN_MAX (clamped to it).  A run stops at the first iteration where either test
+ * holds. */
+void lbfgs_work_set_ftol(lbfgs_work *w, double ftol, size_t win);
 void lbfgs_work_free(lbfgs_work *w);
 size_t lbfgs_work_bytes(size_t n, size_t m);
 

@@ -655,6 +655,8 @@ int sweep_settings_key(const sweep_opts *o, const msa *m, const msa_opts *read, 
 		snprintf(lj, sizeof lj, "%.17g", o->fit.lambda_j);
 	if (o->fit.lbfgs_m != 0) /* a later setting: written when it is not the default (auto) */
 		snprintf(extra, sizeof extra, " lbfgs-m=%zu", o->fit.lbfgs_m);
+	if (o->fit.ftol != FIT_FTOL_AUTO)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " ftol=%.17g", o->fit.ftol);
 	if (o->cycle_end != SWEEP_CYCLE_DETECTED) /* later settings, written when not the default */
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " cycle-end=%s",
 		         sweep_cycle_end_names[o->cycle_end]);

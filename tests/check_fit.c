@@ -104,6 +104,7 @@ START_TEST(test_converged_q21)
 	fit_opts o;
 	fit_opts_default(&o);
 	o.tol = 1e-5;
+	o.ftol = 0.0; /* the gradient test alone (check_optimum's bound) */
 	plm_model *mod = NULL;
 	plm_err err;
 	ck_assert_int_eq(fit_model(m, w, &o, &mod, &err), PLM_OK);
@@ -264,6 +265,107 @@ START_TEST(test_lbfgs_m_rule)
 }
 END_TEST
 END_TEST
+/* 1 + 1/2 sum_k c_k (x_k - 1)^2, c_k from 1 down to 1e-4: L-BFGS makes slow progress along
+ * the flat directions, as on a site with a weak penalty. */
+#define ILL_N 40
+static double illcond(void *ctx, const double *x, double *g)
+{
+	(void)ctx;
+	double f = 1.0;
+	for (size_t k = 0; k < ILL_N; k++) {
+		double c = pow(1e-4, (double)k / (ILL_N - 1)), t = x[k] - 1.0;
+		f += 0.5 * c * t * t;
+		g[k] = c * t;
+	}
+	return f;
+}
+
+/* The relative-decrease test: a run stops at the first iteration K >= W where
+ * f_{K-W} - f_K <= ftol |f_K| (f_k read from runs cut at k iterations without the test: the
+ * test changes where the run stops, not its iterates), with status converged; with the
+ * test off it runs on. */
+START_TEST(test_lbfgs_ftol)
+{
+	const double ftol = 1e-6;
+	const size_t W = 5;
+	double x[ILL_N] = { 0 };
+	lbfgs_work w;
+	plm_err err;
+	ck_assert_int_eq(lbfgs_work_init(&w, ILL_N, 4, &err), PLM_OK);
+	lbfgs_result r, rk;
+	lbfgs_work_set_ftol(&w, ftol, W);
+	lbfgs_minimize(x, illcond, NULL, 0.0, 1000, &w, &r);
+	ck_assert_int_eq(r.status, LBFGS_CONVERGED);
+	const size_t K = r.iters;
+	ck_assert_uint_gt(K, W);
+	ck_assert_uint_lt(K, 1000);
+	double *f = calloc(K + 1, sizeof *f);
+	lbfgs_work_set_ftol(&w, 0.0, W);
+	for (size_t k = 0; k <= K; k++) {
+		double xk[ILL_N] = { 0 };
+		lbfgs_minimize(xk, illcond, NULL, 0.0, k, &w, &rk);
+		ck_assert_uint_eq(rk.iters, k);
+		f[k] = rk.f;
+		if (k == K)
+			ck_assert(memcmp(xk, x, sizeof x) == 0 && rk.f == r.f);
+	}
+	ck_assert_msg(f[K - W] - f[K] <= ftol * fabs(f[K]), "stopped at %zu: decrease %g", K, f[K - W] - f[K]);
+	for (size_t k = W; k < K; k++)
+		ck_assert_msg(f[k - W] - f[k] > ftol * fabs(f[k]), "should have stopped at %zu", k);
+	/* without the test (tol 0) the same problem runs past K */
+	double x0[ILL_N] = { 0 };
+	lbfgs_minimize(x0, illcond, NULL, 0.0, K + 10, &w, &rk);
+	ck_assert_uint_gt(rk.iters, K);
+	free(f);
+	lbfgs_work_free(&w);
+}
+END_TEST
+
+/* --ftol auto: the relative-decrease test on alignments (q > 2), fewer evaluations than the
+ * gradient test alone and the objective within a relative 1e-4 of it; binary data keep the
+ * gradient test alone (auto = 0: the same model as --ftol 0); an explicit value wins. */
+START_TEST(test_ftol_auto)
+{
+	fit_opts o;
+	fit_opts_default(&o);
+	ck_assert(o.ftol == FIT_FTOL_AUTO);
+	ck_assert_double_eq(fit_ftol(&o, 21), FIT_FTOL_SITES);
+	ck_assert_double_eq(fit_ftol(&o, 2), 0.0);
+	ck_assert_double_eq(fit_ftol(NULL, 4), FIT_FTOL_SITES);
+	o.ftol = 1e-3;
+	ck_assert_double_eq(fit_ftol(&o, 2), 1e-3);
+	const char *abc[2] = { "protein", "binary" };
+	for (int k = 0; k < 2; k++) {
+		msa *m = chain_msa(400, 12, abc[k], 7);
+		plm_model *a = NULL, *b = NULL;
+		plm_err err;
+		fit_opts_default(&o);
+		o.lambda_j = 1e-4; /* weak, and a strict gradient test: many iterations without ftol */
+		o.tol = 1e-6;
+		ck_assert_int_eq(fit_model(m, NULL, &o, &a, &err), PLM_OK);
+		o.ftol = 0.0;
+		ck_assert_int_eq(fit_model(m, NULL, &o, &b, &err), PLM_OK);
+		unsigned long ea = 0, eb = 0;
+		double fa = 0.0, fb = 0.0;
+		for (size_t i = 0; i < m->L; i++) {
+			ea += a->evals[i], eb += b->evals[i];
+			fa += a->fx[i], fb += b->fx[i];
+			ck_assert_int_eq(a->status[i], SITE_CONVERGED);
+		}
+		if (k == 0) {
+			ck_assert_msg(ea < eb * 0.9, "evaluations %lu with ftol, %lu without", ea, eb);
+			ck_assert_msg(fa >= fb - 1e-9 * fb && fa - fb <= 1e-4 * fb, "objective %.10g vs %.10g", fa, fb);
+		} else {
+			ck_assert_uint_eq(ea, eb);
+			ck_assert(memcmp(a->J, b->J, m->L * m->L * 4 * sizeof *a->J) == 0);
+		}
+		model_destroy(a);
+		model_destroy(b);
+		msa_destroy(m);
+	}
+}
+END_TEST
+
 START_TEST(test_threads_identical_binary) { threads_identical("binary", 0); }
 END_TEST
 START_TEST(test_threads_identical_symmetric) { threads_identical("protein", 1); }
@@ -790,6 +892,8 @@ int main(void)
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_threads_identical);
 	tcase_add_test(tc, test_lbfgs_m_rule);
+	tcase_add_test(tc, test_lbfgs_ftol);
+	tcase_add_test(tc, test_ftol_auto);
 	tcase_add_test(tc, test_threads_identical_binary);
 	tcase_add_test(tc, test_threads_identical_symmetric);
 	tcase_add_test(tc, test_rows_split);

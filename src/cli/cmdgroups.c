@@ -23,6 +23,10 @@ const cmd_row cmd_fit_rows[] = {
 	  PLM_STR(FIT_DEFAULT_LBFGS_M) ")", .lo = 1, .hi = 1000, .word = "auto", .word_val = 0 },
 	{ "tol", 0, CMD_DOUBLE, "X", PLM_STR(FIT_DEFAULT_TOL), FO(tol),
 	  "stop a site when the Euclidean norm of its gradient is <= X", .lo = 0, .hi = 1e6 },
+	{ "ftol", 0, CMD_DOUBLE, "X", "auto", FO(ftol),
+	  "or when its objective fell by <= X times its value over the last " PLM_STR(FIT_FTOL_WINDOW)
+	  " iterations (0: off; auto: " PLM_STR(FIT_FTOL_SITES) " for q > 2, 0 for binary data)", .lo = 0, .hi = 1,
+	  .word = "auto", .word_val = FIT_FTOL_AUTO },
 	{ "no-fields", 0, CMD_FLAG, NULL, NULL, FO(no_fields), "fix the fields h at 0" },
 	{ "symmetric", 0, CMD_FLAG, NULL, NULL, FO(symmetric),
 	  "then fit the symmetric model (J_ji = J_ij^T) jointly, as plmc does" },
