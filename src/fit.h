@@ -28,7 +28,7 @@
  * the contacts, and 0 (the gradient test alone) for binary data, whose stronger penalty makes
  * the gradient test the cheaper one (bench/RESULTS.md, issue 23). */
 #define FIT_FTOL_AUTO (-1.0)
-#define FIT_FTOL_SITES 3e-5
+#define FIT_FTOL_SITES 1e-5
 #define FIT_FTOL_WINDOW 5
 #define FIT_DEFAULT_MAX_ITER 500
 /* L-BFGS history lengths (fit_opts.lbfgs_m = 0): FIT_LBFGS_M_SITES for the per-site fits of
