@@ -946,7 +946,7 @@ int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path
 {
 	fprintf(fp,
 	        "# plmem sweep: final overlap q(start, end) against alpha = P / L\n"
-	        "set terminal pngcairo size 900,700 noenhanced\n"
+	        "set terminal pngcairo size 1150,650 noenhanced\n"
 	        "set output '%s'\n"
 	        "set title '%s'\n"
 	        "set logscale x\n"
@@ -978,7 +978,7 @@ int sweep_write_gnuplot(FILE *fp, const char *summary_path, const char *png_path
 	if (isnan(ref))
 		fprintf(fp, "NaN notitle\n");
 	else
-		fprintf(fp, "%.6f with lines dt 2 lc rgb 'black' title 'natural sequences (mean overlap %.3f)'\n", ref,
+		fprintf(fp, "%.6f with lines dt 2 lc rgb 'black' title 'natural sequences (%.3f)'\n", ref,
 		        ref);
 	return ferror(fp) ? PLM_EIO : PLM_OK;
 }

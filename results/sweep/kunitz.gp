@@ -1,12 +1,12 @@
 # plmem sweep: final overlap q(start, end) against alpha = P / L
-set terminal pngcairo size 900,700 noenhanced
+set terminal pngcairo size 1150,650 noenhanced
 set output 'kunitz.png'
-set title '/work/shared/data/msa/kunitz_PF00014.fasta.gz: L = 53, M_eff = 4364, 20 repetitions'
+set title 'kunitz_PF00014.fasta.gz: L = 53, M_eff = 4364, 20 repetitions'
 set logscale x
 set xlabel 'alpha = P / L'
 set ylabel 'final overlap q(start, end)'
 set yrange [0:1.02]
-set key outside below center horizontal maxcols 2
+set key outside right top vertical
 set offsets graph 0.03, graph 0.03, 0, 0
 set datafile separator '\t'
 set datafile missing 'NA'
@@ -17,4 +17,4 @@ plot 'kunitz.summary.tsv' using (sel('train', 'asymmetric')):6:7 with yerrorline
      'kunitz.summary.tsv' using (sel('test', 'symmetrized')):6:7 with yerrorlines lc rgb '#e6a700' pt 9 title 'test, symmetrized', \
      'kunitz.summary.tsv' using (sel('random', 'asymmetric')):6:7 with yerrorlines lc rgb '#2e8b57' pt 7 title 'random, asymmetric', \
      'kunitz.summary.tsv' using (sel('random', 'symmetrized')):6:7 with yerrorlines lc rgb '#7f8c8d' pt 9 title 'random, symmetrized', \
-     0.371189 with lines dt 2 lc rgb 'black' title 'natural sequences (mean overlap 0.371)'
+     0.371189 with lines dt 2 lc rgb 'black' title 'natural sequences (0.371)'
