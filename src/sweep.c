@@ -548,6 +548,21 @@ size_t sweep_points_done(const sweep_table *t, const sweep_opts *o)
 	return done;
 }
 
+void sweep_reps_range(const sweep_table *t, const sweep_opts *o, size_t *lo, size_t *hi)
+{
+	*lo = SIZE_MAX;
+	*hi = 0;
+	for (size_t a = 0; a < o->nsizes; a++) {
+		size_t n = 0;
+		for (size_t rep = o->first_rep; rep <= o->reps; rep++)
+			n += (size_t)point_done(t, o->sizes[a], rep, o);
+		*lo = n < *lo ? n : *lo;
+		*hi = n > *hi ? n : *hi;
+	}
+	if (*lo == SIZE_MAX)
+		*lo = 0;
+}
+
 double sweep_mean_overlap(const sweep_table *t, const sweep_opts *o, size_t P, int kind, int coup)
 {
 	double s = 0;

@@ -148,6 +148,9 @@ int sweep_resume(const char *path, const char *meta, const char *key, sweep_tabl
 /* Points (size, repetition) of O whose rows are all in T already. */
 size_t sweep_points_done(const sweep_table *t, const sweep_opts *o);
 
+/* The fewest and the most repetitions of O with rows in T at one of O's sizes (0 when none). */
+void sweep_reps_range(const sweep_table *t, const sweep_opts *o, size_t *lo, size_t *hi);
+
 /* The mean over O's repetitions of the mean final overlap at size P for KIND and COUP (rows with
  * no starts left out); NaN when there is none. */
 double sweep_mean_overlap(const sweep_table *t, const sweep_opts *o, size_t P, int kind, int coup);

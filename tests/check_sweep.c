@@ -125,6 +125,18 @@ START_TEST(test_tiny_sweep_rows)
 				}
 				ck_assert_double_eq_tol(r->meff, 2.0, 1e-12); /* random sequences: no neighbours */
 			}
+	/* the repetitions done per size (the plot's title): 2 at both sizes, then 1 at P = 10 when a
+	   row of its second repetition goes */
+	size_t lo, hi;
+	sweep_reps_range(&t, &o, &lo, &hi);
+	ck_assert(lo == 2 && hi == 2);
+	for (size_t k = 0; k < t.n; k++)
+		if (t.rows[k].P == 10 && t.rows[k].rep == 2 && t.rows[k].kind == SWEEP_TEST) {
+			t.rows[k] = t.rows[--t.n];
+			break;
+		}
+	sweep_reps_range(&t, &o, &lo, &hi);
+	ck_assert_msg(lo == 1 && hi == 2, "reps %zu to %zu", lo, hi);
 	sweep_table_free(&t);
 	msa_destroy(m);
 }

@@ -367,8 +367,14 @@ static int job_outputs(sweep_job *j, const sweep_args *a, char *plot_msg, size_t
 		char title[512];
 		double refov[SWEEP_NKINDS];
 		sweep_reference_overlaps(&j->tab, refov);
-		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %zu repetitions", base_name(j->path), j->m->L,
-		         j->meff, so->reps - so->first_rep + 1);
+		size_t lo, hi;
+		char reps[64];
+		sweep_reps_range(&j->tab, so, &lo, &hi);
+		if (lo == hi)
+			snprintf(reps, sizeof reps, "%zu repetition%s", lo, lo == 1 ? "" : "s");
+		else
+			snprintf(reps, sizeof reps, "%zu to %zu repetitions per size", lo, hi);
+		snprintf(title, sizeof title, "%s: L = %zu, M_eff = %.0f, %s", base_name(j->path), j->m->L, j->meff, reps);
 		if ((rc = outfile_open(&f, j->gp, &err)) == PLM_OK &&
 		    (rc = sweep_write_gnuplot(f.fp, j->sum, j->png, title, so->kinds, so->coups, j->nat_u, refov,
 		                              a->reference ? base_name(a->reference) : NULL)) != PLM_OK)
