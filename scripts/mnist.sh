@@ -5,8 +5,8 @@
 # It never writes into the source tree unless an OUTDIR there is given.
 #
 #   scripts/mnist.sh fetch             fetch once; print the folder holding the four IDX files
-#   scripts/mnist.sh patterns OUTDIR   OUTDIR/train.txt: training images 1 ... P_TRAIN;
-#                                      OUTDIR/test.txt: the next P_TEST training images
+#   scripts/mnist.sh patterns OUTDIR   OUTDIR/mnist-train.txt: training images 1 ... P_TRAIN;
+#                                      OUTDIR/mnist-test.txt: the next P_TEST training images
 #   scripts/mnist.sh grid OUTDIR       OUTDIR/mnist-preprocessing.png: NGRID images as stored,
 #                                      deskewed + thresholded (28 x 28), and the patterns (14 x 14)
 #   scripts/mnist.sh retrieval MODEL PATTERNS OUT.png
@@ -14,6 +14,12 @@
 #                                      copies at m_IN = 1 - 2 NOISE (NOISE = 0.25: m_IN = 0.5), the
 #                                      fixed points reached from them and from the patterns
 #                                      themselves (plmem relax, parallel updates, seed SEED = 1)
+#   scripts/mnist.sh sweep DIR PREFIX  Fig. 5a: plmem sweep on DIR/mnist-train.txt with the test
+#                                      set DIR/mnist-test.txt (from "patterns"), the paper's
+#                                      settings (no fields, no weights, lambda_J 1e-4, parallel
+#                                      updates, m_F after exactly 1,000 sweeps), REPS (10)
+#                                      training sets of each size, STARTS (1000) starts per kind:
+#                                      PREFIX.tsv, .summary.tsv, .meta.txt, .gp, .png; resumable
 #   scripts/mnist.sh png OUT.png TITLE W FILE [TITLE W FILE ...]
 #                                      one row per FILE: its first NGRID lines drawn as W x W
 #                                      images (0/1 characters, or W*W numbers 0-255 per line)
@@ -136,7 +142,7 @@ patterns)
 	dir=$(fetch)
 	mkdir -p "$2"
 	"$PLMEM" generate mnist --idx "$dir/train-images-idx3-ubyte" -P "$P_TRAIN" --test "$P_TEST" \
-		--test-out "$2/test.txt" -o "$2/train.txt"
+		--test-out "$2/mnist-test.txt" -o "$2/mnist-train.txt"
 	;;
 grid)
 	[ $# = 2 ] || die "usage: mnist.sh grid OUTDIR"
@@ -167,12 +173,23 @@ retrieval)
 	png "$4" "pattern" 14 "$tmp/pat" "start, m_IN = $m" 14 "$tmp/noisy" "end (from m_IN = $m)" 14 "$tmp/end" \
 		"end (from m_IN = 1)" 14 "$tmp/end1"
 	;;
+sweep)
+	[ $# = 3 ] || die "usage: mnist.sh sweep DIR PREFIX"
+	prefix=$(realpath -m "$3")
+	case $PLMEM in */*) PLMEM=$(realpath "$PLMEM") ;; esac
+	cd "$2" || die "no folder $2"
+	# relative names: the resume key and the plot title name the files, not the folder
+	"$PLMEM" sweep --alphabet binary --no-weights --no-fields --lambda-j 1e-4 --tol 1e-4 --update parallel \
+		--cycle-end max-sweeps --test mnist-test.txt --couplings asymmetric \
+		--sizes 19,39,78,155,310,620,1240,2480,4900,9800,19600 --reps "${REPS:-10}" --starts "${STARTS:-1000}" \
+		-o "$prefix" mnist-train.txt
+	;;
 png)
 	shift
 	[ $# -ge 4 ] || die "usage: mnist.sh png OUT.png TITLE W FILE [TITLE W FILE ...]"
 	png "$@"
 	;;
 *)
-	die "usage: mnist.sh fetch | patterns OUTDIR | grid OUTDIR | retrieval MODEL PATTERNS OUT.png | png OUT.png TITLE W FILE ..."
+		die "usage: mnist.sh fetch | patterns OUTDIR | grid OUTDIR | retrieval MODEL PATTERNS OUT.png | sweep DIR PREFIX | png OUT.png TITLE W FILE ..."
 	;;
 esac
