@@ -1,0 +1,17 @@
+# plmem sweep: final overlap q(start, end) against alpha = P / L
+set terminal pngcairo size 1150,650 noenhanced
+set output 'mnist.png'
+set title 'mnist-train.txt: L = 196, M_eff = 19600, 10 repetitions'
+set logscale x
+set xlabel 'alpha = P / L'
+set ylabel 'final overlap q(start, end)'
+set yrange [0:1.02]
+set key outside right top vertical
+set offsets graph 0.03, graph 0.03, 0, 0
+set datafile separator '\t'
+set datafile missing 'NA'
+sel(k, c) = (strcol(3) eq k && strcol(4) eq c) ? $2 : 1/0
+plot 'mnist.summary.tsv' using (sel('train', 'asymmetric')):6:7 with yerrorlines lc rgb '#1f4e9c' pt 7 title 'train, asymmetric', \
+     'mnist.summary.tsv' using (sel('test', 'asymmetric')):6:7 with yerrorlines lc rgb '#c0392b' pt 7 title 'test, asymmetric', \
+     'mnist.summary.tsv' using (sel('random', 'asymmetric')):6:7 with yerrorlines lc rgb '#2e8b57' pt 7 title 'random, asymmetric', \
+     0.543134 with lines dt 2 lc rgb 'black' title 'natural sequences (0.543)'
