@@ -20,6 +20,11 @@
 #                                      updates, m_F after exactly 1,000 sweeps), REPS (10)
 #                                      training sets of each size, STARTS (1000) starts per kind:
 #                                      PREFIX.tsv, .summary.tsv, .meta.txt, .gp, .png; resumable
+#   scripts/mnist.sh examples PREFIX.examples.tsv P OUT.png
+#                                      the images of plmem sweep --examples at training size P
+#                                      (repetition 1, asymmetric couplings): NGRID training and
+#                                      test starts and the states they end in after the sweep's
+#                                      dynamics, and random starts' ends
 #   scripts/mnist.sh png OUT.png TITLE W FILE [TITLE W FILE ...]
 #                                      one row per FILE: its first NGRID lines drawn as W x W
 #                                      images (0/1 characters, or W*W numbers 0-255 per line)
@@ -184,12 +189,24 @@ sweep)
 		--sizes 19,39,78,155,310,620,1240,2480,4900,9800,19600 --reps "${REPS:-10}" --starts "${STARTS:-1000}" \
 		-o "$prefix" mnist-train.txt
 	;;
+examples)
+	[ $# = 4 ] || die "usage: mnist.sh examples PREFIX.examples.tsv P OUT.png"
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	for k in train test random; do
+		awk -F '\t' -v P="$3" -v k="$k" '$1 == P && $2 == 1 && $3 == k && $4 == "asymmetric" { print $6 > "'"$tmp"'/" k ".start"; print $7 > "'"$tmp"'/" k ".end" }' "$2"
+		[ -s "$tmp/$k.start" ] || die "$2: no rows for P = $3, repetition 1, $k starts, asymmetric couplings"
+	done
+	png "$4" "train start (P = $3)" 14 "$tmp/train.start" "its end" 14 "$tmp/train.end" \
+		"test start" 14 "$tmp/test.start" "its end" 14 "$tmp/test.end" "random start" 14 "$tmp/random.start" \
+		"its end" 14 "$tmp/random.end"
+	;;
 png)
 	shift
 	[ $# -ge 4 ] || die "usage: mnist.sh png OUT.png TITLE W FILE [TITLE W FILE ...]"
 	png "$@"
 	;;
 *)
-		die "usage: mnist.sh fetch | patterns OUTDIR | grid OUTDIR | retrieval MODEL PATTERNS OUT.png | sweep DIR PREFIX | png OUT.png TITLE W FILE ..."
+		die "usage: mnist.sh fetch | patterns OUTDIR | grid OUTDIR | retrieval MODEL PATTERNS OUT.png | sweep DIR PREFIX | examples FILE P OUT.png | png OUT.png TITLE W FILE ..."
 	;;
 esac

@@ -244,6 +244,14 @@ fail:
 	return PLM_ENOMEM;
 }
 
+/* Whether runs caught in a cycle are followed to max_sweeps (deterministic dynamics only:
+ * sweep_run refuses --cycle-end max-sweeps with a random site order). */
+static int follow_cycles_of(const sweep_opts *o)
+{
+	return o->cycle_end == SWEEP_CYCLE_MAX_SWEEPS &&
+	       (o->dyn.update == DYN_UPDATE_PARALLEL || o->dyn.order == DYN_ORDER_ASCENDING);
+}
+
 /* Follow the N runs of ENDS that ended in a cycle (RES) to exactly DYN's max_sweeps sweeps: a
  * run caught at sweep t in a cycle of length c is at sweep max_sweeps in the state
  * k = (max_sweeps - t) mod c sweeps further on, and k < c sweeps from a state of a cycle can
@@ -290,9 +298,11 @@ static int follow_cycles(const dyn_model *d, const dyn_opts *dyn, uint8_t *ends,
 
 /* Run the dynamics from every start of ST and reduce them to ROW's statistics; with FOLLOW,
  * runs ending in a cycle are followed to the max_sweeps-th sweep (follow_cycles). */
-static int relax_starts(const dyn_model *d, const dyn_opts *dyn, const start_set *st, size_t L,
-                        uint64_t seed, int follow, sweep_row *row, plm_err *err)
+static int relax_starts(const dyn_model *d, const sweep_opts *o, const start_set *st, size_t L,
+                        uint64_t seed, sweep_row *row, plm_err *err)
 {
+	const dyn_opts *dyn = &o->dyn;
+	int follow = follow_cycles_of(o);
 	row->starts = st->ndraw;
 	row->runs = st->nrun;
 	row->overlap = row->overlap_sd = row->fixed_start = row->fixed_end = NAN;
@@ -314,6 +324,11 @@ static int relax_starts(const dyn_model *d, const dyn_opts *dyn, const start_set
 		goto done;
 	for (size_t k = 0; k < st->nrun; k++)
 		ov[k] = dyn_overlap(ends + k * L, st->runs + k * L, L);
+	for (size_t k = 0; o->example != NULL && k < o->examples && k < st->ndraw; k++) {
+		size_t j = st->draw[k];
+		if ((rc = o->example(o->example_ctx, row, k, st->runs + j * L, ends + j * L, err)) != PLM_OK)
+			goto done;
+	}
 	double s1 = 0, s2 = 0, fs = 0, fe = 0, cy = 0, ms = 0, sw = 0;
 	for (size_t k = 0; k < st->ndraw; k++) {
 		size_t j = st->draw[k];
@@ -345,13 +360,6 @@ done:
 	return rc;
 }
 
-/* Whether runs caught in a cycle are followed to max_sweeps (deterministic dynamics only:
- * sweep_run refuses --cycle-end max-sweeps with a random site order). */
-static int follow_cycles_of(const sweep_opts *o)
-{
-	return o->cycle_end == SWEEP_CYCLE_MAX_SWEEPS &&
-	       (o->dyn.update == DYN_UPDATE_PARALLEL || o->dyn.order == DYN_ORDER_ASCENDING);
-}
 
 /* The reference model's rows (P = 0, rep 1, couplings as given), appended to T: starts drawn
  * from all kept sequences (train), from the test set or all kept sequences (test), random. */
@@ -379,7 +387,7 @@ static int reference_point(const msa *m, const sweep_opts *o, sweep_table *t, pl
 		plm_rng g;
 		rng_seed(&g, o->seed, SWEEP_STREAM(SWEEP_NKINDS + 2 * k, SWEEP_REFERENCE_P));
 		double t1 = plm_now();
-		rc = relax_starts(d, &o->dyn, &st, L, rng_next(&g), follow_cycles_of(o), &row, err);
+		rc = relax_starts(d, o, &st, L, rng_next(&g), &row, err);
 		row.relax_s = plm_now() - t1;
 		start_set_free(&st);
 		if (rc == PLM_OK)
@@ -461,7 +469,7 @@ static int sweep_point(const msa *m, const double *w, const size_t *order, size_
 			double t1 = plm_now();
 			plm_rng g;
 			rng_seed(&g, split_seed, SWEEP_STREAM(SWEEP_NKINDS + 2 * k + c, P));
-			if ((rc = relax_starts(d, &o->dyn, &st[k], L, rng_next(&g), follow_cycles_of(o), &row, err)) != PLM_OK)
+			if ((rc = relax_starts(d, o, &st[k], L, rng_next(&g), &row, err)) != PLM_OK)
 				goto done;
 			row.relax_s = plm_now() - t1;
 			if ((rc = table_push(t, &row, err)) != PLM_OK)

@@ -68,6 +68,12 @@ const sweep_row *sweep_table_find(const sweep_table *t, size_t P, size_t rep, in
  * a non-zero return stops the sweep (with that status, err filled by the callback). */
 typedef int (*sweep_point_fn)(void *ctx, const sweep_table *t, size_t done, size_t total, plm_err *err);
 
+/* Called with the first sweep_opts.examples draws of each batch computed: ROW names the batch
+ * (P, rep, kind, couplings; its statistics not yet filled), INDEX the draw (0-based), START and
+ * END its L states; a non-zero return stops the sweep (err filled by the callback). */
+typedef int (*sweep_example_fn)(void *ctx, const sweep_row *row, size_t index, const uint8_t *start,
+                                const uint8_t *end, plm_err *err);
+
 /* How the training set's weights are made. */
 enum sweep_weights { SWEEP_W_RECOMPUTE = 0, /* weights_compute on the training set with theta */
                      SWEEP_W_GIVEN };       /* the input weights of the drawn sequences */
@@ -93,6 +99,9 @@ typedef struct sweep_opts {
 	                       all data) relaxed once, as given (rows P = 0, rep 1, couplings
 	                       "asymmetric"), from starts drawn from all kept sequences (train), the
 	                       test set or all kept sequences (test) and random sequences */
+	size_t examples;      /* draws per batch passed to EXAMPLE (0: none) */
+	sweep_example_fn example;
+	void *example_ctx;
 	sweep_point_fn point; /* optional */
 	void *point_ctx;
 } sweep_opts;

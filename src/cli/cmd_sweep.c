@@ -93,6 +93,9 @@ static const cmd_row rows[] = {
 	{ "cycle-end", 0, CMD_CHOICE, "WHEN", "detected", SW(so.cycle_end),
 	  "overlap of a run caught in a cycle: at the sweep the cycle is detected, or at max-sweeps "
 	  "(the cycle followed to exactly --max-sweeps sweeps)", .choices = sweep_cycle_end_names },
+	{ "examples", 0, CMD_SIZE, "N", "0", SW(so.examples),
+	  "write the starts and end states of the first N draws of each batch computed to PREFIX.examples.tsv",
+	  .lo = 0, .hi = 1000000 },
 	{ "no-plot", 0, CMD_FLAG, NULL, NULL, SW(no_plot), "write no gnuplot script and no PNG" },
 	{ "no-run", 0, CMD_FLAG, NULL, NULL, SW(no_run),
 	  "compute nothing: summarise and plot the rows already in PREFIX.tsv (a merged table)" },
@@ -133,7 +136,8 @@ const cmd_spec cmd_sweep_spec = {
 typedef struct sweep_job {
 	const cmd_spec *spec;
 	const char *path;                  /* the alignment */
-	char *pbuf, *tsv, *sum, *gp, *png, *meta; /* the output names */
+	char *pbuf, *tsv, *sum, *gp, *png, *meta, *ex; /* the output names */
+	plm_outfile exf;                   /* PREFIX.examples.tsv (--examples) */
 	msa *m, *tm;
 	plm_model *ref;
 	double *w, meff, nat_u, nat_w;
@@ -160,6 +164,8 @@ static void job_free(sweep_job *j)
 	free(j->gp);
 	free(j->png);
 	free(j->meta);
+	free(j->ex);
+	outfile_abort(&j->exf);
 	free(j->header);
 	free(j->settings);
 	free(j->w);
@@ -182,6 +188,24 @@ static char *concat(const char *a, const char *b)
 	if (s != NULL)
 		snprintf(s, n, "%s%s", a, b);
 	return s;
+}
+
+/* One line of PREFIX.examples.tsv: the batch, the draw, its start and end state as letters. */
+static int on_example(void *ctx, const sweep_row *row, size_t index, const uint8_t *start, const uint8_t *end,
+                      plm_err *err)
+{
+	sweep_job *j = ctx;
+	FILE *fp = j->exf.fp;
+	const char *abc = j->m->abc.letters;
+	fprintf(fp, "%zu\t%zu\t%s\t%s\t%zu\t", row->P, row->rep, sweep_kind_name(row->kind), sweep_coup_name(row->coup),
+	        index + 1);
+	for (size_t i = 0; i < j->m->L; i++)
+		fputc(abc[start[i]], fp);
+	fputc('\t', fp);
+	for (size_t i = 0; i < j->m->L; i++)
+		fputc(abc[end[i]], fp);
+	fputc('\n', fp);
+	return ferror(fp) ? plm_fail(err, PLM_EIO, "%s: write error", j->ex) : PLM_OK;
 }
 
 /* Rewrite the rows table after each point (temporary file + rename), and show progress. */
@@ -221,7 +245,8 @@ static int job_load(sweep_job *j, sweep_args *a)
 	const char *prefix = a->prefix ? a->prefix : (j->pbuf = cmd_default_name(j->path, ".sweep"));
 	if (prefix == NULL || (j->tsv = concat(prefix, ".tsv")) == NULL ||
 	    (j->sum = concat(prefix, ".summary.tsv")) == NULL || (j->gp = concat(prefix, ".gp")) == NULL ||
-	    (j->png = concat(prefix, ".png")) == NULL || (j->meta = concat(prefix, ".meta.txt")) == NULL) {
+	    (j->png = concat(prefix, ".png")) == NULL || (j->meta = concat(prefix, ".meta.txt")) == NULL ||
+	    (j->ex = concat(prefix, ".examples.tsv")) == NULL) {
 		cmd_error(spec, "out of memory");
 		return CMD_EXIT_FAIL;
 	}
@@ -341,9 +366,22 @@ static int job_run(sweep_job *j, sweep_args *a, int nthreads)
 	}
 	a->so.point = on_point;
 	a->so.point_ctx = j;
+	if (a->so.examples > 0) {
+		if (outfile_open(&j->exf, j->ex, &err) != PLM_OK) {
+			cmd_error(j->spec, "%s", err.msg);
+			return CMD_EXIT_FAIL;
+		}
+		fputs("P\trep\tkind\tcouplings\tdraw\tstart\tend\n", j->exf.fp);
+		a->so.example = on_example;
+		a->so.example_ctx = j;
+	}
 	int st = sweep_run(j->m, j->w, &a->so, &j->tab, &err);
 	if (j->shown)
 		fputc('\n', stderr);
+	if (st == PLM_OK && j->exf.fp != NULL && (st = outfile_commit(&j->exf, &err)) != PLM_OK) {
+		cmd_error(j->spec, "%s", err.msg);
+		return CMD_EXIT_FAIL;
+	}
 	if (st != PLM_OK) {
 		cmd_error(j->spec, "%s: %s", j->path, err.msg);
 		return CMD_EXIT_FAIL;
